@@ -1,0 +1,77 @@
+# git-kvmdigest: digest KVM list archive fetches into git notes.
+#
+#   make            build git-kvmdigest
+#   make test       unit tests, then the end-to-end suite (t/)
+#   make demo       install missing build dependencies, build, digest the sample
+#   make SANITIZE=1 build (and test) under AddressSanitizer and UBSan
+
+prefix ?= /usr/local
+bindir = $(prefix)/bin
+mandir = $(prefix)/share/man
+sharedir = $(prefix)/share/git-kvmdigest
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+DEPS = libgit2 gmime-3.0 libpcre2-8
+VERSION = 0.1
+
+WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) $(CFLAGS) \
+	-DKVMD_VERSION='"$(VERSION)"' -DKVMD_SHAREDIR='"$(sharedir)"' \
+	$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lpthread
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_OBJS = $(patsubst %.c,%.o,$(wildcard lib/*.c))
+LIB = lib/libkvmdigest.a
+PROGRAM = git-kvmdigest
+HELPERS = $(patsubst %.c,%,$(wildcard t/helper/*.c))
+UNIT_TESTS = $(patsubst %.c,%,$(wildcard t/unit/test-*.c))
+
+all: $(PROGRAM)
+
+# Rebuild everything when the flags change (e.g. SANITIZE=1 after a plain build).
+BUILD_FLAGS: FORCE
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)' >$@
+
+%.o: %.c BUILD_FLAGS
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(RM) $@
+	$(AR) rcs $@ $^
+
+$(PROGRAM): git-kvmdigest.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+t/helper/%: t/helper/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+t/unit/test-%: t/unit/test-%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+test: $(PROGRAM) $(HELPERS) $(UNIT_TESTS)
+	@sh t/run-unit.sh $(UNIT_TESTS)
+	@sh t/run-tests.sh
+
+demo: deps $(PROGRAM)
+	@sh sample/demo.sh
+
+deps:
+	@sh .ci/install-deps build
+
+clean:
+	$(RM) $(PROGRAM) $(LIB) lib/*.o lib/*.d *.o *.d t/unit/*.o t/unit/*.d \
+		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
+	$(RM) -r t/trash\ directory.*
+
+.PHONY: all test demo deps clean FORCE
+.SECONDARY:
+
+-include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)

@@ -1,0 +1,545 @@
+#include "digest.h"
+#include "buf.h"
+#include "ident.h"
+#include "tally.h"
+
+#include <glib.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * What is kept of every patch to group series at the end: hashes of its
+ * Message-ID and of the ids it names, not the strings.  A 64-bit FNV-1a
+ * collision between two ids of one range is far less likely than a
+ * duplicated Message-ID, which the grouping tolerates anyway.
+ */
+struct patch {
+	uint64_t id, irt, first_ref, last_ref;
+	uint64_t fallback;    /* header From, version, N and the thread root */
+	size_t seq;
+	size_t contributor;
+	size_t entry;         /* index in entries, or (size_t)-1 */
+	int number, total;
+	size_t series;        /* set by finish */
+};
+
+/* The subject of the lowest-numbered old patch of each fallback group. */
+struct fallback_subject {
+	int number;
+	char *subject;
+};
+
+struct series {
+	size_t head;          /* index in patches: the cover, else the lowest number */
+	size_t count;
+	size_t first_entry;
+	size_t pos;
+};
+
+struct kvmd_digest {
+	struct kvmd_tally *contributors, *signers, *reviewers;
+	struct kvmd_entry *entries;
+	size_t nr_entries, alloc_entries;
+	struct patch *patches;
+	size_t nr_patches, alloc_patches;
+	GHashTable *fallback_subjects; /* uint64 key -> struct fallback_subject */
+	struct kvmd_listing *listings;
+	size_t nr_listings;
+	size_t mails, codes;
+	char **skipped_commits, **skipped_reasons;
+	size_t nr_skipped, alloc_skipped;
+};
+
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define HASH_SEED 0xcbf29ce484222325ULL
+
+/* 0 stands for "no id". */
+static uint64_t hash_id(const char *id)
+{
+	uint64_t h;
+
+	if (!id || !*id)
+		return 0;
+	h = hash_bytes(HASH_SEED, id, strlen(id));
+	return h ? h : 1;
+}
+
+static guint u64_hash(gconstpointer p)
+{
+	uint64_t v = *(const uint64_t *)p;
+	return (guint)(v ^ (v >> 32));
+}
+
+static gboolean u64_equal(gconstpointer a, gconstpointer b)
+{
+	return *(const uint64_t *)a == *(const uint64_t *)b;
+}
+
+static void fallback_subject_free(gpointer p)
+{
+	struct fallback_subject *fs = p;
+	free(fs->subject);
+	free(fs);
+}
+
+struct kvmd_digest *kvmd_digest_new(void)
+{
+	struct kvmd_digest *d = kvmd_xcalloc(1, sizeof(*d));
+
+	d->contributors = kvmd_tally_new();
+	d->signers = kvmd_tally_new();
+	d->reviewers = kvmd_tally_new();
+	d->fallback_subjects = g_hash_table_new_full(u64_hash, u64_equal, free,
+						     fallback_subject_free);
+	return d;
+}
+
+static void entry_release(struct kvmd_entry *e)
+{
+	free(e->commit);
+	free(e->subject);
+	free(e->author);
+	free(e->body);
+	free(e->diffstat);
+	kvmd_trailers_release(&e->trailers);
+}
+
+void kvmd_digest_free(struct kvmd_digest *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	kvmd_tally_free(d->contributors);
+	kvmd_tally_free(d->signers);
+	kvmd_tally_free(d->reviewers);
+	for (i = 0; i < d->nr_entries; i++)
+		entry_release(&d->entries[i]);
+	free(d->entries);
+	free(d->patches);
+	g_hash_table_destroy(d->fallback_subjects);
+	free(d->listings);
+	for (i = 0; i < d->nr_skipped; i++) {
+		free(d->skipped_commits[i]);
+		free(d->skipped_reasons[i]);
+	}
+	free(d->skipped_commits);
+	free(d->skipped_reasons);
+	free(d);
+}
+
+static void copy_trailers(struct kvmd_trailers *out, const struct kvmd_trailer *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct kvmd_trailer *c;
+		KVMD_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		c = &out->v[out->nr++];
+		c->key = kvmd_xstrdup(t[i].key);
+		c->value = kvmd_xstrdup(t[i].value);
+		c->name = t[i].name ? kvmd_xstrdup(t[i].name) : NULL;
+		c->email = t[i].email ? kvmd_xstrdup(t[i].email) : NULL;
+	}
+}
+
+/*
+ * Counts the trailer identities of one message or commit: each identity
+ * once per table, as `git shortlog --group=trailer:<key>` counts them.
+ */
+static void count_trailers(struct kvmd_digest *d, const struct kvmd_trailer *t,
+			   size_t n, size_t seq)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		unsigned section = kvmd_trailer_section(t[i].key);
+		struct kvmd_tally *tally;
+		int dup = 0;
+
+		if (!section || !t[i].email)
+			continue;
+		for (j = 0; j < i && !dup; j++)
+			dup = t[j].email && kvmd_trailer_section(t[j].key) == section &&
+			      !g_ascii_strcasecmp(t[j].email, t[i].email);
+		if (dup)
+			continue;
+		tally = section == KVMD_SECTION_SIGNERS ? d->signers : d->reviewers;
+		kvmd_tally_add(tally, t[i].name, t[i].email, seq);
+	}
+}
+
+static struct kvmd_entry *new_entry(struct kvmd_digest *d, const char *commit,
+				    size_t seq, const char *subject)
+{
+	struct kvmd_entry *e;
+
+	KVMD_ALLOC_GROW(d->entries, d->nr_entries + 1, d->alloc_entries);
+	e = &d->entries[d->nr_entries++];
+	memset(e, 0, sizeof(*e));
+	e->commit = kvmd_xstrdup(commit);
+	e->seq = seq;
+	e->subject = kvmd_xstrdup(subject);
+	return e;
+}
+
+static char *format_author(const char *name, const char *email)
+{
+	struct kvmd_buf b = KVMD_BUF_INIT;
+	kvmd_ident_format_bare(&b, name, email);
+	return kvmd_buf_detach(&b, NULL);
+}
+
+static uint64_t fallback_key(const struct kvmd_message *m)
+{
+	struct kvmd_buf key = KVMD_BUF_INIT;
+	const char *root;
+	uint64_t h;
+
+	/* the thread root: the first of References, else the patch itself */
+	root = m->nrefs ? m->refs[0] : m->in_reply_to ? m->in_reply_to : m->message_id;
+	kvmd_ident_key(&key, m->from_email);
+	kvmd_buf_addf(&key, "\n%d\n%d\n%s", m->tag.version, m->tag.total, root ? root : "");
+	h = hash_bytes(HASH_SEED, key.ptr, key.len);
+	kvmd_buf_release(&key);
+	return h;
+}
+
+static void keep_fallback_subject(struct kvmd_digest *d, uint64_t key,
+				  int number, const char *subject)
+{
+	struct fallback_subject *fs = g_hash_table_lookup(d->fallback_subjects, &key);
+
+	if (!fs) {
+		uint64_t *k = kvmd_xmalloc(sizeof(*k));
+		*k = key;
+		fs = kvmd_xcalloc(1, sizeof(*fs));
+		fs->number = number;
+		fs->subject = kvmd_xstrdup(subject);
+		g_hash_table_insert(d->fallback_subjects, k, fs);
+	} else if (number < fs->number) {
+		free(fs->subject);
+		fs->number = number;
+		fs->subject = kvmd_xstrdup(subject);
+	}
+}
+
+void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
+{
+	size_t who = kvmd_tally_add(d->contributors, m->contributor_name,
+				    m->contributor_email, m->seq);
+	size_t entry = (size_t)-1;
+	struct patch *p;
+
+	d->mails++;
+	count_trailers(d, m->trailers, m->ntrailers, m->seq);
+	if (m->tag.kind != KVMD_KIND_PATCH)
+		return;
+
+	if (kvmd_subject_is_new_patch(&m->tag)) {
+		struct kvmd_entry *e = new_entry(d, m->commit, m->seq, m->subject);
+		e->author = format_author(m->from_name, m->from_email);
+		e->body = kvmd_xmemdupz(m->body ? m->body : "", m->body ? m->body_len : 0);
+		e->contributor = who;
+		e->tag = m->tag;
+		copy_trailers(&e->trailers, m->trailers, m->ntrailers);
+		entry = d->nr_entries - 1;
+	}
+
+	KVMD_ALLOC_GROW(d->patches, d->nr_patches + 1, d->alloc_patches);
+	p = &d->patches[d->nr_patches++];
+	memset(p, 0, sizeof(*p));
+	p->id = hash_id(m->message_id);
+	p->irt = hash_id(m->in_reply_to);
+	p->first_ref = m->nrefs ? hash_id(m->refs[0]) : 0;
+	p->last_ref = m->nrefs ? hash_id(m->refs[m->nrefs - 1]) : 0;
+	p->fallback = fallback_key(m);
+	p->seq = m->seq;
+	p->contributor = who;
+	p->entry = entry;
+	p->number = m->tag.number;
+	p->total = m->tag.total;
+	if (entry == (size_t)-1)
+		keep_fallback_subject(d, p->fallback, p->number, m->subject);
+}
+
+void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c)
+{
+	size_t who = kvmd_tally_add(d->contributors, c->author_name,
+				    c->author_email, c->seq);
+	struct kvmd_entry *e = new_entry(d, c->commit, c->seq, c->subject);
+
+	d->codes++;
+	count_trailers(d, c->trailers, c->ntrailers, c->seq);
+	e->is_code = 1;
+	e->author = format_author(c->author_name, c->author_email);
+	e->body = kvmd_xmemdupz(c->body ? c->body : "", c->body ? c->body_len : 0);
+	e->diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
+	e->contributor = who;
+	e->tag.number = e->tag.total = -1;
+	copy_trailers(&e->trailers, c->trailers, c->ntrailers);
+}
+
+void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, const char *why)
+{
+	KVMD_ALLOC_GROW(d->skipped_commits, d->nr_skipped + 1, d->alloc_skipped);
+	d->skipped_reasons = kvmd_xrealloc(d->skipped_reasons,
+					   d->alloc_skipped * sizeof(*d->skipped_reasons));
+	d->skipped_commits[d->nr_skipped] = kvmd_xstrdup(commit);
+	d->skipped_reasons[d->nr_skipped] = kvmd_xstrdup(why);
+	d->nr_skipped++;
+}
+
+void kvmd_digest_merge(struct kvmd_digest *dst, struct kvmd_digest *src)
+{
+	size_t i, base = dst->nr_entries;
+	GHashTableIter it;
+	gpointer k, v;
+
+	kvmd_tally_merge(dst->contributors, src->contributors);
+	kvmd_tally_merge(dst->signers, src->signers);
+	kvmd_tally_merge(dst->reviewers, src->reviewers);
+
+	KVMD_ALLOC_GROW(dst->entries, dst->nr_entries + src->nr_entries, dst->alloc_entries);
+	for (i = 0; i < src->nr_entries; i++) {
+		struct kvmd_entry *e = &dst->entries[dst->nr_entries++];
+		*e = src->entries[i];
+		/* contributor indices are per tally: look them up again */
+		e->contributor = kvmd_tally_find(dst->contributors,
+			kvmd_tally_email(src->contributors, e->contributor));
+	}
+	src->nr_entries = 0;
+
+	KVMD_ALLOC_GROW(dst->patches, dst->nr_patches + src->nr_patches, dst->alloc_patches);
+	for (i = 0; i < src->nr_patches; i++) {
+		struct patch *p = &dst->patches[dst->nr_patches++];
+		*p = src->patches[i];
+		p->contributor = kvmd_tally_find(dst->contributors,
+			kvmd_tally_email(src->contributors, p->contributor));
+		if (p->entry != (size_t)-1)
+			p->entry += base;
+	}
+
+	g_hash_table_iter_init(&it, src->fallback_subjects);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct fallback_subject *fs = v;
+		keep_fallback_subject(dst, *(uint64_t *)k, fs->number, fs->subject);
+	}
+
+	for (i = 0; i < src->nr_skipped; i++)
+		kvmd_digest_add_skipped(dst, src->skipped_commits[i], src->skipped_reasons[i]);
+	dst->mails += src->mails;
+	dst->codes += src->codes;
+	kvmd_digest_free(src);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct kvmd_entry *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int patch_cmp(const void *a, const void *b)
+{
+	const struct patch *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int listing_cmp(const void *a, const void *b)
+{
+	const struct kvmd_listing *x = a, *y = b;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static size_t series_for(GHashTable *map, uint64_t key)
+{
+	gpointer v = key ? g_hash_table_lookup(map, &key) : NULL;
+	return v ? GPOINTER_TO_SIZE(v) - 1 : (size_t)-1;
+}
+
+static size_t add_series(struct series **s, size_t *nr, size_t *alloc, size_t head)
+{
+	KVMD_ALLOC_GROW(*s, *nr + 1, *alloc);
+	memset(&(*s)[*nr], 0, sizeof(**s));
+	(*s)[*nr].head = head;
+	(*s)[*nr].first_entry = (size_t)-1;
+	(*s)[*nr].pos = (size_t)-1;
+	return (*nr)++;
+}
+
+void kvmd_digest_finish(struct kvmd_digest *d)
+{
+	GHashTable *covers = g_hash_table_new(u64_hash, u64_equal);
+	GHashTable *fallback = g_hash_table_new(u64_hash, u64_equal);
+	struct series *series = NULL;
+	size_t nr_series = 0, alloc_series = 0, i, *entry_pos;
+
+	/* newest first, as the walk lists them, whatever order they came in */
+	qsort(d->entries, d->nr_entries, sizeof(*d->entries), entry_cmp);
+	entry_pos = kvmd_xcalloc(d->nr_entries + 1, sizeof(*entry_pos));
+	for (i = 0; i < d->nr_entries; i++)
+		entry_pos[i] = d->entries[i].seq;
+	for (i = 0; i < d->nr_patches; i++) {
+		struct patch *p = &d->patches[i];
+		if (p->entry != (size_t)-1) {
+			/* entries were sorted: find this one again by its seq */
+			size_t lo = 0, hi = d->nr_entries;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (entry_pos[mid] < p->seq)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			p->entry = lo;
+		}
+	}
+	free(entry_pos);
+	qsort(d->patches, d->nr_patches, sizeof(*d->patches), patch_cmp);
+
+	/* a cover letter (0/N) heads the series of the patches that name it */
+	for (i = 0; i < d->nr_patches; i++) {
+		struct patch *p = &d->patches[i];
+		if (p->number == 0 && p->id && !g_hash_table_contains(covers, &p->id)) {
+			p->series = add_series(&series, &nr_series, &alloc_series, i);
+			g_hash_table_insert(covers, &p->id, GSIZE_TO_POINTER(p->series + 1));
+		} else {
+			p->series = (size_t)-1;
+		}
+	}
+	for (i = 0; i < d->nr_patches; i++) {
+		struct patch *p = &d->patches[i];
+		size_t s;
+
+		if (p->series != (size_t)-1)
+			continue;
+		s = series_for(covers, p->irt);
+		if (s == (size_t)-1)
+			s = series_for(covers, p->first_ref);
+		if (s == (size_t)-1)
+			s = series_for(covers, p->last_ref);
+		if (s == (size_t)-1 && p->total >= 0) {
+			/* no cover in the range: same sender, version, N and thread */
+			s = series_for(fallback, p->fallback);
+			if (s == (size_t)-1) {
+				s = add_series(&series, &nr_series, &alloc_series, i);
+				g_hash_table_insert(fallback, &p->fallback, GSIZE_TO_POINTER(s + 1));
+			}
+		}
+		if (s == (size_t)-1)
+			s = add_series(&series, &nr_series, &alloc_series, i);
+		p->series = s;
+	}
+
+	for (i = 0; i < d->nr_patches; i++) {
+		struct patch *p = &d->patches[i];
+		struct series *s = &series[p->series];
+		struct patch *head = &d->patches[s->head];
+
+		s->count++;
+		if (head->number != 0 && p->number >= 0 &&
+		    (head->number < 0 || p->number < head->number))
+			s->head = i;
+		if (p->entry != (size_t)-1 && s->first_entry == (size_t)-1)
+			s->first_entry = p->entry;
+		if (s->pos == (size_t)-1)
+			s->pos = p->seq;
+	}
+
+	d->listings = kvmd_xcalloc(nr_series + d->nr_entries + 1, sizeof(*d->listings));
+	for (i = 0; i < nr_series; i++) {
+		struct series *s = &series[i];
+		struct patch *head = &d->patches[s->head];
+		struct kvmd_listing *l = &d->listings[d->nr_listings++];
+
+		if (head->entry != (size_t)-1) {
+			l->subject = d->entries[head->entry].subject;
+		} else {
+			struct fallback_subject *fs =
+				g_hash_table_lookup(d->fallback_subjects, &head->fallback);
+			l->subject = fs ? fs->subject : "";
+		}
+		l->contributor = head->contributor;
+		l->messages = s->count;
+		/* ordered by the first entry, else by the newest message */
+		l->pos = s->first_entry != (size_t)-1 ?
+			d->entries[s->first_entry].seq : s->pos;
+	}
+	for (i = 0; i < d->nr_entries; i++) {
+		struct kvmd_entry *e = &d->entries[i];
+		struct kvmd_listing *l;
+
+		if (!e->is_code)
+			continue;
+		l = &d->listings[d->nr_listings++];
+		l->subject = e->subject;
+		l->commit = e->commit;
+		l->contributor = e->contributor;
+		l->messages = 1;
+		l->pos = e->seq;
+	}
+	qsort(d->listings, d->nr_listings, sizeof(*d->listings), listing_cmp);
+
+	free(series);
+	g_hash_table_destroy(covers);
+	g_hash_table_destroy(fallback);
+}
+
+const struct kvmd_tally *kvmd_digest_contributors(const struct kvmd_digest *d)
+{
+	return d->contributors;
+}
+
+const struct kvmd_tally *kvmd_digest_signers(const struct kvmd_digest *d)
+{
+	return d->signers;
+}
+
+const struct kvmd_tally *kvmd_digest_reviewers(const struct kvmd_digest *d)
+{
+	return d->reviewers;
+}
+
+size_t kvmd_digest_entries(const struct kvmd_digest *d, const struct kvmd_entry **out)
+{
+	*out = d->entries;
+	return d->nr_entries;
+}
+
+size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out)
+{
+	*out = d->listings;
+	return d->nr_listings;
+}
+
+size_t kvmd_digest_mail_count(const struct kvmd_digest *d)
+{
+	return d->mails;
+}
+
+size_t kvmd_digest_code_count(const struct kvmd_digest *d)
+{
+	return d->codes;
+}
+
+size_t kvmd_digest_skipped(const struct kvmd_digest *d, const char *const **commits,
+			   const char *const **reasons)
+{
+	if (commits)
+		*commits = (const char *const *)d->skipped_commits;
+	if (reasons)
+		*reasons = (const char *const *)d->skipped_reasons;
+	return d->nr_skipped;
+}

@@ -1,0 +1,119 @@
+#ifndef KVMD_DIGEST_H
+#define KVMD_DIGEST_H
+
+#include <stddef.h>
+
+#include "subject.h"
+#include "trailer.h"
+
+/*
+ * The digest of one range: the contributor tally, the new patches and
+ * code commits as entries, and the series they group into.  Messages
+ * are added in any order, each with its position `seq` in the walk
+ * (newest first, 0 for the newest); kvmd_digest_finish() then orders
+ * and groups everything.  The digest copies what it keeps: the strings
+ * passed in are borrowed only for the duration of a call.
+ *
+ * What it keeps is proportional to the distinct contributors, the new
+ * patches (their text is printed) and a few words per other patch (to
+ * group series); never the text of replies or of other patches.
+ */
+struct kvmd_digest;
+struct kvmd_tally;
+
+/* One mail, as the digest needs it; the scanner fills it from a kvmd_mail. */
+struct kvmd_message {
+	const char *commit;       /* the archive commit, full hex */
+	size_t seq;
+	const char *subject;      /* decoded */
+	struct kvmd_subject tag;
+	const char *contributor_name;  /* after the mailmap */
+	const char *contributor_email;
+	const char *from_name;    /* header From, for the Author: line */
+	const char *from_email;
+	const char *message_id;
+	const char *in_reply_to;
+	const char *const *refs;
+	size_t nrefs;
+	const char *body;         /* the entry's body, already cut; new patches only */
+	size_t body_len;
+	const struct kvmd_trailer *trailers;
+	size_t ntrailers;
+};
+
+/* One code commit of a kernel checkout. */
+struct kvmd_code_commit {
+	const char *commit;       /* full hex */
+	size_t seq;
+	const char *subject;
+	const char *author_name;  /* after the mailmap */
+	const char *author_email;
+	const char *body;         /* the message after the subject and its blank line */
+	size_t body_len;
+	const char *diffstat;     /* as format-patch prints it */
+	const struct kvmd_trailer *trailers;
+	size_t ntrailers;
+};
+
+/* The tables a digest can show, for --sections. */
+enum kvmd_section {
+	KVMD_SECTION_DOMAINS = 1 << 0,
+	KVMD_SECTION_CONTRIBUTORS = 1 << 1,
+	KVMD_SECTION_SIGNERS = 1 << 2,
+	KVMD_SECTION_REVIEWERS = 1 << 3,
+	KVMD_SECTION_PATCHES = 1 << 4,
+	KVMD_SECTION_MESSAGES = 1 << 5,
+};
+#define KVMD_SECTIONS_DEFAULT (KVMD_SECTION_DOMAINS | KVMD_SECTION_CONTRIBUTORS | \
+			       KVMD_SECTION_PATCHES | KVMD_SECTION_MESSAGES)
+
+/* An entry: a new patch or a code commit, as the last section prints it. */
+struct kvmd_entry {
+	char *commit;
+	size_t seq;
+	int is_code;
+	char *subject;
+	char *author;       /* "Name <email>" for the Author: line */
+	char *body;
+	char *diffstat;     /* code commits only, else NULL */
+	size_t contributor; /* index in the contributors tally */
+	struct kvmd_subject tag;
+	struct kvmd_trailers trailers; /* copies, owned by the entry */
+};
+
+/* A line of the patch list: a series, a lone patch or a code commit. */
+struct kvmd_listing {
+	const char *subject;     /* borrowed from the digest */
+	const char *commit;      /* code commits: the commit, else NULL */
+	size_t contributor;
+	size_t messages;
+	size_t pos;              /* orders the list: the seq of its first entry,
+				    else of its newest message */
+};
+
+struct kvmd_digest *kvmd_digest_new(void);
+void kvmd_digest_free(struct kvmd_digest *d);
+
+void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m);
+void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c);
+/* Counts a message that could not be digested. */
+void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, const char *why);
+
+/* Moves everything `src` holds into `dst` (seqs must not overlap); frees `src`. */
+void kvmd_digest_merge(struct kvmd_digest *dst, struct kvmd_digest *src);
+
+/* Orders entries and groups series; call once, after the last add. */
+void kvmd_digest_finish(struct kvmd_digest *d);
+
+/* Read access for the renderers; everything is borrowed from `d`. */
+const struct kvmd_tally *kvmd_digest_contributors(const struct kvmd_digest *d);
+const struct kvmd_tally *kvmd_digest_signers(const struct kvmd_digest *d);
+const struct kvmd_tally *kvmd_digest_reviewers(const struct kvmd_digest *d);
+size_t kvmd_digest_entries(const struct kvmd_digest *d, const struct kvmd_entry **out);
+size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out);
+size_t kvmd_digest_mail_count(const struct kvmd_digest *d);
+size_t kvmd_digest_code_count(const struct kvmd_digest *d);
+size_t kvmd_digest_skipped(const struct kvmd_digest *d, const char *const **commits,
+			   const char *const **reasons);
+
+#endif

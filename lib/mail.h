@@ -1,0 +1,48 @@
+#ifndef KVMD_MAIL_H
+#define KVMD_MAIL_H
+
+#include <stddef.h>
+
+struct kvmd_buf;
+
+/*
+ * One RFC 5322 message as the digest reads it, parsed with GMime:
+ * headers unfolded, RFC 2047 words decoded, the first text/plain part
+ * decoded (quoted-printable, base64) and converted to UTF-8.
+ *
+ * Every string is malloc()ed and owned by the struct; release them all
+ * with kvmd_mail_release().  NULL means the message has no such thing.
+ */
+struct kvmd_mail {
+	char *from_name;    /* header From display name */
+	char *from_email;   /* header From address (never NULL after a parse) */
+	char *subject;      /* decoded subject, "" when there is none */
+	char *message_id;   /* without the angle brackets */
+	char *in_reply_to;
+	char **refs;        /* References, oldest first */
+	size_t nrefs;
+
+	/* The contributor: the in-body From when there is one, else the header From. */
+	char *author_name;
+	char *author_email;
+
+	/* The decoded text/plain body, NUL-terminated, "" when none. */
+	char *body;
+	size_t body_len;
+	size_t body_start;  /* offset past the in-body header lines */
+};
+
+/* Call once before parsing (initialises GMime); idempotent. */
+void kvmd_mail_global_init(void);
+
+/*
+ * Parses `len` bytes of `raw` into `out` (which needs no initialisation).
+ * Returns 0, or -1 with the reason in `why` when the message cannot be
+ * digested (e.g. it has no From address); `out` is then released.
+ */
+int kvmd_mail_parse(struct kvmd_mail *out, const char *raw, size_t len,
+		    struct kvmd_buf *why);
+
+void kvmd_mail_release(struct kvmd_mail *mail);
+
+#endif

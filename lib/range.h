@@ -1,0 +1,44 @@
+#ifndef KVMD_RANGE_H
+#define KVMD_RANGE_H
+
+#include <git2.h>
+
+struct kvmd_buf;
+
+/*
+ * A range `<old>..<new>` of commits: those reachable from `new` and not
+ * from `old`.  Without `old` (has_old 0) it is every ancestor of `new`.
+ */
+struct kvmd_range {
+	git_oid old, new;
+	int has_old;
+	char old_hex[GIT_OID_HEXSZ + 1];
+	char new_hex[GIT_OID_HEXSZ + 1];
+};
+
+/*
+ * Resolves `spec` (`<old>..<new>`; either side may be any revision that
+ * names a commit) in `repo`.  Returns 0, or -1 with a message in `err`.
+ */
+int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
+		     const char *spec, struct kvmd_buf *err);
+
+/* Fills the range from two commit ids (`old` NULL for none). */
+void kvmd_range_set(struct kvmd_range *out, const git_oid *old, const git_oid *new);
+
+/* What an archive or kernel commit holds, judged from its tree. */
+enum kvmd_commit_type {
+	KVMD_COMMIT_CODE = 0,
+	KVMD_COMMIT_MAIL,     /* public-inbox: the message is one blob */
+	KVMD_COMMIT_REMOVAL,  /* public-inbox: a removed message (`d`), skipped */
+};
+
+/*
+ * Classifies `commit` and, for a mail commit, returns the message blob's
+ * id in `blob`: the `m` of a v2 archive, or the blob that a v1 archive
+ * commit adds at its fan-out path.  Returns the type, or -1 on a
+ * repository error (libgit2's message is set).
+ */
+int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit);
+
+#endif

@@ -1,0 +1,176 @@
+#include "render.h"
+#include "buf.h"
+#include "digest.h"
+#include "ident.h"
+#include "tally.h"
+
+#include <glib.h>
+#include <string.h>
+
+void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const gchar *bad;
+		const char *q;
+
+		/* copy the longest valid UTF-8 run, escaping controls in it */
+		g_utf8_validate(p, end - p, &bad);
+		for (q = p; q < bad; q++) {
+			unsigned char c = (unsigned char)*q;
+			if (c == '\r' && q + 1 < end && q[1] == '\n')
+				continue;
+			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+				kvmd_buf_addf(out, "\\x%02x", c);
+			else
+				kvmd_buf_addch(out, c);
+		}
+		if (bad >= end)
+			break;
+		if (*bad == '\0')
+			kvmd_buf_adds(out, "\\x00");
+		else
+			kvmd_buf_adds(out, "\xef\xbf\xbd"); /* U+FFFD */
+		p = bad + 1;
+	}
+}
+
+static void add_safe(struct kvmd_buf *out, const char *s)
+{
+	kvmd_render_safe(out, s, strlen(s));
+}
+
+static void abbrev(struct kvmd_buf *out, const char *hex, size_t n)
+{
+	kvmd_buf_add(out, hex ? hex : "", hex ? (strlen(hex) < n ? strlen(hex) : n) : 0);
+}
+
+void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
+			     const char *new_hex)
+{
+	kvmd_buf_adds(out, "From ");
+	abbrev(out, old_hex ? old_hex : "root", 8);
+	kvmd_buf_adds(out, " to ");
+	abbrev(out, new_hex, 8);
+}
+
+static void table(struct kvmd_buf *out, const struct kvmd_tally *t, int domains,
+		  const char *sep, int top, const char *heading, const char *basis)
+{
+	struct kvmd_tally_row *rows;
+	size_t nr = kvmd_tally_rows(t, domains, &rows), i;
+
+	kvmd_buf_addf(out, "Top %d %s (%s)\n\n", top, heading, basis);
+	for (i = 0; i < nr && i < (size_t)top; i++) {
+		kvmd_buf_addf(out, "%7zu%s", rows[i].count, sep);
+		add_safe(out, rows[i].text);
+		kvmd_buf_addch(out, '\n');
+	}
+	kvmd_buf_addch(out, '\n');
+	kvmd_tally_rows_free(rows, nr);
+}
+
+static const char *contributor_name(const struct kvmd_tally *t, size_t i)
+{
+	const char *name = kvmd_tally_name(t, i);
+	return name ? name : kvmd_tally_email(t, i);
+}
+
+static void add_body(struct kvmd_buf *out, const char *body)
+{
+	size_t len = strlen(body);
+
+	kvmd_render_safe(out, body, len);
+	if (len && body[len - 1] != '\n')
+		kvmd_buf_addch(out, '\n');
+}
+
+static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
+{
+	kvmd_buf_adds(out, "New: ");
+	if (e->is_code) {
+		add_safe(out, e->subject);
+		kvmd_buf_adds(out, "\ncommit ");
+		abbrev(out, e->commit, 12);
+		kvmd_buf_addch(out, ' ');
+	} else {
+		add_safe(out, e->subject + e->tag.tag_end);
+		kvmd_buf_addch(out, '\n');
+	}
+	add_safe(out, e->subject);
+	kvmd_buf_adds(out, "\nAuthor: ");
+	add_safe(out, e->author);
+	kvmd_buf_adds(out, "\n\n");
+	add_body(out, e->body);
+	if (e->is_code) {
+		kvmd_buf_adds(out, "---\n");
+		add_body(out, e->diffstat);
+		kvmd_buf_addch(out, '\n');
+	}
+	kvmd_buf_addchars(out, '-', KVMD_SEPARATOR_LEN);
+	kvmd_buf_adds(out, "\n\n");
+}
+
+void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
+		      const struct kvmd_render_opts *o)
+{
+	const struct kvmd_tally *who = kvmd_digest_contributors(d);
+	const struct kvmd_entry *entries;
+	const struct kvmd_listing *list;
+	size_t nr_entries = kvmd_digest_entries(d, &entries);
+	size_t nr_list = kvmd_digest_listings(d, &list), i;
+	const char *basis = kvmd_digest_mail_count(d) || !kvmd_digest_code_count(d) ?
+		"Based on Email Body" : "Based on Commit Author";
+	size_t skipped = kvmd_digest_skipped(d, NULL, NULL);
+
+	kvmd_render_section_key(out, o->old_hex, o->new_hex);
+	kvmd_buf_addch(out, '\n');
+	add_safe(out, o->title);
+	kvmd_buf_adds(out, " from ");
+	abbrev(out, o->old_hex ? o->old_hex : "root", 8);
+	kvmd_buf_adds(out, " to ");
+	abbrev(out, o->new_hex, 8);
+	kvmd_buf_adds(out, "\n\n");
+
+	if (o->sections & KVMD_SECTION_DOMAINS)
+		table(out, who, 1, " ", o->top, "contributor Email domains", basis);
+	if (o->sections & KVMD_SECTION_CONTRIBUTORS)
+		table(out, who, 0, "  ", o->top, "contributors", basis);
+	if (o->sections & KVMD_SECTION_SIGNERS)
+		table(out, kvmd_digest_signers(d), 0, "  ", o->top, "signers",
+		      "Based on Signed-off-by");
+	if (o->sections & KVMD_SECTION_REVIEWERS)
+		table(out, kvmd_digest_reviewers(d), 0, "  ", o->top, "reviewers",
+		      "Based on Reviewed-by, Acked-by and Tested-by");
+
+	if (o->sections & KVMD_SECTION_PATCHES) {
+		kvmd_buf_adds(out, "===== Patch list in this time period =====\n\n");
+		for (i = 0; i < nr_list; i++) {
+			const struct kvmd_listing *l = &list[i];
+			if (l->commit) {
+				abbrev(out, l->commit, 12);
+				kvmd_buf_addch(out, ' ');
+				add_safe(out, l->subject);
+				kvmd_buf_adds(out, " (");
+				add_safe(out, contributor_name(who, l->contributor));
+				kvmd_buf_adds(out, ")\n");
+			} else {
+				add_safe(out, l->subject);
+				kvmd_buf_adds(out, " (");
+				add_safe(out, contributor_name(who, l->contributor));
+				kvmd_buf_addf(out, ", %zu message%s)\n", l->messages,
+					      l->messages == 1 ? "" : "s");
+			}
+		}
+		kvmd_buf_addch(out, '\n');
+	}
+	if (o->sections & KVMD_SECTION_MESSAGES) {
+		kvmd_buf_adds(out, "===== Patch Commit Messages ====\n\n");
+		for (i = 0; i < nr_entries; i++)
+			entry(out, &entries[i]);
+	}
+	if (skipped)
+		kvmd_buf_addf(out, "Skipped %zu message%s that could not be digested.\n",
+			      skipped, skipped == 1 ? "" : "s");
+}

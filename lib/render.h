@@ -1,0 +1,45 @@
+#ifndef KVMD_RENDER_H
+#define KVMD_RENDER_H
+
+#include <stddef.h>
+
+struct kvmd_buf;
+struct kvmd_digest;
+
+/* How to show a finished digest. */
+struct kvmd_render_opts {
+	const char *title;      /* "KVM mailing list update" by default */
+	int top;                /* rows per table */
+	unsigned sections;      /* enum kvmd_section bits */
+	const char *old_hex;    /* the range's ends, full hex; `old` may be NULL */
+	const char *new_hex;
+};
+
+#define KVMD_DEFAULT_TITLE "KVM mailing list update"
+#define KVMD_DEFAULT_TOP 15
+#define KVMD_SEPARATOR_LEN 70
+
+/* Appends the digest as text, in the format of the digest-format page. */
+void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
+		      const struct kvmd_render_opts *opts);
+
+/*
+ * Appends the digest as one JSON document (see OUTPUT in the man page).
+ * Returns 0, or -1 when the JSON library fails.
+ */
+int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
+		     const struct kvmd_render_opts *opts);
+
+/*
+ * Appends `len` bytes of `text` made safe for a terminal and a note:
+ * control characters other than newline and tab are shown as `\xNN`
+ * (a CR before a newline is dropped), and bytes that are not valid UTF-8
+ * become U+FFFD.
+ */
+void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len);
+
+/* The first line of a text output: "From <old8> to <new8>". */
+void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
+			     const char *new_hex);
+
+#endif

@@ -1,0 +1,29 @@
+#ifndef KVMD_SCAN_H
+#define KVMD_SCAN_H
+
+#include <git2.h>
+
+struct kvmd_buf;
+struct kvmd_digest;
+struct kvmd_range;
+
+/* How to read a range. */
+struct kvmd_scan_opts {
+	int want_trailers;  /* parse trailers (signers, reviewers, JSON) */
+	int progress;       /* show "Digesting: N% (i/n)" on stderr */
+	int jobs;           /* worker threads, 1 or more */
+};
+
+/*
+ * Walks `range` in `repo` newest first and adds every commit to `d`:
+ * mail commits as messages, public-inbox removals skipped, other commits
+ * as code commits (merges left out).  A message that cannot be read or
+ * parsed is skipped with a warning and counted in the digest.  Returns 0,
+ * or -1 with a message in `err` when the range itself cannot be walked.
+ * The digest is finished (kvmd_digest_finish) on success.
+ */
+int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
+	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,
+	      struct kvmd_buf *err);
+
+#endif

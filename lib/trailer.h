@@ -1,0 +1,52 @@
+#ifndef KVMD_TRAILER_H
+#define KVMD_TRAILER_H
+
+#include <stddef.h>
+
+/*
+ * Trailers of a commit message or patch mail: `Key: value` lines of the
+ * message's trailer block (its last paragraph before `---`), found as git
+ * finds them (git_message_trailers), with the identity in the value when
+ * it is one.
+ */
+struct kvmd_trailer {
+	char *key;     /* as written, e.g. "Signed-off-by" */
+	char *value;
+	char *name;    /* the identity in `value` after the mailmap, or NULL */
+	char *email;   /* NULL when `value` holds no address */
+};
+
+struct kvmd_trailers {
+	struct kvmd_trailer *v;
+	size_t nr, alloc;
+};
+
+#define KVMD_TRAILERS_INIT { NULL, 0, 0 }
+
+struct kvmd_trailer_parser;
+struct git_mailmap;
+
+/* Compiles the identity pattern once; NULL when PCRE2 refuses it. */
+struct kvmd_trailer_parser *kvmd_trailer_parser_new(void);
+void kvmd_trailer_parser_free(struct kvmd_trailer_parser *p);
+
+/*
+ * Appends the trailers of `message` (the log message: for a mail, the
+ * body up to its `---` line) to `out`.  The identities go through
+ * `mailmap` when it is not NULL.  Returns the number appended.
+ */
+size_t kvmd_trailers_parse(struct kvmd_trailers *out,
+			   struct kvmd_trailer_parser *p,
+			   const char *message, size_t len,
+			   const struct git_mailmap *mailmap);
+
+/* Splits `value` into an identity: 1 when it holds `Name <email>` or a bare address. */
+int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
+		       char **name, char **email);
+
+void kvmd_trailers_release(struct kvmd_trailers *t);
+
+/* Which table a trailer key counts in: signers, reviewers or none (0). */
+unsigned kvmd_trailer_section(const char *key);
+
+#endif
