@@ -12,7 +12,7 @@ sharedir = $(prefix)/share/git-kvmdigest
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS = libgit2 gmime-3.0 libpcre2-8
+DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0
 VERSION = 0.1
 
 WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla
@@ -60,18 +60,18 @@ test: $(PROGRAM) $(HELPERS) $(UNIT_TESTS)
 	@sh t/run-unit.sh $(UNIT_TESTS)
 	@sh t/run-tests.sh
 
-demo: deps $(PROGRAM)
-	@sh sample/demo.sh
-
-deps:
+# Dependencies first, in their own make, so pkg-config then finds them.
+demo:
 	@sh .ci/install-deps build
+	@$(MAKE) --no-print-directory all
+	@sh sample/demo.sh
 
 clean:
 	$(RM) $(PROGRAM) $(LIB) lib/*.o lib/*.d *.o *.d t/unit/*.o t/unit/*.d \
 		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
-	$(RM) -r t/trash\ directory.*
+	$(RM) -r t/trash\ directory.* demo
 
-.PHONY: all test demo deps clean FORCE
+.PHONY: all test demo clean FORCE
 .SECONDARY:
 
 -include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)
