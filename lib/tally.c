@@ -221,6 +221,7 @@ size_t kvmd_tally_rows(const struct kvmd_tally *t, int domains,
 					  kvmd_tally_email(t, i));
 		}
 		rows[nr].count = t->ids[i].count;
+		rows[nr].id = domains ? (size_t)-1 : i;
 		rows[nr].text = kvmd_buf_detach(&text, NULL);
 		if (domains)
 			g_hash_table_insert(seen, rows[nr].text, GSIZE_TO_POINTER(nr + 1));

@@ -19,6 +19,7 @@ struct kvmd_tally;
 struct kvmd_tally_row {
 	char *text;   /* what the table shows: identity or domain */
 	size_t count;
+	size_t id;    /* the identity's index; (size_t)-1 for a domain */
 };
 
 struct kvmd_tally *kvmd_tally_new(void);

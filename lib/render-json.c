@@ -1,0 +1,192 @@
+#include "render.h"
+#include "buf.h"
+#include "digest.h"
+#include "subject.h"
+#include "tally.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/*
+ * The JSON back end of the renderer, written with json-glib (GMime's GLib
+ * is there anyway) so that escaping is the library's business.  Strings
+ * are first made safe as for the text output, which also guarantees
+ * valid UTF-8, as JSON requires.
+ */
+
+static void member_str(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (!value) {
+		json_builder_add_null_value(b);
+	} else {
+		struct kvmd_buf safe = KVMD_BUF_INIT;
+		kvmd_render_safe(&safe, value, strlen(value));
+		json_builder_add_string_value(b, safe.ptr);
+		kvmd_buf_release(&safe);
+	}
+}
+
+static void member_int(JsonBuilder *b, const char *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, value);
+}
+
+static void identity(JsonBuilder *b, const struct kvmd_tally *t, size_t i)
+{
+	member_str(b, "name", kvmd_tally_name(t, i));
+	member_str(b, "email", kvmd_tally_email(t, i));
+}
+
+/* Every row of a table, not only the top ones: scripts want full counts. */
+static void table(JsonBuilder *b, const char *name, const struct kvmd_tally *t,
+		  int domains)
+{
+	struct kvmd_tally_row *rows;
+	size_t nr = kvmd_tally_rows(t, domains, &rows), i;
+
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++) {
+		json_builder_begin_object(b);
+		member_int(b, "count", (gint64)rows[i].count);
+		if (domains) {
+			member_str(b, "domain", rows[i].text);
+		} else {
+			member_str(b, "display", rows[i].text);
+			identity(b, t, rows[i].id);
+		}
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	kvmd_tally_rows_free(rows, nr);
+}
+
+static void trailers(JsonBuilder *b, const struct kvmd_trailers *t)
+{
+	size_t i;
+
+	json_builder_set_member_name(b, "trailers");
+	json_builder_begin_array(b);
+	for (i = 0; i < t->nr; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "key", t->v[i].key);
+		member_str(b, "value", t->v[i].value);
+		member_str(b, "name", t->v[i].name);
+		member_str(b, "email", t->v[i].email);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e)
+{
+	json_builder_begin_object(b);
+	member_str(b, "commit", e->commit);
+	member_str(b, "kind", e->is_code ? "code" : kvmd_kind_name(e->tag.kind));
+	member_str(b, "subject", e->subject);
+	member_str(b, "author", e->author);
+	json_builder_set_member_name(b, "contributor");
+	json_builder_begin_object(b);
+	identity(b, who, e->contributor);
+	json_builder_end_object(b);
+	if (!e->is_code) {
+		member_int(b, "version", e->tag.version);
+		json_builder_set_member_name(b, "number");
+		if (e->tag.number >= 0)
+			json_builder_add_int_value(b, e->tag.number);
+		else
+			json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "total");
+		if (e->tag.total >= 0)
+			json_builder_add_int_value(b, e->tag.total);
+		else
+			json_builder_add_null_value(b);
+	}
+	trailers(b, &e->trailers);
+	member_str(b, "diffstat", e->diffstat);
+	member_str(b, "body", e->body);
+	json_builder_end_object(b);
+}
+
+int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
+		     const struct kvmd_render_opts *o)
+{
+	const struct kvmd_tally *who = kvmd_digest_contributors(d);
+	const struct kvmd_entry *entries;
+	const struct kvmd_listing *list;
+	const char *const *skipped_commits, *const *skipped_reasons;
+	size_t nr_entries = kvmd_digest_entries(d, &entries);
+	size_t nr_list = kvmd_digest_listings(d, &list);
+	size_t nr_skipped = kvmd_digest_skipped(d, &skipped_commits, &skipped_reasons);
+	size_t mails = kvmd_digest_mail_count(d), codes = kvmd_digest_code_count(d), i;
+	JsonBuilder *b = json_builder_new();
+	JsonGenerator *gen = NULL;
+	JsonNode *root = NULL;
+	gchar *text;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "range");
+	json_builder_begin_object(b);
+	member_str(b, "old", o->old_hex);
+	member_str(b, "new", o->new_hex);
+	json_builder_end_object(b);
+	member_str(b, "title", o->title);
+	member_str(b, "mode", mails && codes ? "mixed" : codes ? "code" : "mail");
+	member_int(b, "messages", (gint64)mails);
+	member_int(b, "commits", (gint64)codes);
+	member_int(b, "skipped", (gint64)nr_skipped);
+
+	table(b, "domains", who, 1);
+	table(b, "contributors", who, 0);
+	table(b, "signers", kvmd_digest_signers(d), 0);
+	table(b, "reviewers", kvmd_digest_reviewers(d), 0);
+
+	json_builder_set_member_name(b, "patches");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr_list; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "subject", list[i].subject);
+		member_str(b, "commit", list[i].commit);
+		json_builder_set_member_name(b, "contributor");
+		json_builder_begin_object(b);
+		identity(b, who, list[i].contributor);
+		json_builder_end_object(b);
+		member_int(b, "messages", (gint64)list[i].messages);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+
+	json_builder_set_member_name(b, "entries");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr_entries; i++)
+		entry(b, who, &entries[i]);
+	json_builder_end_array(b);
+
+	json_builder_set_member_name(b, "skipped_messages");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr_skipped; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "commit", skipped_commits[i]);
+		member_str(b, "reason", skipped_reasons[i]);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+
+	root = json_builder_get_root(b);
+	gen = json_generator_new();
+	json_generator_set_pretty(gen, TRUE);
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, NULL);
+	if (text) {
+		kvmd_buf_adds(out, text);
+		kvmd_buf_addch(out, '\n');
+		g_free(text);
+	}
+	json_node_unref(root);
+	g_object_unref(gen);
+	g_object_unref(b);
+	return text ? 0 : -1;
+}
