@@ -66,12 +66,34 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@sh sample/demo.sh
 
+doc: Documentation/git-kvmdigest.1
+
+Documentation/git-kvmdigest.1: Documentation/git-kvmdigest.adoc
+	asciidoctor -b manpage -a mansource=git-kvmdigest -a manversion=$(VERSION) \
+		-a manmanual='Git Manual' -o $@ $<
+
+HOOK_SCRIPTS = hooks/post-merge hooks/reference-transaction
+
+install: all doc
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(sharedir)/hooks'
+	install -m 755 $(PROGRAM) '$(DESTDIR)$(bindir)/'
+	install -m 644 Documentation/git-kvmdigest.1 '$(DESTDIR)$(mandir)/man1/'
+	install -m 755 $(HOOK_SCRIPTS) '$(DESTDIR)$(sharedir)/hooks/'
+
+# Removes what install put there, and the directories it leaves empty.
+uninstall:
+	$(RM) '$(DESTDIR)$(bindir)/$(PROGRAM)' '$(DESTDIR)$(mandir)/man1/git-kvmdigest.1'
+	$(RM) $(addprefix '$(DESTDIR)$(sharedir)/',$(addsuffix ',$(HOOK_SCRIPTS)))
+	-rmdir '$(DESTDIR)$(sharedir)/hooks' '$(DESTDIR)$(sharedir)' \
+		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)' '$(DESTDIR)$(bindir)' \
+		'$(DESTDIR)$(prefix)/share' 2>/dev/null || true
+
 clean:
 	$(RM) $(PROGRAM) $(LIB) lib/*.o lib/*.d *.o *.d t/unit/*.o t/unit/*.d \
 		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
 	$(RM) -r t/trash\ directory.* demo
 
-.PHONY: all test demo clean FORCE
+.PHONY: all test demo doc install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)

@@ -1,12 +1,14 @@
 /*
  * git-kvmdigest: digest what a fetch brought into a git note.
  *
- * The front end only: usage, options, configuration and exit codes.
- * Everything else lives in lib/, one module per concept.
+ * The front end only: usage, options, configuration, subcommands and
+ * exit codes (0 done, 128 fatal, 129 usage).  Everything else lives in
+ * lib/, one module per concept.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "lib/buf.h"
 #include "lib/digest.h"
+#include "lib/hooks.h"
 #include "lib/mail.h"
 #include "lib/notes.h"
 #include "lib/options.h"
@@ -14,6 +16,7 @@
 #include "lib/render.h"
 #include "lib/scan.h"
 #include "lib/usage.h"
+#include "lib/watch.h"
 
 #include <git2.h>
 #include <gmime/gmime.h>
@@ -21,16 +24,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef KVMD_VERSION
 #define KVMD_VERSION "0.1"
 #endif
+#ifndef KVMD_SHAREDIR
+#define KVMD_SHAREDIR "/usr/local/share/git-kvmdigest"
+#endif
 
 static const char *const digest_usage[] = {
-	"git kvmdigest [<options>] <old>..<new>",
+	"git kvmdigest [<options>] [<old>..<new>]",
+	"git kvmdigest install-hooks",
+	"git kvmdigest uninstall-hooks",
 	NULL,
 };
 
+static const char *const install_usage[] = { "git kvmdigest install-hooks", NULL };
+static const char *const uninstall_usage[] = { "git kvmdigest uninstall-hooks", NULL };
+
+/* What the command line and kvmdigest.* configuration ask for. */
 struct digest_opts {
 	int to_stdout;
 	int quiet;
@@ -39,28 +52,41 @@ struct digest_opts {
 	const char *title;
 	const char *notes_ref;
 	const char *sections;
+	const char *format;
 };
 
-/* Reads kvmdigest.* configuration; command-line options override it. */
-static void read_config(git_repository *repo, struct digest_opts *o,
-			git_config **snapshot)
-{
-	git_config *cfg = NULL;
-	const char *s;
-	int32_t n;
+/* Everything one run needs to digest ranges. */
+struct runner {
+	git_repository *repo;
+	struct digest_opts *o;
+	struct kvmd_buf notes_ref;
+	unsigned sections;
+	int json;
+	git_config *cfg;
+};
 
-	*snapshot = NULL;
-	if (git_repository_config_snapshot(&cfg, repo) < 0)
-		return;
-	if (!o->title && git_config_get_string(&s, cfg, "kvmdigest.title") == 0)
-		o->title = s;
-	if (!o->notes_ref && git_config_get_string(&s, cfg, "kvmdigest.notesRef") == 0)
-		o->notes_ref = s;
-	if (!o->sections && git_config_get_string(&s, cfg, "kvmdigest.sections") == 0)
-		o->sections = s;
-	if (o->top < 0 && git_config_get_int32(&n, cfg, "kvmdigest.top") == 0 && n >= 0)
-		o->top = n;
-	*snapshot = cfg; /* the strings above live as long as the snapshot */
+static struct kvmd_option digest_options[] = {
+	KVMD_OPT_BOOL_(0, "stdout", NULL, "print the digest, write no note"),
+	KVMD_OPT_STRING_(0, "format", NULL, "<format>", "text (default) or json; json implies --stdout"),
+	KVMD_OPT_STRING_(0, "notes-ref", NULL, "<ref>", "write the note in <ref> (default: refs/notes/kvmdigest)"),
+	KVMD_OPT_INT_(0, "top", NULL, "<n>", "show <n> rows per table (default: 15)"),
+	KVMD_OPT_STRING_(0, "title", NULL, "<text>", "the digest's title"),
+	KVMD_OPT_STRING_(0, "sections", NULL, "<list>", "the sections to show, comma-separated"),
+	KVMD_OPT_BOOL_('q', "quiet", NULL, "do not report progress"),
+	KVMD_OPT_BOOL_(0, "version", NULL, "print versions and exit"),
+	KVMD_OPT_END_(),
+};
+
+static void bind_options(struct digest_opts *o)
+{
+	digest_options[0].value = &o->to_stdout;
+	digest_options[1].value = &o->format;
+	digest_options[2].value = &o->notes_ref;
+	digest_options[3].value = &o->top;
+	digest_options[4].value = &o->title;
+	digest_options[5].value = &o->sections;
+	digest_options[6].value = &o->quiet;
+	digest_options[7].value = &o->version;
 }
 
 static void print_version(void)
@@ -77,114 +103,364 @@ static void print_version(void)
 	       gmime_micro_version);
 }
 
-static int open_repository(git_repository **repo)
+static git_repository *open_repository(void)
 {
+	git_repository *repo = NULL;
+
 	/* honours GIT_DIR and friends, as hooks and `git -C` need */
-	if (git_repository_open_ext(repo, ".", GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+	if (git_repository_open_ext(&repo, ".", GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
 		kvmd_die("not a git repository (or any of the parent directories): %s",
 			 kvmd_git_error());
-	return 0;
+	return repo;
+}
+
+/* Reads kvmdigest.* configuration (command-line options win) and checks it. */
+static void runner_init(struct runner *r, git_repository *repo, struct digest_opts *o)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	const char *s;
+	int32_t n;
+
+	memset(r, 0, sizeof(*r));
+	r->repo = repo;
+	r->o = o;
+	if (git_repository_config_snapshot(&r->cfg, repo) == 0) {
+		/* the strings stay valid as long as the snapshot */
+		if (!o->title && git_config_get_string(&s, r->cfg, "kvmdigest.title") == 0)
+			o->title = s;
+		if (!o->notes_ref && git_config_get_string(&s, r->cfg, "kvmdigest.notesRef") == 0)
+			o->notes_ref = s;
+		if (!o->sections && git_config_get_string(&s, r->cfg, "kvmdigest.sections") == 0)
+			o->sections = s;
+		if (o->top < 0 && git_config_get_int32(&n, r->cfg, "kvmdigest.top") == 0) {
+			if (n < 0)
+				kvmd_die("bad kvmdigest.top: %d", (int)n);
+			o->top = n;
+		}
+	}
+	if (kvmd_notes_ref_expand(&r->notes_ref, o->notes_ref ? o->notes_ref : "kvmdigest", &err) < 0)
+		kvmd_die("%s", err.ptr);
+	r->sections = KVMD_SECTIONS_DEFAULT;
+	if (o->sections && kvmd_render_parse_sections(&r->sections, o->sections, &err) < 0)
+		kvmd_die("%s", err.ptr);
+	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
+		kvmd_die("unknown format '%s': use text or json", o->format);
+	r->json = o->format && !strcmp(o->format, "json");
+	kvmd_buf_release(&err);
+}
+
+static void runner_release(struct runner *r)
+{
+	kvmd_buf_release(&r->notes_ref);
+	git_config_free(r->cfg);
+}
+
+static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *range)
+{
+	kvmd_buf_reset(out);
+	if (range->has_old)
+		kvmd_buf_addf(out, "%.12s..", range->old_hex);
+	kvmd_buf_addf(out, "%.12s", range->new_hex);
+	return out->ptr;
+}
+
+/*
+ * Digests one range into a note (or standard output).  Returns 0, or -1
+ * after printing an error: the caller decides whether that is fatal.
+ */
+static int digest_range(struct runner *r, const struct kvmd_range *range)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT, text = KVMD_BUF_INIT, label = KVMD_BUF_INIT;
+	struct kvmd_scan_opts scan;
+	struct kvmd_render_opts render;
+	struct kvmd_digest *d = kvmd_digest_new();
+	int ret = -1, written;
+
+	memset(&scan, 0, sizeof(scan));
+	scan.jobs = 1;
+	scan.want_trailers = r->json ||
+		(r->sections & (KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS));
+	if (kvmd_scan(d, r->repo, range, &scan, &err) < 0) {
+		kvmd_error("%s", err.ptr);
+		goto cleanup;
+	}
+	range_label(&label, range);
+	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
+	    !kvmd_digest_skipped(d, NULL, NULL)) {
+		if (!r->o->quiet)
+			fprintf(stderr, "nothing to digest in %s\n", label.ptr);
+		ret = 0;
+		goto cleanup;
+	}
+
+	memset(&render, 0, sizeof(render));
+	render.title = r->o->title ? r->o->title : KVMD_DEFAULT_TITLE;
+	render.top = r->o->top >= 0 ? r->o->top : KVMD_DEFAULT_TOP;
+	render.sections = r->sections;
+	render.old_hex = range->has_old ? range->old_hex : NULL;
+	render.new_hex = range->new_hex;
+
+	if (r->json) {
+		if (kvmd_render_json(&text, d, &render) < 0) {
+			kvmd_error("cannot write the digest as JSON");
+			goto cleanup;
+		}
+	} else {
+		kvmd_render_text(&text, d, &render);
+	}
+	if (r->o->to_stdout || r->json) {
+		if (fwrite(text.ptr, 1, text.len, stdout) != text.len || fflush(stdout)) {
+			kvmd_error("cannot write the digest to standard output");
+			goto cleanup;
+		}
+		ret = 0;
+		goto cleanup;
+	}
+	written = kvmd_notes_add_section(r->repo, r->notes_ref.ptr, &range->new, text.ptr, &err);
+	if (written < 0) {
+		kvmd_error("%s", err.ptr);
+		goto cleanup;
+	}
+	if (!r->o->quiet)
+		fprintf(stderr, "%s the digest of %s in %s\n",
+			written ? "noted" : "already noted", label.ptr, r->notes_ref.ptr);
+	ret = 0;
+
+cleanup:
+	kvmd_digest_free(d);
+	kvmd_buf_release(&err);
+	kvmd_buf_release(&text);
+	kvmd_buf_release(&label);
+	return ret;
+}
+
+/* Without a range: what is new on every watched ref since its last digest. */
+static int digest_watched(struct runner *r)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	char **patterns = NULL;
+	int ret = 0, matched = 0;
+
+	if (!kvmd_watch_patterns(&patterns, r->repo))
+		kvmd_die("nothing to digest: give a range <old>..<new>, or set kvmdigest.ref "
+			 "(or an upstream for the current branch)");
+	if (git_reference_iterator_new(&it, r->repo) < 0)
+		kvmd_die("cannot list refs: %s", kvmd_git_error());
+	while (git_reference_next(&ref, it) == 0) {
+		const char *name = git_reference_name(ref);
+		struct kvmd_range range;
+		int found;
+
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+		    kvmd_watch_matches(patterns, name)) {
+			matched++;
+			kvmd_buf_reset(&err);
+			found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+			if (found < 0)
+				ret = kvmd_error("%s", err.ptr);
+			else if (found == 0 && !r->o->quiet)
+				fprintf(stderr, "%s: nothing new since the last digest\n", name);
+			else if (found > 0 && digest_range(r, &range) < 0)
+				ret = -1;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (!matched)
+		ret = kvmd_error("no ref matches %s%s", patterns[0],
+				 patterns[1] ? " (or the other kvmdigest.ref patterns)" : "");
+	kvmd_watch_free(patterns);
+	kvmd_buf_release(&err);
+	return ret;
 }
 
 static int cmd_digest(int argc, const char **argv)
 {
-	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL };
-	struct kvmd_option options[] = {
-		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
-		KVMD_OPT_STRING_(0, "notes-ref", &o.notes_ref, "<ref>",
-				 "write the note in <ref> (default: refs/notes/kvmdigest)"),
-		KVMD_OPT_INT_(0, "top", &o.top, "<n>", "show <n> rows per table (default: 15)"),
-		KVMD_OPT_STRING_(0, "title", &o.title, "<text>", "the digest's title"),
-		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
-		KVMD_OPT_BOOL_(0, "version", &o.version, "print versions and exit"),
-		KVMD_OPT_END_(),
-	};
-	struct kvmd_buf err = KVMD_BUF_INIT, text = KVMD_BUF_INIT, ref = KVMD_BUF_INIT;
-	struct kvmd_scan_opts scan = { 0, 0, 1 };
-	struct kvmd_render_opts render;
+	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL, NULL };
+	struct kvmd_buf err = KVMD_BUF_INIT;
 	struct kvmd_range range;
-	struct kvmd_digest *d = NULL;
-	git_repository *repo = NULL;
-	git_config *cfg = NULL;
-	int nr, ret = 0;
+	struct runner r;
+	git_repository *repo;
+	int nr, ret;
 
-	nr = kvmd_parse_options(argc, argv, options);
+	bind_options(&o);
+	nr = kvmd_parse_options(argc, argv, digest_options);
 	if (nr == KVMD_PARSE_HELP) {
-		kvmd_usage_with_options(digest_usage, options, 0);
+		kvmd_usage_with_options(digest_usage, digest_options, 0);
 		return 129;
 	}
-	if (nr < 0) {
-		kvmd_usage_with_options(digest_usage, options, 1);
+	if (nr < 0 || nr > 1) {
+		if (nr > 1)
+			kvmd_error("too many arguments");
+		kvmd_usage_with_options(digest_usage, digest_options, 1);
 		return 129;
 	}
 	if (o.version) {
 		print_version();
 		return 0;
 	}
-	if (nr != 1) {
-		if (nr > 1)
-			kvmd_error("too many arguments");
-		else
-			kvmd_error("give a range <old>..<new>");
-		kvmd_usage_with_options(digest_usage, options, 1);
-		return 129;
-	}
 
-	open_repository(&repo);
-	read_config(repo, &o, &cfg);
-	if (kvmd_notes_ref_expand(&ref, o.notes_ref ? o.notes_ref : "kvmdigest", &err) < 0)
-		kvmd_die("%s", err.ptr);
-	if (kvmd_range_parse(&range, repo, argv[0], &err) < 0)
-		kvmd_die("%s", err.ptr);
-
-	d = kvmd_digest_new();
-	if (kvmd_scan(d, repo, &range, &scan, &err) < 0)
-		kvmd_die("%s", err.ptr);
-
-	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
-	    !kvmd_digest_skipped(d, NULL, NULL)) {
-		if (!o.quiet)
-			fprintf(stderr, "nothing to digest in %s\n", argv[0]);
-		goto cleanup;
-	}
-
-	memset(&render, 0, sizeof(render));
-	render.title = o.title ? o.title : KVMD_DEFAULT_TITLE;
-	render.top = o.top >= 0 ? o.top : KVMD_DEFAULT_TOP;
-	render.sections = KVMD_SECTIONS_DEFAULT;
-	render.old_hex = range.has_old ? range.old_hex : NULL;
-	render.new_hex = range.new_hex;
-	kvmd_render_text(&text, d, &render);
-
-	if (o.to_stdout) {
-		if (fwrite(text.ptr, 1, text.len, stdout) != text.len || fflush(stdout))
-			kvmd_die("cannot write the digest to standard output");
-	} else {
-		int written = kvmd_notes_add_section(repo, ref.ptr, &range.new, text.ptr, &err);
-		if (written < 0)
+	repo = open_repository();
+	runner_init(&r, repo, &o);
+	if (nr == 1) {
+		if (kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 			kvmd_die("%s", err.ptr);
-		if (!o.quiet)
-			fprintf(stderr, "%s the digest of %s in %s\n",
-				written ? "noted" : "already noted", argv[0], ref.ptr);
+		ret = digest_range(&r, &range) < 0 ? 128 : 0;
+	} else {
+		ret = digest_watched(&r) < 0 ? 128 : 0;
 	}
-
-cleanup:
-	kvmd_digest_free(d);
+	runner_release(&r);
 	kvmd_buf_release(&err);
-	kvmd_buf_release(&text);
-	kvmd_buf_release(&ref);
-	git_config_free(cfg);
 	git_repository_free(repo);
 	return ret;
+}
+
+/* `hook post-merge [<squash>]`: what the merge brought, ORIG_HEAD..HEAD. */
+static int hook_post_merge(struct runner *r, int argc, const char **argv)
+{
+	git_oid orig, head;
+	struct kvmd_range range;
+
+	if (argc > 0 && !strcmp(argv[0], "1"))
+		return 0; /* a squash merge moved nothing */
+	if (git_reference_name_to_id(&orig, r->repo, "ORIG_HEAD") < 0 ||
+	    git_reference_name_to_id(&head, r->repo, "HEAD") < 0)
+		return 0; /* nothing to compare with */
+	if (!git_oid_cmp(&orig, &head))
+		return 0;
+	kvmd_range_set(&range, &orig, &head);
+	return digest_range(r, &range);
+}
+
+/* `hook reference-transaction committed`: "<old> <new> <ref>" lines on stdin. */
+static int hook_reference_transaction(struct runner *r, int argc, const char **argv)
+{
+	char line[4096];
+	char **patterns = NULL;
+	int ret = 0;
+
+	if (argc < 1 || strcmp(argv[0], "committed"))
+		return 0;
+	if (!kvmd_watch_patterns(&patterns, r->repo))
+		return 0;
+	while (fgets(line, sizeof(line), stdin)) {
+		char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1], name[4000];
+		git_oid old, new;
+		git_object *obj = NULL, *peeled = NULL;
+		struct kvmd_range range;
+
+		if (sscanf(line, "%40s %40s %3999s", old_hex, new_hex, name) != 3 ||
+		    !kvmd_watch_matches(patterns, name) ||
+		    git_oid_fromstr(&old, old_hex) < 0 || git_oid_fromstr(&new, new_hex) < 0 ||
+		    git_oid_is_zero(&new))
+			continue;
+		if (git_oid_is_zero(&old)) {
+			fprintf(stderr, "%s is new: not digested; run git kvmdigest <old>..%s\n",
+				name, name);
+			continue;
+		}
+		if (git_object_lookup(&obj, r->repo, &new, GIT_OBJECT_ANY) < 0 ||
+		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+			git_object_free(obj);
+			continue; /* not a commit: nothing to digest */
+		}
+		kvmd_range_set(&range, &old, git_object_id(peeled));
+		if (digest_range(r, &range) < 0)
+			ret = -1;
+		git_object_free(peeled);
+		git_object_free(obj);
+	}
+	kvmd_watch_free(patterns);
+	return ret;
+}
+
+/* `hook <name> <args>`: what the installed hook scripts call. */
+static int cmd_hook(int argc, const char **argv)
+{
+	struct digest_opts o = { 0, 1, 0, -1, NULL, NULL, NULL, NULL };
+	git_repository *repo;
+	struct runner r;
+	int ret = 0;
+
+	if (argc < 2)
+		kvmd_die("hook: which hook?");
+	repo = open_repository();
+	runner_init(&r, repo, &o);
+	if (!strcmp(argv[1], "post-merge"))
+		ret = hook_post_merge(&r, argc - 2, argv + 2);
+	else if (!strcmp(argv[1], "reference-transaction"))
+		ret = hook_reference_transaction(&r, argc - 2, argv + 2);
+	else
+		kvmd_die("hook: unknown hook '%s'", argv[1]);
+	runner_release(&r);
+	git_repository_free(repo);
+	return ret < 0 ? 128 : 0;
+}
+
+static int cmd_hooks(int argc, const char **argv, int install)
+{
+	struct kvmd_option options[] = { KVMD_OPT_END_() };
+	struct kvmd_buf dir = KVMD_BUF_INIT, src = KVMD_BUF_INIT;
+	struct kvmd_buf report = KVMD_BUF_INIT, err = KVMD_BUF_INIT;
+	const char *const *usage = install ? install_usage : uninstall_usage;
+	git_repository *repo;
+	int nr, ret;
+
+	nr = kvmd_parse_options(argc, argv, options);
+	if (nr != 0) {
+		if (nr > 0)
+			kvmd_error("too many arguments");
+		kvmd_usage_with_options(usage, options, nr != KVMD_PARSE_HELP);
+		return 129;
+	}
+	repo = open_repository();
+	if (kvmd_hooks_dir(&dir, repo, &err) < 0)
+		kvmd_die("%s", err.ptr);
+	if (install) {
+		kvmd_hooks_source(&src, KVMD_SHAREDIR);
+		ret = kvmd_hooks_install(dir.ptr, src.ptr, &report, &err);
+	} else {
+		ret = kvmd_hooks_uninstall(dir.ptr, &report, &err);
+	}
+	fputs(report.ptr, stdout);
+	if (ret < 0)
+		kvmd_die("%s", err.ptr);
+	if (install)
+		printf("hint: digests are noted in refs/notes/kvmdigest after every pull and fetch;\n"
+		       "hint: see them in git log with\n"
+		       "hint:   git config --add notes.displayRef refs/notes/kvmdigest\n"
+		       "hint: and share them with a remote <name> with\n"
+		       "hint:   git config --add remote.<name>.fetch '+refs/notes/kvmdigest:refs/notes/kvmdigest'\n"
+		       "hint:   git push <name> refs/notes/kvmdigest\n");
+	kvmd_buf_release(&dir);
+	kvmd_buf_release(&src);
+	kvmd_buf_release(&report);
+	kvmd_buf_release(&err);
+	git_repository_free(repo);
+	return 0;
 }
 
 int main(int argc, const char **argv)
 {
 	int ret;
 
+	/* `git kvmdigest --help` is git's business; called directly, ask git too */
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		execlp("git", "git", "help", "kvmdigest", (char *)NULL);
+		kvmd_die("cannot run git help kvmdigest");
+	}
 	git_libgit2_init();
 	kvmd_mail_global_init();
-	ret = cmd_digest(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "install-hooks"))
+		ret = cmd_hooks(argc - 1, argv + 1, 1);
+	else if (argc > 1 && !strcmp(argv[1], "uninstall-hooks"))
+		ret = cmd_hooks(argc - 1, argv + 1, 0);
+	else if (argc > 1 && !strcmp(argv[1], "hook"))
+		ret = cmd_hook(argc - 1, argv + 1);
+	else
+		ret = cmd_digest(argc, argv);
 	git_libgit2_shutdown();
 	return ret;
 }

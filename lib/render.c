@@ -174,3 +174,42 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		kvmd_buf_addf(out, "Skipped %zu message%s that could not be digested.\n",
 			      skipped, skipped == 1 ? "" : "s");
 }
+
+int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf *err)
+{
+	static const struct { const char *name; unsigned bits; } names[] = {
+		{ "domains", KVMD_SECTION_DOMAINS },
+		{ "contributors", KVMD_SECTION_CONTRIBUTORS },
+		{ "signers", KVMD_SECTION_SIGNERS },
+		{ "reviewers", KVMD_SECTION_REVIEWERS },
+		{ "patches", KVMD_SECTION_PATCHES },
+		{ "messages", KVMD_SECTION_MESSAGES },
+		{ "default", KVMD_SECTIONS_DEFAULT },
+		{ "all", KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS },
+	};
+	const char *p = list;
+	unsigned bits = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, ","), i;
+
+		while (len && (*p == ' ')) {
+			p++;
+			len--;
+		}
+		for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+			if (strlen(names[i].name) == len && !strncmp(names[i].name, p, len))
+				break;
+		if (len && i == sizeof(names) / sizeof(*names)) {
+			kvmd_buf_addf(err, "unknown section '%.*s'", (int)len, p);
+			return -1;
+		}
+		if (len)
+			bits |= names[i].bits;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*out = bits;
+	return 0;
+}

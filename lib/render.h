@@ -42,4 +42,14 @@ void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len);
 void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
 			     const char *new_hex);
 
+
+
+/*
+ * Parses a comma-separated list of section names (domains, contributors,
+ * signers, reviewers, patches, messages; `default` for the example's
+ * four, `all` for every one) into enum kvmd_section bits.  Returns 0, or
+ * -1 naming the unknown section in `err`.
+ */
+int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf *err);
+
 #endif

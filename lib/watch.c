@@ -1,0 +1,173 @@
+#include "watch.h"
+#include "buf.h"
+#include "range.h"
+#include "usage.h"
+
+#include <fnmatch.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void push(char ***v, size_t *nr, size_t *alloc, const char *s)
+{
+	KVMD_ALLOC_GROW(*v, *nr + 2, *alloc);
+	(*v)[(*nr)++] = kvmd_xstrdup(s);
+	(*v)[*nr] = NULL;
+}
+
+size_t kvmd_watch_patterns(char ***out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *entry;
+	git_reference *head = NULL, *upstream = NULL;
+	char **v = NULL;
+	size_t nr = 0, alloc = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_multivar_iterator_new(&it, cfg, "kvmdigest.ref", NULL) == 0) {
+		while (git_config_next(&entry, it) == 0)
+			if (entry->value && *entry->value)
+				push(&v, &nr, &alloc, entry->value);
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+
+	if (!nr && git_repository_head(&head, repo) == 0 &&
+	    git_reference_is_branch(head) &&
+	    git_branch_upstream(&upstream, head) == 0)
+		push(&v, &nr, &alloc, git_reference_name(upstream));
+	git_reference_free(upstream);
+	git_reference_free(head);
+	*out = v;
+	return nr;
+}
+
+void kvmd_watch_free(char **patterns)
+{
+	char **p;
+
+	for (p = patterns; p && *p; p++)
+		free(*p);
+	free(patterns);
+}
+
+int kvmd_watch_matches(char *const *patterns, const char *refname)
+{
+	for (; patterns && *patterns; patterns++) {
+		/* `kvm-lore/master` stands for refs/remotes/kvm-lore/master too */
+		struct kvmd_buf full = KVMD_BUF_INIT;
+		int hit = !fnmatch(*patterns, refname, 0);
+
+		if (!hit && strncmp(*patterns, "refs/", 5)) {
+			kvmd_buf_addf(&full, "refs/remotes/%s", *patterns);
+			hit = !fnmatch(full.ptr, refname, 0);
+			kvmd_buf_reset(&full);
+			kvmd_buf_addf(&full, "refs/heads/%s", *patterns);
+			hit = hit || !fnmatch(full.ptr, refname, 0);
+		}
+		kvmd_buf_release(&full);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+static guint oid_hash(gconstpointer p)
+{
+	guint h;
+	memcpy(&h, ((const git_oid *)p)->id, sizeof(h));
+	return h;
+}
+
+static gboolean oid_equal(gconstpointer a, gconstpointer b)
+{
+	return !git_oid_cmp(a, b);
+}
+
+/* Collects the ids of every commit that carries a note. */
+static int note_cb(const git_oid *blob, const git_oid *annotated, void *payload)
+{
+	git_oid *copy = kvmd_xmalloc(sizeof(*copy));
+
+	(void)blob;
+	git_oid_cpy(copy, annotated);
+	g_hash_table_add(payload, copy);
+	return 0;
+}
+
+/* The newest commit reachable from `tip` that carries a note: 1 found, 0 none, -1 error. */
+static int newest_noted(git_oid *out, git_repository *repo, const char *notes_ref,
+			const git_oid *tip)
+{
+	GHashTable *noted = g_hash_table_new_full(oid_hash, oid_equal, free, NULL);
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int error, found = 0;
+
+	error = git_note_foreach(repo, notes_ref, note_cb, noted);
+	if (error == GIT_ENOTFOUND) {
+		error = 0; /* no notes at all yet */
+		goto cleanup;
+	}
+	if (error < 0 || !g_hash_table_size(noted))
+		goto cleanup;
+	if ((error = git_revwalk_new(&walk, repo)) < 0 ||
+	    (error = git_revwalk_push(walk, tip)) < 0)
+		goto cleanup;
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		if (g_hash_table_contains(noted, &id)) {
+			git_oid_cpy(out, &id);
+			found = 1;
+			break;
+		}
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+
+cleanup:
+	git_revwalk_free(walk);
+	g_hash_table_destroy(noted);
+	return error < 0 ? -1 : found;
+}
+
+int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
+			  const char *notes_ref, const char *refname,
+			  struct kvmd_buf *err)
+{
+	struct kvmd_buf prev = KVMD_BUF_INIT;
+	git_object *obj = NULL;
+	git_oid tip, base;
+	int found, ret = -1;
+
+	if (git_reference_name_to_id(&tip, repo, refname) < 0) {
+		kvmd_buf_addf(err, "cannot resolve '%s': %s", refname, kvmd_git_error());
+		return -1;
+	}
+	found = newest_noted(&base, repo, notes_ref, &tip);
+	if (found < 0) {
+		kvmd_buf_addf(err, "cannot read %s: %s", notes_ref, kvmd_git_error());
+		return -1;
+	}
+	if (!found) {
+		kvmd_buf_addf(&prev, "%s@{1}", refname);
+		if (git_revparse_single(&obj, repo, prev.ptr) < 0) {
+			kvmd_buf_addf(err, "no digest on any ancestor of '%s' and no earlier "
+				      "reflog entry to start from; give a range <old>..<new>",
+				      refname);
+			goto cleanup;
+		}
+		git_oid_cpy(&base, git_object_id(obj));
+	}
+	if (!git_oid_cmp(&base, &tip)) {
+		ret = 0;
+		goto cleanup;
+	}
+	kvmd_range_set(out, &base, &tip);
+	ret = 1;
+
+cleanup:
+	git_object_free(obj);
+	kvmd_buf_release(&prev);
+	return ret;
+}

@@ -1,0 +1,39 @@
+#ifndef KVMD_WATCH_H
+#define KVMD_WATCH_H
+
+#include <git2.h>
+
+struct kvmd_buf;
+struct kvmd_range;
+
+/*
+ * Which refs a digest without a range follows, and what is new on them
+ * "since the last digest".
+ */
+
+/*
+ * The watched ref patterns: every kvmdigest.ref value (fnmatch globs such
+ * as `refs/remotes/kvm-lore/` followed by `*`), or, when there is none, the current
+ * branch's upstream.  Returns the number of patterns put in `out` (a
+ * NULL-terminated malloc()ed array of malloc()ed strings; free with
+ * kvmd_watch_free()), 0 when nothing is watched.
+ */
+size_t kvmd_watch_patterns(char ***out, git_repository *repo);
+void kvmd_watch_free(char **patterns);
+
+/* Does `refname` match one of `patterns`? */
+int kvmd_watch_matches(char *const *patterns, const char *refname);
+
+/*
+ * What is new on `refname`: from the newest ancestor of its tip that
+ * carries a note in `notes_ref` (exclusive) to the tip; without one, from
+ * the ref's previous reflog value (`<ref>@{1}`).  Returns 1 with `out`
+ * filled, 0 when nothing is new (the tip has its digest already), or -1
+ * with a message in `err` (e.g. neither a note nor a reflog to start
+ * from: give a range).
+ */
+int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
+			  const char *notes_ref, const char *refname,
+			  struct kvmd_buf *err);
+
+#endif
