@@ -97,3 +97,8 @@ clean:
 .SECONDARY:
 
 -include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)
+
+# Benchmarks (bench/bench.mk) and fuzzing (fuzz/fuzz.mk) keep their rules
+# beside their sources.
+-include bench/bench.mk
+-include fuzz/fuzz.mk
