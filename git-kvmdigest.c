@@ -53,6 +53,8 @@ struct digest_opts {
 	const char *notes_ref;
 	const char *sections;
 	const char *format;
+	int jobs;
+	int progress;
 };
 
 /* Everything one run needs to digest ranges. */
@@ -72,6 +74,8 @@ static struct kvmd_option digest_options[] = {
 	KVMD_OPT_INT_(0, "top", NULL, "<n>", "show <n> rows per table (default: 15)"),
 	KVMD_OPT_STRING_(0, "title", NULL, "<text>", "the digest's title"),
 	KVMD_OPT_STRING_(0, "sections", NULL, "<list>", "the sections to show, comma-separated"),
+	KVMD_OPT_INT_('j', "jobs", NULL, "<n>", "read with <n> threads (default: the number of cores)"),
+	KVMD_OPT_BOOL_(0, "progress", NULL, "show progress even when not on a terminal"),
 	KVMD_OPT_BOOL_('q', "quiet", NULL, "do not report progress"),
 	KVMD_OPT_BOOL_(0, "version", NULL, "print versions and exit"),
 	KVMD_OPT_END_(),
@@ -85,8 +89,10 @@ static void bind_options(struct digest_opts *o)
 	digest_options[3].value = &o->top;
 	digest_options[4].value = &o->title;
 	digest_options[5].value = &o->sections;
-	digest_options[6].value = &o->quiet;
-	digest_options[7].value = &o->version;
+	digest_options[6].value = &o->jobs;
+	digest_options[7].value = &o->progress;
+	digest_options[8].value = &o->quiet;
+	digest_options[9].value = &o->version;
 }
 
 static void print_version(void)
@@ -132,6 +138,11 @@ static void runner_init(struct runner *r, git_repository *repo, struct digest_op
 			o->notes_ref = s;
 		if (!o->sections && git_config_get_string(&s, r->cfg, "kvmdigest.sections") == 0)
 			o->sections = s;
+		if (o->jobs < 0 && git_config_get_int32(&n, r->cfg, "kvmdigest.jobs") == 0) {
+			if (n < 0)
+				kvmd_die("bad kvmdigest.jobs: %d", (int)n);
+			o->jobs = n;
+		}
 		if (o->top < 0 && git_config_get_int32(&n, r->cfg, "kvmdigest.top") == 0) {
 			if (n < 0)
 				kvmd_die("bad kvmdigest.top: %d", (int)n);
@@ -177,7 +188,12 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 	int ret = -1, written;
 
 	memset(&scan, 0, sizeof(scan));
-	scan.jobs = 1;
+	scan.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (scan.jobs < 1)
+		scan.jobs = 1;
+	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
+	if (!r->o->quiet)
+		scan.progress = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
 	scan.want_trailers = r->json ||
 		(r->sections & (KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS));
 	if (kvmd_scan(d, r->repo, range, &scan, &err) < 0) {
@@ -278,7 +294,7 @@ static int digest_watched(struct runner *r)
 
 static int cmd_digest(int argc, const char **argv)
 {
-	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL, NULL };
+	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL, NULL, -1, -1 };
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	struct kvmd_range range;
 	struct runner r;
@@ -379,7 +395,7 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 /* `hook <name> <args>`: what the installed hook scripts call. */
 static int cmd_hook(int argc, const char **argv)
 {
-	struct digest_opts o = { 0, 1, 0, -1, NULL, NULL, NULL, NULL };
+	struct digest_opts o = { 0, 1, 0, -1, NULL, NULL, NULL, NULL, -1, 0 };
 	git_repository *repo;
 	struct runner r;
 	int ret = 0;

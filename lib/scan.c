@@ -9,13 +9,16 @@
 #include "trailer.h"
 #include "usage.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* What one reader (one thread) needs, created once. */
 struct reader {
 	git_repository *repo;
-	git_mailmap *mailmap;
+	const git_mailmap *mailmap; /* shared: resolving only reads it */
 	struct kvmd_subject_parser *subjects;
 	struct kvmd_trailer_parser *trailers;
 	struct kvmd_diffstat *diffstat;
@@ -23,17 +26,13 @@ struct reader {
 	struct kvmd_buf scratch;
 };
 
-static int reader_init(struct reader *r, git_repository *repo,
+static int reader_init(struct reader *r, git_repository *repo, const git_mailmap *mailmap,
 		       const struct kvmd_scan_opts *opts, struct kvmd_buf *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
 	r->opts = opts;
-	/* .mailmap in the work tree (or HEAD when bare), mailmap.file, mailmap.blob */
-	if (git_mailmap_from_repository(&r->mailmap, repo) < 0) {
-		kvmd_buf_addf(err, "cannot read the mailmap: %s", kvmd_git_error());
-		return -1;
-	}
+	r->mailmap = mailmap;
 	r->subjects = kvmd_subject_parser_new();
 	r->trailers = kvmd_trailer_parser_new();
 	if (!r->subjects || !r->trailers) {
@@ -45,7 +44,6 @@ static int reader_init(struct reader *r, git_repository *repo,
 
 static void reader_release(struct reader *r)
 {
-	git_mailmap_free(r->mailmap);
 	kvmd_subject_parser_free(r->subjects);
 	kvmd_trailer_parser_free(r->trailers);
 	kvmd_diffstat_free(r->diffstat);
@@ -238,27 +236,191 @@ cleanup:
 	return error < 0 ? -1 : 0;
 }
 
+/*
+ * The work shared by the readers.  Commits are handed out in blocks from
+ * a counter, each reader digests its blocks into a digest of its own
+ * through its own repository handle (libgit2 objects are not shared
+ * between threads), and the partial digests are merged at the end;
+ * since every message keeps its walk position, the merged digest is the
+ * same whatever the number of threads.
+ */
+#define BLOCK 64
+
+struct shared {
+	const git_oid *ids;
+	size_t nr;
+	size_t next;          /* the next unclaimed commit (atomic) */
+	size_t done;          /* commits digested (atomic) */
+	const char *path;     /* where each reader opens the repository */
+	const git_mailmap *mailmap;
+	const struct kvmd_scan_opts *opts;
+	pthread_mutex_t lock; /* guards everything below */
+	struct kvmd_buf err;
+	int failed;
+	int shown;            /* progress: the last percentage shown, -1 for none */
+	struct timespec start;
+};
+
+struct worker {
+	pthread_t thread;
+	struct shared *sh;
+	git_repository *repo;
+	struct kvmd_digest *d;
+	int ret;
+};
+
+static double elapsed(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/*
+ * git's progress line, `Digesting: 45% (45000/100000)`, shown once the
+ * run has taken a second, updated when the percentage changes.
+ */
+static void progress(struct shared *sh, size_t done, int last)
+{
+	int pct = sh->nr ? (int)(done * 100 / sh->nr) : 100;
+
+	if (!sh->opts->progress)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	/* as git's delayed progress: quiet for short runs, unless forced (2) */
+	if ((sh->shown >= 0 || sh->opts->progress > 1 || elapsed(&sh->start) >= 1.0) &&
+	    (pct != sh->shown || last)) {
+		fprintf(stderr, "Digesting: %3d%% (%zu/%zu)%s", pct, done, sh->nr,
+			last ? ", done.\n" : "\r");
+		fflush(stderr);
+		sh->shown = pct;
+	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *sh = w->sh;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	struct reader r;
+	size_t i, start, end;
+
+	w->ret = -1;
+	if (reader_init(&r, w->repo, sh->mailmap, sh->opts, &err) < 0)
+		goto out;
+	for (;;) {
+		i = __atomic_fetch_add(&sh->next, BLOCK, __ATOMIC_RELAXED);
+		if (i >= sh->nr || __atomic_load_n(&sh->failed, __ATOMIC_RELAXED))
+			break;
+		start = i;
+		end = i + BLOCK < sh->nr ? i + BLOCK : sh->nr;
+		for (; i < end; i++)
+			if (add_commit(&r, w->d, &sh->ids[i], i, &err) < 0)
+				goto out;
+		progress(sh, __atomic_add_fetch(&sh->done, end - start, __ATOMIC_RELAXED), 0);
+	}
+	w->ret = 0;
+out:
+	if (w->ret < 0) {
+		pthread_mutex_lock(&sh->lock);
+		if (!sh->failed)
+			kvmd_buf_adds(&sh->err, err.ptr);
+		sh->failed = 1;
+		pthread_mutex_unlock(&sh->lock);
+	}
+	reader_release(&r);
+	kvmd_buf_release(&err);
+	return NULL;
+}
+
 int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,
 	      struct kvmd_buf *err)
 {
-	struct reader r;
+	struct shared sh;
+	struct worker *workers = NULL;
+	git_mailmap *mailmap = NULL;
 	git_oid *ids = NULL;
-	size_t nr = 0, i;
-	int ret = -1;
+	size_t nr = 0;
+	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
 
-	if (reader_init(&r, repo, opts, err) < 0)
+	/*
+	 * git never re-hashes objects it reads; libgit2 does by default.
+	 * Skipping it took a full-archive read from 1.52x to 1.15x the time
+	 * of `git cat-file --batch` on the same blobs.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+
+	memset(&sh, 0, sizeof(sh));
+	pthread_mutex_init(&sh.lock, NULL);
+	kvmd_buf_init(&sh.err);
+	sh.shown = -1;
+	clock_gettime(CLOCK_MONOTONIC, &sh.start);
+
+	/* .mailmap in the work tree (or HEAD when bare), mailmap.file, mailmap.blob */
+	if (git_mailmap_from_repository(&mailmap, repo) < 0) {
+		kvmd_buf_addf(err, "cannot read the mailmap: %s", kvmd_git_error());
 		goto cleanup;
+	}
 	if (list_commits(&ids, &nr, repo, range, err) < 0)
 		goto cleanup;
-	for (i = 0; i < nr; i++)
-		if (add_commit(&r, d, &ids[i], i, err) < 0)
-			goto cleanup;
+	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
+		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
+
+	sh.ids = ids;
+	sh.nr = nr;
+	sh.path = git_repository_path(repo);
+	sh.mailmap = mailmap;
+	sh.opts = opts;
+	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
+	for (i = 0; i < jobs; i++) {
+		workers[i].sh = &sh;
+		workers[i].d = i ? kvmd_digest_new() : d;
+		if (!i) {
+			workers[i].repo = repo;
+		} else if (git_repository_open_ext(&workers[i].repo, sh.path,
+						   GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+			kvmd_buf_addf(err, "cannot open the repository again: %s", kvmd_git_error());
+			goto join;
+		}
+	}
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&workers[i].thread, NULL, work, &workers[i])) {
+			kvmd_buf_adds(err, "cannot start a thread");
+			sh.failed = 1;
+			goto join;
+		}
+		started = i;
+	}
+	work(&workers[0]); /* the calling thread is a reader too */
+join:
+	for (i = 1; i <= started; i++)
+		pthread_join(workers[i].thread, NULL);
+	if (sh.failed) {
+		if (!err->len)
+			kvmd_buf_adds(err, sh.err.ptr);
+		goto cleanup;
+	}
+	for (i = 1; i < jobs; i++) {
+		kvmd_digest_merge(d, workers[i].d);
+		workers[i].d = NULL;
+	}
+	progress(&sh, nr, 1);
 	kvmd_digest_finish(d);
 	ret = 0;
 
 cleanup:
+	for (i = 1; workers && i < jobs; i++) {
+		kvmd_digest_free(workers[i].d);
+		git_repository_free(workers[i].repo);
+	}
+	free(workers);
 	free(ids);
-	reader_release(&r);
+	git_mailmap_free(mailmap);
+	kvmd_buf_release(&sh.err);
+	pthread_mutex_destroy(&sh.lock);
 	return ret;
 }

@@ -10,8 +10,10 @@ struct kvmd_range;
 /* How to read a range. */
 struct kvmd_scan_opts {
 	int want_trailers;  /* parse trailers (signers, reviewers, JSON) */
-	int progress;       /* show "Digesting: N% (i/n)" on stderr */
-	int jobs;           /* worker threads, 1 or more */
+	int progress;       /* "Digesting: N% (i/n)" on stderr: 0 never, 1 after
+			       the first second (as git delays it), 2 at once */
+	int jobs;           /* readers (threads), 1 or more; the digest is the
+			       same whatever the number */
 };
 
 /*
