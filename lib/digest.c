@@ -195,6 +195,34 @@ static struct kvmd_entry *new_entry(struct kvmd_digest *d, const char *commit,
 	return e;
 }
 
+/*
+ * The body an entry keeps: at most KVMD_ENTRY_MAX bytes, cut at a line end
+ * when there is one (else at a UTF-8 character boundary), with a marker
+ * that says how much was left out.  A 5 MB mail is a digest entry, not a
+ * 5 MB note.
+ */
+static char *capped_body(const char *body, size_t len)
+{
+	struct kvmd_buf b = KVMD_BUF_INIT;
+	size_t cut = len;
+
+	if (len <= KVMD_ENTRY_MAX)
+		return kvmd_xmemdupz(body, len);
+	cut = KVMD_ENTRY_MAX;
+	while (cut > KVMD_ENTRY_MAX / 2 && body[cut - 1] != '\n')
+		cut--;
+	if (body[cut - 1] != '\n') {
+		cut = KVMD_ENTRY_MAX;
+		while (cut && ((unsigned char)body[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	kvmd_buf_add(&b, body, cut);
+	if (b.len && b.ptr[b.len - 1] != '\n')
+		kvmd_buf_addch(&b, '\n');
+	kvmd_buf_addf(&b, "[... %zu more bytes not shown]\n", len - cut);
+	return kvmd_buf_detach(&b, NULL);
+}
+
 static char *format_author(const char *name, const char *email)
 {
 	struct kvmd_buf b = KVMD_BUF_INIT;
@@ -251,7 +279,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	if (kvmd_subject_is_new_patch(&m->tag)) {
 		struct kvmd_entry *e = new_entry(d, m->commit, m->seq, m->subject);
 		e->author = format_author(m->from_name, m->from_email);
-		e->body = kvmd_xmemdupz(m->body ? m->body : "", m->body ? m->body_len : 0);
+		e->body = capped_body(m->body ? m->body : "", m->body ? m->body_len : 0);
 		e->contributor = who;
 		e->tag = m->tag;
 		copy_trailers(&e->trailers, m->trailers, m->ntrailers);
@@ -285,7 +313,7 @@ void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
 	e->is_code = 1;
 	e->author = format_author(c->author_name, c->author_email);
-	e->body = kvmd_xmemdupz(c->body ? c->body : "", c->body ? c->body_len : 0);
+	e->body = capped_body(c->body ? c->body : "", c->body ? c->body_len : 0);
 	e->diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
 	e->contributor = who;
 	e->tag.number = e->tag.total = -1;

@@ -67,6 +67,9 @@ enum kvmd_section {
 #define KVMD_SECTIONS_DEFAULT (KVMD_SECTION_DOMAINS | KVMD_SECTION_CONTRIBUTORS | \
 			       KVMD_SECTION_PATCHES | KVMD_SECTION_MESSAGES)
 
+/* The most of a message's text an entry keeps (see OUTPUT in the man page). */
+#define KVMD_ENTRY_MAX (64 * 1024)
+
 /* An entry: a new patch or a code commit, as the last section prints it. */
 struct kvmd_entry {
 	char *commit;
