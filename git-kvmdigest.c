@@ -7,6 +7,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "lib/buf.h"
+#include "lib/config.h"
 #include "lib/digest.h"
 #include "lib/hooks.h"
 #include "lib/mail.h"
@@ -64,7 +65,7 @@ struct runner {
 	struct kvmd_buf notes_ref;
 	unsigned sections;
 	int json;
-	git_config *cfg;
+	struct kvmd_config *cfg;
 };
 
 static struct kvmd_option digest_options[] = {
@@ -124,31 +125,22 @@ static git_repository *open_repository(void)
 static void runner_init(struct runner *r, git_repository *repo, struct digest_opts *o)
 {
 	struct kvmd_buf err = KVMD_BUF_INIT;
-	const char *s;
-	int32_t n;
-
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
 	r->o = o;
-	if (git_repository_config_snapshot(&r->cfg, repo) == 0) {
-		/* the strings stay valid as long as the snapshot */
-		if (!o->title && git_config_get_string(&s, r->cfg, "kvmdigest.title") == 0)
-			o->title = s;
-		if (!o->notes_ref && git_config_get_string(&s, r->cfg, "kvmdigest.notesRef") == 0)
-			o->notes_ref = s;
-		if (!o->sections && git_config_get_string(&s, r->cfg, "kvmdigest.sections") == 0)
-			o->sections = s;
-		if (o->jobs < 0 && git_config_get_int32(&n, r->cfg, "kvmdigest.jobs") == 0) {
-			if (n < 0)
-				kvmd_die("bad kvmdigest.jobs: %d", (int)n);
-			o->jobs = n;
-		}
-		if (o->top < 0 && git_config_get_int32(&n, r->cfg, "kvmdigest.top") == 0) {
-			if (n < 0)
-				kvmd_die("bad kvmdigest.top: %d", (int)n);
-			o->top = n;
-		}
-	}
+	/* the strings stay valid as long as r->cfg */
+	r->cfg = kvmd_config_open(repo);
+	if (!o->title)
+		o->title = kvmd_config_get(r->cfg, "kvmdigest.title");
+	if (!o->notes_ref)
+		o->notes_ref = kvmd_config_get(r->cfg, "kvmdigest.notesRef");
+	if (!o->sections)
+		o->sections = kvmd_config_get(r->cfg, "kvmdigest.sections");
+	if ((o->jobs < 0 && kvmd_config_get_int(&o->jobs, r->cfg, "kvmdigest.jobs", &err) < 0) ||
+	    (o->top < 0 && kvmd_config_get_int(&o->top, r->cfg, "kvmdigest.top", &err) < 0))
+		kvmd_die("%s", err.ptr);
+	if (o->top < -1 || o->jobs < -1)
+		kvmd_die("kvmdigest.top and kvmdigest.jobs cannot be negative");
 	if (kvmd_notes_ref_expand(&r->notes_ref, o->notes_ref ? o->notes_ref : "kvmdigest", &err) < 0)
 		kvmd_die("%s", err.ptr);
 	r->sections = KVMD_SECTIONS_DEFAULT;
@@ -163,7 +155,7 @@ static void runner_init(struct runner *r, git_repository *repo, struct digest_op
 static void runner_release(struct runner *r)
 {
 	kvmd_buf_release(&r->notes_ref);
-	git_config_free(r->cfg);
+	kvmd_config_free(r->cfg);
 }
 
 static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *range)
@@ -259,7 +251,7 @@ static int digest_watched(struct runner *r)
 	char **patterns = NULL;
 	int ret = 0, matched = 0;
 
-	if (!kvmd_watch_patterns(&patterns, r->repo))
+	if (!kvmd_watch_patterns(&patterns, r->repo, r->cfg))
 		kvmd_die("nothing to digest: give a range <old>..<new>, or set kvmdigest.ref "
 			 "(or an upstream for the current branch)");
 	if (git_reference_iterator_new(&it, r->repo) < 0)
@@ -359,7 +351,7 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 
 	if (argc < 1 || strcmp(argv[0], "committed"))
 		return 0;
-	if (!kvmd_watch_patterns(&patterns, r->repo))
+	if (!kvmd_watch_patterns(&patterns, r->repo, r->cfg))
 		return 0;
 	while (fgets(line, sizeof(line), stdin)) {
 		char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1], name[4000];

@@ -1,5 +1,6 @@
 #include "watch.h"
 #include "buf.h"
+#include "config.h"
 #include "range.h"
 #include "usage.h"
 
@@ -15,23 +16,16 @@ static void push(char ***v, size_t *nr, size_t *alloc, const char *s)
 	(*v)[*nr] = NULL;
 }
 
-size_t kvmd_watch_patterns(char ***out, git_repository *repo)
+size_t kvmd_watch_patterns(char ***out, git_repository *repo, struct kvmd_config *cfg)
 {
-	git_config *cfg = NULL;
-	git_config_iterator *it = NULL;
-	git_config_entry *entry;
+	const char **values = kvmd_config_get_all(cfg, "kvmdigest.ref");
 	git_reference *head = NULL, *upstream = NULL;
 	char **v = NULL;
 	size_t nr = 0, alloc = 0;
 
-	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
-	    git_config_multivar_iterator_new(&it, cfg, "kvmdigest.ref", NULL) == 0) {
-		while (git_config_next(&entry, it) == 0)
-			if (entry->value && *entry->value)
-				push(&v, &nr, &alloc, entry->value);
-	}
-	git_config_iterator_free(it);
-	git_config_free(cfg);
+	for (; *values; values++)
+		if (**values)
+			push(&v, &nr, &alloc, *values);
 
 	if (!nr && git_repository_head(&head, repo) == 0 &&
 	    git_reference_is_branch(head) &&

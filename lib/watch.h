@@ -4,6 +4,7 @@
 #include <git2.h>
 
 struct kvmd_buf;
+struct kvmd_config;
 struct kvmd_range;
 
 /*
@@ -18,7 +19,7 @@ struct kvmd_range;
  * NULL-terminated malloc()ed array of malloc()ed strings; free with
  * kvmd_watch_free()), 0 when nothing is watched.
  */
-size_t kvmd_watch_patterns(char ***out, git_repository *repo);
+size_t kvmd_watch_patterns(char ***out, git_repository *repo, struct kvmd_config *cfg);
 void kvmd_watch_free(char **patterns);
 
 /* Does `refname` match one of `patterns`? */

@@ -1,0 +1,213 @@
+#include "config.h"
+#include "buf.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct pair {
+	char *key;
+	char *value; /* NULL: a key given without "=" (boolean true) */
+};
+
+struct kvmd_config {
+	git_config *snapshot;
+	struct pair *v;     /* the -c overrides, in order */
+	size_t nr, alloc;
+	const char **all;   /* the last get_all result, owned here */
+	char **owned;       /* values copied out of libgit2 for get_all */
+	size_t nr_owned;
+};
+
+/*
+ * Keys compare as git compares them: section and variable names ignore
+ * case, a subsection (between the first and last dot) does not.
+ */
+static int key_equal(const char *a, const char *b)
+{
+	const char *a1 = strchr(a, '.'), *a2 = strrchr(a, '.');
+	const char *b1 = strchr(b, '.'), *b2 = strrchr(b, '.');
+
+	if (!a1 || !b1 || (a1 - a) != (b1 - b) || (a2 - a1) != (b2 - b1) ||
+	    strncasecmp(a, b, (size_t)(a1 - a)) ||
+	    strncmp(a1, b1, (size_t)(a2 - a1)))
+		return 0;
+	return !strcasecmp(a2, b2);
+}
+
+static void add_pair(struct kvmd_config *cfg, const char *key, size_t klen, const char *value)
+{
+	KVMD_ALLOC_GROW(cfg->v, cfg->nr + 1, cfg->alloc);
+	cfg->v[cfg->nr].key = kvmd_xmemdupz(key, klen);
+	cfg->v[cfg->nr].value = value ? kvmd_xstrdup(value) : NULL;
+	cfg->nr++;
+}
+
+/* Reads one shell-quoted word ('...' with '\'' for a quote); NULL on bad quoting. */
+static const char *sq_word(struct kvmd_buf *out, const char *p)
+{
+	kvmd_buf_reset(out);
+	if (*p != '\'')
+		return NULL;
+	p++;
+	for (;;) {
+		const char *q = strchr(p, '\'');
+		if (!q)
+			return NULL;
+		kvmd_buf_add(out, p, (size_t)(q - p));
+		p = q + 1;
+		if (p[0] == '\\' && p[1] == '\'' && p[2] == '\'') {
+			kvmd_buf_addch(out, '\'');
+			p += 3;
+			continue;
+		}
+		return p;
+	}
+}
+
+/* GIT_CONFIG_PARAMETERS: "'key'='value' 'key'" (new form) or "'key=value'" (old). */
+static void parse_parameters(struct kvmd_config *cfg, const char *env)
+{
+	struct kvmd_buf word = KVMD_BUF_INIT, value = KVMD_BUF_INIT;
+	const char *p = env;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		p = sq_word(&word, p);
+		if (!p)
+			break;
+		if (*p == '=') {
+			p = sq_word(&value, p + 1);
+			if (!p)
+				break;
+			add_pair(cfg, word.ptr, word.len, value.ptr);
+		} else {
+			const char *eq = strchr(word.ptr, '=');
+			if (eq)
+				add_pair(cfg, word.ptr, (size_t)(eq - word.ptr), eq + 1);
+			else
+				add_pair(cfg, word.ptr, word.len, NULL);
+		}
+	}
+	kvmd_buf_release(&word);
+	kvmd_buf_release(&value);
+}
+
+static void parse_count(struct kvmd_config *cfg)
+{
+	const char *count = getenv("GIT_CONFIG_COUNT");
+	long i, n = count ? strtol(count, NULL, 10) : 0;
+
+	for (i = 0; i < n && i < 100000; i++) {
+		struct kvmd_buf name = KVMD_BUF_INIT;
+		const char *key, *value;
+
+		kvmd_buf_addf(&name, "GIT_CONFIG_KEY_%ld", i);
+		key = getenv(name.ptr);
+		kvmd_buf_reset(&name);
+		kvmd_buf_addf(&name, "GIT_CONFIG_VALUE_%ld", i);
+		value = getenv(name.ptr);
+		if (key && *key)
+			add_pair(cfg, key, strlen(key), value ? value : "");
+		kvmd_buf_release(&name);
+	}
+}
+
+struct kvmd_config *kvmd_config_open(git_repository *repo)
+{
+	struct kvmd_config *cfg = kvmd_xcalloc(1, sizeof(*cfg));
+
+	if (repo && git_repository_config_snapshot(&cfg->snapshot, repo) < 0)
+		cfg->snapshot = NULL;
+	parse_parameters(cfg, getenv("GIT_CONFIG_PARAMETERS"));
+	parse_count(cfg);
+	return cfg;
+}
+
+void kvmd_config_free(struct kvmd_config *cfg)
+{
+	size_t i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->nr; i++) {
+		free(cfg->v[i].key);
+		free(cfg->v[i].value);
+	}
+	free(cfg->v);
+	for (i = 0; i < cfg->nr_owned; i++)
+		free(cfg->owned[i]);
+	free(cfg->owned);
+	free(cfg->all);
+	git_config_free(cfg->snapshot);
+	free(cfg);
+}
+
+const char *kvmd_config_get(struct kvmd_config *cfg, const char *key)
+{
+	const char *s;
+	size_t i;
+
+	for (i = cfg->nr; i-- > 0;)
+		if (key_equal(cfg->v[i].key, key))
+			return cfg->v[i].value ? cfg->v[i].value : "true";
+	if (cfg->snapshot && git_config_get_string(&s, cfg->snapshot, key) == 0)
+		return s;
+	return NULL;
+}
+
+int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
+			struct kvmd_buf *err)
+{
+	const char *s = kvmd_config_get(cfg, key);
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end != s && *end && !end[1]) {
+		switch (*end | 0x20) {
+		case 'k': v *= 1024; end++; break;
+		case 'm': v *= 1024 * 1024; end++; break;
+		case 'g': v *= 1024 * 1024 * 1024; end++; break;
+		}
+	}
+	if (end == s || *end || errno || v < INT_MIN || v > INT_MAX) {
+		kvmd_buf_addf(err, "bad numeric config value '%s' for '%s'", s, key);
+		return -1;
+	}
+	*out = (int)v;
+	return 1;
+}
+
+static int collect(const git_config_entry *entry, void *payload)
+{
+	struct kvmd_config *cfg = payload;
+
+	cfg->owned = kvmd_xrealloc(cfg->owned, (cfg->nr_owned + 1) * sizeof(*cfg->owned));
+	cfg->owned[cfg->nr_owned++] = kvmd_xstrdup(entry->value ? entry->value : "");
+	return 0;
+}
+
+const char **kvmd_config_get_all(struct kvmd_config *cfg, const char *key)
+{
+	size_t start = cfg->nr_owned, n = 0, i;
+
+	if (cfg->snapshot)
+		git_config_get_multivar_foreach(cfg->snapshot, key, NULL, collect, cfg);
+	free(cfg->all);
+	cfg->all = kvmd_xcalloc(cfg->nr_owned - start + cfg->nr + 1, sizeof(*cfg->all));
+	for (i = start; i < cfg->nr_owned; i++)
+		cfg->all[n++] = cfg->owned[i];
+	for (i = 0; i < cfg->nr; i++)
+		if (key_equal(cfg->v[i].key, key) && cfg->v[i].value)
+			cfg->all[n++] = cfg->v[i].value;
+	return cfg->all;
+}
