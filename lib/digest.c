@@ -415,7 +415,8 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	size_t nr_series = 0, alloc_series = 0, i, *entry_pos;
 
 	/* newest first, as the walk lists them, whatever order they came in */
-	qsort(d->entries, d->nr_entries, sizeof(*d->entries), entry_cmp);
+	if (d->nr_entries)
+		qsort(d->entries, d->nr_entries, sizeof(*d->entries), entry_cmp);
 	entry_pos = kvmd_xcalloc(d->nr_entries + 1, sizeof(*entry_pos));
 	for (i = 0; i < d->nr_entries; i++)
 		entry_pos[i] = d->entries[i].seq;
@@ -435,7 +436,8 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		}
 	}
 	free(entry_pos);
-	qsort(d->patches, d->nr_patches, sizeof(*d->patches), patch_cmp);
+	if (d->nr_patches)
+		qsort(d->patches, d->nr_patches, sizeof(*d->patches), patch_cmp);
 
 	/* a cover letter (0/N) heads the series of the patches that name it */
 	for (i = 0; i < d->nr_patches; i++) {
@@ -518,7 +520,8 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		l->messages = 1;
 		l->pos = e->seq;
 	}
-	qsort(d->listings, d->nr_listings, sizeof(*d->listings), listing_cmp);
+	if (d->nr_listings)
+		qsort(d->listings, d->nr_listings, sizeof(*d->listings), listing_cmp);
 
 	free(series);
 	g_hash_table_destroy(covers);

@@ -21,6 +21,13 @@ void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
 			unsigned char c = (unsigned char)*q;
 			if (c == '\r' && q + 1 < end && q[1] == '\n')
 				continue;
+			/* C1 controls (U+0080..U+009F) steer terminals too */
+			if (c == 0xc2 && q + 1 < bad && (unsigned char)q[1] >= 0x80 &&
+			    (unsigned char)q[1] <= 0x9f) {
+				kvmd_buf_addf(out, "\\u%04x", (unsigned char)q[1]);
+				q++;
+				continue;
+			}
 			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
 				kvmd_buf_addf(out, "\\x%02x", c);
 			else

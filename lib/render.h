@@ -33,7 +33,7 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 /*
  * Appends `len` bytes of `text` made safe for a terminal and a note:
  * control characters other than newline and tab are shown as `\xNN`
- * (a CR before a newline is dropped), and bytes that are not valid UTF-8
+ * (C1 controls as `\u00NN`; a CR before a newline is dropped), and bytes that are not valid UTF-8
  * become U+FFFD.
  */
 void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len);

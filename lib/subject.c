@@ -22,9 +22,9 @@ struct kvmd_subject_parser *kvmd_subject_parser_new(void)
 	if (kvmd_pattern_compile(&p->reply, "^\\s*(?:re|aw|fwd?)\\s*:", PCRE2_CASELESS) < 0 ||
 	    /* group 1: the text inside the first bracket pair */
 	    kvmd_pattern_compile(&p->tag, "^\\s*\\[([^\\]]*)\\]", 0) < 0 ||
-	    /* any case, as `[patch]` is seen too; `PATCHv2` is one word */
+	    /* any case, as `[patch]` is seen too; `PATCHv2` and `RFCv2` are one word */
 	    kvmd_pattern_compile(&p->patch, "(?<![a-z])(?:patch|rfc)", PCRE2_CASELESS) < 0 ||
-	    kvmd_pattern_compile(&p->version, "(?:^|[\\s,]|patch)v(\\d{1,6})(?=[\\s,]|$)", PCRE2_CASELESS) < 0 ||
+	    kvmd_pattern_compile(&p->version, "(?:^|[\\s,]|patch|rfc)v(\\d{1,6})(?=[\\s,]|$)", PCRE2_CASELESS) < 0 ||
 	    kvmd_pattern_compile(&p->number, "(?:^|[\\s,])(\\d{1,6})/(\\d{1,6})(?=[\\s,]|$)", 0) < 0) {
 		kvmd_subject_parser_free(p);
 		return NULL;

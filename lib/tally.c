@@ -229,7 +229,8 @@ size_t kvmd_tally_rows(const struct kvmd_tally *t, int domains,
 	}
 	if (seen)
 		g_hash_table_destroy(seen);
-	qsort(rows, nr, sizeof(*rows), row_cmp);
+	if (nr)
+		qsort(rows, nr, sizeof(*rows), row_cmp);
 	*out = rows;
 	return nr;
 }

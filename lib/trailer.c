@@ -12,7 +12,7 @@
 
 struct kvmd_trailer_parser {
 	struct kvmd_pattern ident;  /* Name <email> */
-	struct kvmd_pattern bare;   /* a lone address */
+	struct kvmd_pattern bare;   /* a lone address, not a URL that holds an @ */
 };
 
 struct kvmd_trailer_parser *kvmd_trailer_parser_new(void)
@@ -21,7 +21,7 @@ struct kvmd_trailer_parser *kvmd_trailer_parser_new(void)
 
 	/* group 1: the name (maybe quoted), group 2: the address */
 	if (kvmd_pattern_compile(&p->ident, "^\\s*\"?(.*?)\"?\\s*<([^<>\\s]+)>", 0) < 0 ||
-	    kvmd_pattern_compile(&p->bare, "^\\s*<?([^<>\\s]+@[^<>\\s]+?)>?(?:\\s|$)", 0) < 0) {
+	    kvmd_pattern_compile(&p->bare, "^\\s*<?([^<>\\s/:]+@[^<>\\s/]+?)>?(?:\\s|$)", 0) < 0) {
 		kvmd_trailer_parser_free(p);
 		return NULL;
 	}
