@@ -1,0 +1,532 @@
+/*
+ * Unit tests for lib/digest.c: entries, series and listings from messages
+ * filled in by hand (the scanner's side is tested end to end).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/digest.h"
+#include "../../lib/subject.h"
+#include "../../lib/tally.h"
+
+struct fixture {
+	struct kvmd_digest *d;
+	struct kvmd_subject_parser *subjects;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->d = kvmd_digest_new();
+	f->subjects = kvmd_subject_parser_new();
+	if (!f->d || !f->subjects)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	kvmd_digest_free(f->d);
+	kvmd_subject_parser_free(f->subjects);
+	free(f);
+	return 0;
+}
+
+/* One mail of a test, as few words as the digest needs. */
+struct mail {
+	size_t seq;
+	const char *subject;
+	const char *name, *email;
+	const char *message_id, *in_reply_to, *ref; /* ref: the only Reference */
+};
+
+static void add_mail(struct kvmd_digest *d, struct kvmd_subject_parser *sp,
+		     const struct mail *m)
+{
+	struct kvmd_message msg;
+	const char *refs[1];
+	char commit[41], body[128];
+
+	memset(&msg, 0, sizeof(msg));
+	snprintf(commit, sizeof(commit), "%040zx", m->seq + 0xc0ffee);
+	snprintf(body, sizeof(body), "body of %s\n", m->subject);
+	msg.commit = commit;
+	msg.seq = m->seq;
+	msg.subject = m->subject;
+	kvmd_subject_parse(&msg.tag, sp, m->subject);
+	msg.contributor_name = m->name;
+	msg.contributor_email = m->email;
+	msg.from_name = m->name;
+	msg.from_email = m->email;
+	msg.message_id = m->message_id;
+	msg.in_reply_to = m->in_reply_to;
+	if (m->ref) {
+		refs[0] = m->ref;
+		msg.refs = refs;
+		msg.nrefs = 1;
+	}
+	msg.body = body;
+	msg.body_len = strlen(body);
+	kvmd_digest_add_mail(d, &msg);
+}
+
+static void add_mails(struct kvmd_digest *d, struct kvmd_subject_parser *sp,
+		      const struct mail *m, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		add_mail(d, sp, &m[i]);
+}
+
+#define ADD_ALL(f, mails) add_mails((f)->d, (f)->subjects, (mails), \
+				    sizeof(mails) / sizeof((mails)[0]))
+
+static const char *who(const struct kvmd_digest *d, size_t i)
+{
+	const struct kvmd_tally *t = kvmd_digest_contributors(d);
+	const char *name = kvmd_tally_name(t, i);
+
+	return name ? name : kvmd_tally_email(t, i);
+}
+
+/*
+ * The finished digest as text: the listings, then the entries, so that a
+ * test compares the whole outcome at once and a failure shows all of it.
+ */
+static char *dump(const struct kvmd_digest *d)
+{
+	struct kvmd_buf out = KVMD_BUF_INIT;
+	const struct kvmd_listing *l;
+	const struct kvmd_entry *e;
+	size_t nl = kvmd_digest_listings(d, &l), ne = kvmd_digest_entries(d, &e), i;
+
+	for (i = 0; i < nl; i++) {
+		kvmd_buf_addf(&out, "L %zu %s (%s, %zu)", l[i].pos, l[i].subject,
+			      who(d, l[i].contributor), l[i].messages);
+		if (l[i].commit)
+			kvmd_buf_addf(&out, " commit %.12s", l[i].commit);
+		kvmd_buf_addch(&out, '\n');
+	}
+	for (i = 0; i < ne; i++)
+		kvmd_buf_addf(&out, "E %zu %s%s (%s)\n", e[i].seq, e[i].subject,
+			      e[i].is_code ? " [code]" : "", who(d, e[i].contributor));
+	return kvmd_buf_detach(&out, NULL);
+}
+
+static void assert_dump(const struct kvmd_digest *d, const char *want)
+{
+	char *got = dump(d);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+#define SAMPAT "Pratik R. Sampat", "prsampat@amd.com"
+#define ODAKI "Akihiko Odaki", "akihiko.odaki@daynix.com"
+#define BONZINI "Paolo Bonzini", "pbonzini@redhat.com"
+#define MAO "Bibo Mao", "maobibo@loongson.cn"
+
+/* A cover letter and its patches, added in a scrambled order. */
+static const struct mail cover_series[] = {
+	{ 1, "[PATCH v8 02/03] KVM: selftests: two", SAMPAT, "p2@amd", "c@amd", "c@amd" },
+	{ 3, "[PATCH v8 00/03] Basic SEV-SNP Selftests", SAMPAT, "c@amd", NULL, NULL },
+	{ 0, "[PATCH v8 03/03] KVM: selftests: three", SAMPAT, "p3@amd", "c@amd", "c@amd" },
+	{ 2, "[PATCH v8 01/03] KVM: selftests: one", SAMPAT, "p1@amd", "c@amd", "c@amd" },
+};
+
+static void test_digest_cover_series(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_entry *e;
+
+	ADD_ALL(f, cover_series);
+	kvmd_digest_finish(f->d);
+	/* one listing with the cover's subject; 0/N and 1/N are entries */
+	assert_dump(f->d,
+		    "L 2 [PATCH v8 00/03] Basic SEV-SNP Selftests (Pratik R. Sampat, 4)\n"
+		    "E 2 [PATCH v8 01/03] KVM: selftests: one (Pratik R. Sampat)\n"
+		    "E 3 [PATCH v8 00/03] Basic SEV-SNP Selftests (Pratik R. Sampat)\n");
+	assert_int_equal(kvmd_digest_mail_count(f->d), 4);
+	assert_int_equal(kvmd_digest_code_count(f->d), 0);
+
+	/* what an entry keeps */
+	assert_int_equal(kvmd_digest_entries(f->d, &e), 2);
+	assert_string_equal(e[0].author, "Pratik R. Sampat <prsampat@amd.com>");
+	assert_string_equal(e[0].body, "body of [PATCH v8 01/03] KVM: selftests: one\n");
+	assert_string_equal(e[0].commit, "0000000000000000000000000000000000c0fff0");
+	assert_false(e[0].is_code);
+	assert_null(e[0].diffstat);
+	assert_int_equal(e[0].tag.kind, KVMD_KIND_PATCH);
+	assert_int_equal(e[0].tag.number, 1);
+	assert_int_equal(e[0].tag.version, 8);
+}
+
+/* The patches name the cover by In-Reply-To only, or by References only. */
+static const struct mail cover_by_one_header[] = {
+	{ 0, "[PATCH 2/2] LoongArch: KVM: b", MAO, "m2@l", NULL, "mc@l" },
+	{ 1, "[PATCH 1/2] LoongArch: KVM: a", MAO, "m1@l", "mc@l", NULL },
+	{ 2, "[PATCH 0/2] LoongArch: KVM: Small enhancements", MAO, "mc@l", NULL, NULL },
+};
+
+static void test_digest_cover_by_irt_or_refs(void **state)
+{
+	struct fixture *f = *state;
+
+	ADD_ALL(f, cover_by_one_header);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 1 [PATCH 0/2] LoongArch: KVM: Small enhancements (Bibo Mao, 3)\n"
+		    "E 1 [PATCH 1/2] LoongArch: KVM: a (Bibo Mao)\n"
+		    "E 2 [PATCH 0/2] LoongArch: KVM: Small enhancements (Bibo Mao)\n");
+}
+
+/*
+ * Several listings: ordered by their first entry, newest first, whatever
+ * the order of adds; replies and other mail are counted but listed nowhere.
+ */
+static const struct mail many[] = {
+	{ 6, "[PATCH net-next v8 0/2] tun: hashing", ODAKI, "oc@d", NULL, NULL },
+	{ 7, "[PATCH] KVM: x86: block KVM_CAP_SYNC_REGS", BONZINI, "b1@r", NULL, NULL },
+	{ 2, "Re: [PATCH net-next v8 1/2] virtio_net: hash", BONZINI, "r1@r", "o1@d", "oc@d" },
+	{ 5, "[PATCH net-next v8 1/2] virtio_net: hash", ODAKI, "o1@d", "oc@d", "oc@d" },
+	{ 0, "[PATCH net-next v8 2/2] tun: more", ODAKI, "o2@d", "oc@d", "oc@d" },
+	{ 3, "[GIT PULL] KVM changes", BONZINI, "pull@r", NULL, NULL },
+	{ 4, "[PATCH 0/1] LoongArch: x", MAO, "mc@l", NULL, NULL },
+	{ 1, "[PATCH 1/1] LoongArch: y", MAO, "m1@l", "mc@l", "mc@l" },
+};
+
+static void test_digest_listing_order(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_tally *t;
+
+	ADD_ALL(f, many);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 1 [PATCH 0/1] LoongArch: x (Bibo Mao, 2)\n"
+		    "L 5 [PATCH net-next v8 0/2] tun: hashing (Akihiko Odaki, 3)\n"
+		    "L 7 [PATCH] KVM: x86: block KVM_CAP_SYNC_REGS (Paolo Bonzini, 1)\n"
+		    "E 1 [PATCH 1/1] LoongArch: y (Bibo Mao)\n"
+		    "E 4 [PATCH 0/1] LoongArch: x (Bibo Mao)\n"
+		    "E 5 [PATCH net-next v8 1/2] virtio_net: hash (Akihiko Odaki)\n"
+		    "E 6 [PATCH net-next v8 0/2] tun: hashing (Akihiko Odaki)\n"
+		    "E 7 [PATCH] KVM: x86: block KVM_CAP_SYNC_REGS (Paolo Bonzini)\n");
+
+	/* the reply and the pull request count for their sender */
+	t = kvmd_digest_contributors(f->d);
+	assert_int_equal(kvmd_digest_mail_count(f->d), 8);
+	assert_int_equal(kvmd_tally_total(t), 8);
+	assert_int_equal(kvmd_tally_count(t, kvmd_tally_find(t, "pbonzini@redhat.com")), 3);
+	assert_int_equal(kvmd_tally_count(t, kvmd_tally_find(t, "akihiko.odaki@daynix.com")), 3);
+}
+
+static const struct mail replies_only[] = {
+	{ 0, "Re: [PATCH] KVM: x86: x", BONZINI, "r1@r", "b1@r", "b1@r" },
+	{ 1, "RE: [PATCH v2 1/3] KVM: x86: y", MAO, "r2@l", "p@x", "p@x" },
+	{ 2, "Question about KVM_RUN", ODAKI, "q@d", NULL, NULL },
+};
+
+static void test_digest_replies_are_no_entries(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_tally *t = kvmd_digest_contributors(f->d);
+
+	ADD_ALL(f, replies_only);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d, "");
+	assert_int_equal(kvmd_digest_mail_count(f->d), 3);
+	assert_int_equal(kvmd_tally_total(t), 3);
+	assert_int_equal(kvmd_tally_size(t), 3);
+}
+
+/* No cover in the range: the same From, version, N and thread root. */
+static const struct mail no_cover[] = {
+	/* sent as replies to the 1/3, as git send-email does without a cover */
+	{ 0, "[PATCH v2 3/3] KVM: c", SAMPAT, "s3@a", "s1@a", "s1@a" },
+	{ 1, "[PATCH v2 2/3] KVM: b", SAMPAT, "s2@a", "s1@a", "s1@a" },
+	{ 2, "[PATCH v2 1/3] KVM: a", SAMPAT, "s1@a", NULL, NULL },
+	/* another series by the same sender: other version, thread and N */
+	{ 3, "[PATCH v1 2/2] KVM: y", SAMPAT, "t2@a", "tc@a", "tc@a" },
+	{ 4, "[PATCH v1 1/2] KVM: x", SAMPAT, "t1@a", "tc@a", "tc@a" },
+	/* same version, N and root, but another sender: its own series */
+	{ 5, "[PATCH v1 1/2] KVM: z", ODAKI, "u1@d", "tc@a", "tc@a" },
+};
+
+static void test_digest_series_without_cover(void **state)
+{
+	struct fixture *f = *state;
+
+	ADD_ALL(f, no_cover);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 2 [PATCH v2 1/3] KVM: a (Pratik R. Sampat, 3)\n"
+		    "L 4 [PATCH v1 1/2] KVM: x (Pratik R. Sampat, 2)\n"
+		    "L 5 [PATCH v1 1/2] KVM: z (Akihiko Odaki, 1)\n"
+		    "E 2 [PATCH v2 1/3] KVM: a (Pratik R. Sampat)\n"
+		    "E 4 [PATCH v1 1/2] KVM: x (Pratik R. Sampat)\n"
+		    "E 5 [PATCH v1 1/2] KVM: z (Akihiko Odaki)\n");
+}
+
+/* Two series of the same sender in one thread differ by version. */
+static const struct mail no_cover_versions[] = {
+	{ 0, "[PATCH v3 1/2] KVM: a", SAMPAT, "v3a@a", "root@a", "root@a" },
+	{ 1, "[PATCH v3 2/2] KVM: b", SAMPAT, "v3b@a", "root@a", "root@a" },
+	{ 2, "[PATCH v2 2/2] KVM: b", SAMPAT, "v2b@a", "root@a", "root@a" },
+	{ 3, "[PATCH v2 1/2] KVM: a", SAMPAT, "v2a@a", "root@a", "root@a" },
+};
+
+static void test_digest_series_without_cover_versions(void **state)
+{
+	struct fixture *f = *state;
+
+	ADD_ALL(f, no_cover_versions);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 0 [PATCH v3 1/2] KVM: a (Pratik R. Sampat, 2)\n"
+		    "L 3 [PATCH v2 1/2] KVM: a (Pratik R. Sampat, 2)\n"
+		    "E 0 [PATCH v3 1/2] KVM: a (Pratik R. Sampat)\n"
+		    "E 3 [PATCH v2 1/2] KVM: a (Pratik R. Sampat)\n");
+}
+
+static const struct mail lone[] = {
+	{ 0, "[PATCH]  KVM: SVM: avoid frequency indirect calls", "Peng Hao",
+	  "flyingpeng@tencent.com", "ph@t", NULL, NULL },
+};
+
+static void test_digest_lone_patch(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_listing *l;
+
+	ADD_ALL(f, lone);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 0 [PATCH]  KVM: SVM: avoid frequency indirect calls (Peng Hao, 1)\n"
+		    "E 0 [PATCH]  KVM: SVM: avoid frequency indirect calls (Peng Hao)\n");
+	assert_int_equal(kvmd_digest_listings(f->d, &l), 1);
+	assert_null(l[0].commit);
+}
+
+/* Two lone patches of one sender are two listings, even in one thread. */
+static const struct mail two_lone[] = {
+	{ 0, "[PATCH] KVM: b", BONZINI, "b@r", "a@r", "a@r" },
+	{ 1, "[PATCH] KVM: a", BONZINI, "a@r", NULL, NULL },
+};
+
+static void test_digest_lone_patches_apart(void **state)
+{
+	struct fixture *f = *state;
+
+	ADD_ALL(f, two_lone);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 0 [PATCH] KVM: b (Paolo Bonzini, 1)\n"
+		    "L 1 [PATCH] KVM: a (Paolo Bonzini, 1)\n"
+		    "E 0 [PATCH] KVM: b (Paolo Bonzini)\n"
+		    "E 1 [PATCH] KVM: a (Paolo Bonzini)\n");
+}
+
+static void test_digest_entries_sorted_by_seq(void **state)
+{
+	struct fixture *f = *state;
+	static const size_t order[] = { 7, 2, 9, 0, 5, 3, 8, 1, 6, 4 };
+	const struct kvmd_entry *e;
+	size_t i, n;
+
+	for (i = 0; i < 10; i++) {
+		char subject[64], id[32];
+		struct mail m = { order[i], subject, BONZINI, id, NULL, NULL };
+
+		snprintf(subject, sizeof(subject), "[PATCH] KVM: fix %zu", order[i]);
+		snprintf(id, sizeof(id), "id%zu@r", order[i]);
+		add_mail(f->d, f->subjects, &m);
+	}
+	kvmd_digest_finish(f->d);
+	n = kvmd_digest_entries(f->d, &e);
+	assert_int_equal(n, 10);
+	for (i = 0; i < n; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "[PATCH] KVM: fix %zu", i);
+		assert_int_equal(e[i].seq, i);
+		assert_string_equal(e[i].subject, want);
+	}
+}
+
+static void add_code(struct kvmd_digest *d, size_t seq, const char *hex,
+		     const char *subject, const char *name, const char *email)
+{
+	struct kvmd_code_commit c;
+
+	memset(&c, 0, sizeof(c));
+	c.commit = hex;
+	c.seq = seq;
+	c.subject = subject;
+	c.author_name = name;
+	c.author_email = email;
+	c.body = "Why it changes.\n";
+	c.body_len = strlen(c.body);
+	c.diffstat = " x.c | 1 +\n 1 file changed, 1 insertion(+)\n";
+	kvmd_digest_add_code(d, &c);
+}
+
+static void test_digest_code_commits(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_entry *e;
+	const struct kvmd_listing *l;
+
+	add_code(f->d, 1, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+		 "KVM: x86: one", BONZINI);
+	add_code(f->d, 0, "ffeeddccbbaa99887766554433221100ffeeddcc",
+		 "KVM: x86: two", BONZINI);
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 0 KVM: x86: two (Paolo Bonzini, 1) commit ffeeddccbbaa\n"
+		    "L 1 KVM: x86: one (Paolo Bonzini, 1) commit 1a2b3c4d5e6f\n"
+		    "E 0 KVM: x86: two [code] (Paolo Bonzini)\n"
+		    "E 1 KVM: x86: one [code] (Paolo Bonzini)\n");
+	assert_int_equal(kvmd_digest_code_count(f->d), 2);
+	assert_int_equal(kvmd_digest_mail_count(f->d), 0);
+
+	assert_int_equal(kvmd_digest_entries(f->d, &e), 2);
+	assert_true(e[1].is_code);
+	assert_string_equal(e[1].commit, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
+	assert_string_equal(e[1].author, "Paolo Bonzini <pbonzini@redhat.com>");
+	assert_string_equal(e[1].body, "Why it changes.\n");
+	assert_string_equal(e[1].diffstat, " x.c | 1 +\n 1 file changed, 1 insertion(+)\n");
+	assert_int_equal(kvmd_digest_listings(f->d, &l), 2);
+	assert_string_equal(l[1].commit, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
+	assert_int_equal(kvmd_tally_count(kvmd_digest_contributors(f->d), l[1].contributor), 2);
+}
+
+static void test_digest_skipped(void **state)
+{
+	struct fixture *f = *state;
+	const char *const *commits, *const *reasons;
+
+	kvmd_digest_add_skipped(f->d, "abc", "no From address");
+	kvmd_digest_add_skipped(f->d, "def", "not an RFC 5322 message");
+	kvmd_digest_finish(f->d);
+	assert_int_equal(kvmd_digest_skipped(f->d, &commits, &reasons), 2);
+	assert_string_equal(commits[0], "abc");
+	assert_string_equal(reasons[1], "not an RFC 5322 message");
+	assert_int_equal(kvmd_digest_mail_count(f->d), 0);
+}
+
+/* Everything at once, to split between two digests. */
+static const struct mail everything[] = {
+	{ 0, "[PATCH net-next v8 2/2] tun: more", ODAKI, "o2@d", "oc@d", "oc@d" },
+	{ 1, "[PATCH 1/1] LoongArch: y", MAO, "m1@l", "mc@l", "mc@l" },
+	{ 2, "Re: [PATCH net-next v8 1/2] virtio_net: hash", BONZINI, "r1@r", "o1@d", "oc@d" },
+	{ 3, "[GIT PULL] KVM changes", BONZINI, "pull@r", NULL, NULL },
+	{ 4, "[PATCH 0/1] LoongArch: x", MAO, "mc@l", NULL, NULL },
+	{ 5, "[PATCH net-next v8 1/2] virtio_net: hash", ODAKI, "o1@d", "oc@d", "oc@d" },
+	{ 6, "[PATCH net-next v8 0/2] tun: hashing", ODAKI, "oc@d", NULL, NULL },
+	{ 7, "[PATCH] KVM: x86: block KVM_CAP_SYNC_REGS", BONZINI, "b1@r", NULL, NULL },
+	{ 9, "[PATCH v2 3/3] KVM: c", SAMPAT, "s3@a", "s1@a", "s1@a" },
+	{ 10, "[PATCH v2 2/3] KVM: b", SAMPAT, "s2@a", "s1@a", "s1@a" },
+	{ 11, "[PATCH v2 1/3] KVM: a", "Pratik Sampat", "PRSAMPAT@amd.com", "s1@a", NULL, NULL },
+};
+
+static char *digest_everything(struct kvmd_subject_parser *sp, int split)
+{
+	struct kvmd_digest *a = kvmd_digest_new(), *b = kvmd_digest_new();
+	size_t i, n = sizeof(everything) / sizeof(everything[0]);
+	struct kvmd_buf out = KVMD_BUF_INIT;
+	struct kvmd_tally_row *rows;
+	size_t nr;
+	char *text;
+
+	/* alternate between the two halves, so that every series is split */
+	for (i = 0; i < n; i++)
+		add_mail(split && i % 2 ? b : a, sp, &everything[i]);
+	add_code(split ? b : a, 8, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+		 "KVM: x86: one", "Paolo Bonzini", "PBONZINI@redhat.com");
+	kvmd_digest_add_skipped(split ? b : a, "abc", "no From address");
+	if (split)
+		kvmd_digest_merge(a, b);
+	else
+		kvmd_digest_free(b);
+	kvmd_digest_finish(a);
+
+	text = dump(a);
+	kvmd_buf_adds(&out, text);
+	free(text);
+	nr = kvmd_tally_rows(kvmd_digest_contributors(a), 0, &rows);
+	for (i = 0; i < nr; i++)
+		kvmd_buf_addf(&out, "T %zu %s\n", rows[i].count, rows[i].text);
+	kvmd_tally_rows_free(rows, nr);
+	kvmd_buf_addf(&out, "mails %zu codes %zu skipped %zu\n",
+		      kvmd_digest_mail_count(a), kvmd_digest_code_count(a),
+		      kvmd_digest_skipped(a, NULL, NULL));
+	kvmd_digest_free(a);
+	return kvmd_buf_detach(&out, NULL);
+}
+
+static void test_digest_merge(void **state)
+{
+	struct fixture *f = *state;
+	char *one = digest_everything(f->subjects, 0);
+	char *merged = digest_everything(f->subjects, 1);
+
+	assert_string_equal(merged, one);
+	/* and the expectation itself */
+	assert_string_equal(one,
+		"L 1 [PATCH 0/1] LoongArch: x (Bibo Mao, 2)\n"
+		"L 5 [PATCH net-next v8 0/2] tun: hashing (Akihiko Odaki, 3)\n"
+		"L 7 [PATCH] KVM: x86: block KVM_CAP_SYNC_REGS (Paolo Bonzini, 1)\n"
+		"L 8 KVM: x86: one (Paolo Bonzini, 1) commit 1a2b3c4d5e6f\n"
+		"L 11 [PATCH v2 1/3] KVM: a (Pratik R. Sampat, 3)\n"
+		"E 1 [PATCH 1/1] LoongArch: y (Bibo Mao)\n"
+		"E 4 [PATCH 0/1] LoongArch: x (Bibo Mao)\n"
+		"E 5 [PATCH net-next v8 1/2] virtio_net: hash (Akihiko Odaki)\n"
+		"E 6 [PATCH net-next v8 0/2] tun: hashing (Akihiko Odaki)\n"
+		"E 7 [PATCH] KVM: x86: block KVM_CAP_SYNC_REGS (Paolo Bonzini)\n"
+		"E 8 KVM: x86: one [code] (Paolo Bonzini)\n"
+		"E 11 [PATCH v2 1/3] KVM: a (Pratik R. Sampat)\n"
+		"T 4 Paolo Bonzini <pbonzini@redhat.com>\n"
+		"T 3 Akihiko Odaki <akihiko.odaki@daynix.com>\n"
+		"T 3 \"Pratik R. Sampat\" <prsampat@amd.com>\n"
+		"T 2 Bibo Mao <maobibo@loongson.cn>\n"
+		"mails 11 codes 1 skipped 1\n");
+	free(one);
+	free(merged);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_digest_cover_series),
+		T(test_digest_cover_by_irt_or_refs),
+		T(test_digest_listing_order),
+		T(test_digest_replies_are_no_entries),
+		T(test_digest_series_without_cover),
+		T(test_digest_series_without_cover_versions),
+		T(test_digest_lone_patch),
+		T(test_digest_lone_patches_apart),
+		T(test_digest_entries_sorted_by_seq),
+		T(test_digest_code_commits),
+		T(test_digest_skipped),
+		T(test_digest_merge),
+	};
+
+	return cmocka_run_group_tests_name("digest", tests, NULL, NULL);
+}

@@ -1,0 +1,439 @@
+/*
+ * Unit tests for lib/mail.c: raw messages parsed with the real GMime.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/mail.h"
+
+struct fixture {
+	struct kvmd_mail mail;
+	struct kvmd_buf why;
+	int parsed;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	kvmd_buf_init(&f->why);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f->parsed)
+		kvmd_mail_release(&f->mail);
+	kvmd_buf_release(&f->why);
+	free(f);
+	return 0;
+}
+
+static int parse(struct fixture *f, const char *raw)
+{
+	int ret = kvmd_mail_parse(&f->mail, raw, strlen(raw), &f->why);
+
+	f->parsed = ret == 0;
+	return ret;
+}
+
+static void must_parse(struct fixture *f, const char *raw)
+{
+	int ret = parse(f, raw);
+
+	if (ret)
+		fail_msg("kvmd_mail_parse: %s", f->why.ptr);
+}
+
+static void test_mail_plain(void **state)
+{
+	struct fixture *f = *state;
+	const char *raw =
+		"From: Paolo Bonzini <pbonzini@redhat.com>\n"
+		"To: kvm@vger.kernel.org\n"
+		"Subject: [PATCH] KVM: x86: block KVM_CAP_SYNC_REGS\n"
+		"Date: Thu, 27 Mar 2025 12:00:00 +0100\n"
+		"Message-ID: <20250327110000.1@redhat.com>\n"
+		"In-Reply-To: <cover.1@redhat.com>\n"
+		"References: <root.0@redhat.com>\n"
+		"  <cover.1@redhat.com>\n"
+		"\n"
+		"KVM_CAP_SYNC_REGS does not make sense.\n"
+		"\n"
+		"Signed-off-by: Paolo Bonzini <pbonzini@redhat.com>\n";
+
+	must_parse(f, raw);
+	assert_string_equal(f->mail.from_name, "Paolo Bonzini");
+	assert_string_equal(f->mail.from_email, "pbonzini@redhat.com");
+	assert_string_equal(f->mail.author_name, "Paolo Bonzini");
+	assert_string_equal(f->mail.author_email, "pbonzini@redhat.com");
+	assert_string_equal(f->mail.subject, "[PATCH] KVM: x86: block KVM_CAP_SYNC_REGS");
+	assert_string_equal(f->mail.message_id, "20250327110000.1@redhat.com");
+	assert_string_equal(f->mail.in_reply_to, "cover.1@redhat.com");
+	assert_int_equal(f->mail.nrefs, 2);
+	assert_string_equal(f->mail.refs[0], "root.0@redhat.com");
+	assert_string_equal(f->mail.refs[1], "cover.1@redhat.com");
+	assert_string_equal(f->mail.body,
+			    "KVM_CAP_SYNC_REGS does not make sense.\n"
+			    "\n"
+			    "Signed-off-by: Paolo Bonzini <pbonzini@redhat.com>\n");
+	assert_int_equal(f->mail.body_len, strlen(f->mail.body));
+	assert_int_equal(f->mail.body_start, 0);
+}
+
+static void test_mail_minimal_headers(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f, "From: bare@example.com\n\nhi\n");
+	assert_null(f->mail.from_name);
+	assert_string_equal(f->mail.from_email, "bare@example.com");
+	assert_string_equal(f->mail.subject, "");
+	assert_null(f->mail.message_id);
+	assert_null(f->mail.in_reply_to);
+	assert_int_equal(f->mail.nrefs, 0);
+	assert_null(f->mail.refs);
+	assert_null(f->mail.author_name);
+	assert_string_equal(f->mail.author_email, "bare@example.com");
+	assert_string_equal(f->mail.body, "hi\n");
+}
+
+static void test_mail_rfc2047_from(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: =?UTF-8?q?J=C3=B6rg_R=C3=B6del?= <joro@8bytes.org>\n"
+		"Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= aus =?UTF-8?B?S8O2bG4=?=\n"
+		"\n"
+		"x\n");
+	assert_string_equal(f->mail.from_name, "J\xc3\xb6rg R\xc3\xb6" "del");
+	assert_string_equal(f->mail.from_email, "joro@8bytes.org");
+	assert_string_equal(f->mail.subject, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln");
+}
+
+static void test_mail_raw_8bit_subject(void **state)
+{
+	struct fixture *f = *state;
+
+	/* unencoded 8-bit headers: UTF-8 kept, Latin-1 converted */
+	must_parse(f, "From: A <a@example.com>\nSubject: J\xc3\xb6rg\n\nx\n");
+	assert_string_equal(f->mail.subject, "J\xc3\xb6rg");
+	kvmd_mail_release(&f->mail);
+	f->parsed = 0;
+	must_parse(f, "From: A <a@example.com>\nSubject: J\xf6rg\n\nx\n");
+	assert_string_equal(f->mail.subject, "J\xc3\xb6rg");
+}
+
+static void test_mail_rfc2047_subject_folded(void **state)
+{
+	struct fixture *f = *state;
+
+	/* white space between encoded words goes, even across a fold */
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: =?UTF-8?B?W1BBVENIXSBL?=\n"
+		" =?UTF-8?B?Vk06IHg=?=\n"
+		"\n"
+		"x\n");
+	assert_string_equal(f->mail.subject, "[PATCH] KVM: x");
+}
+
+static void test_mail_quoted_name_with_dot(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f, "From: \"Pratik R. Sampat\" <prsampat@amd.com>\n\nx\n");
+	assert_string_equal(f->mail.from_name, "Pratik R. Sampat");
+	assert_string_equal(f->mail.from_email, "prsampat@amd.com");
+}
+
+static void test_mail_folded_subject(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: Kim Phillips <kim.phillips@amd.com>\n"
+		"Subject: [PATCH v4 0/2] KVM: SEV: Add support for the\n"
+		" ALLOWED_SEV_FEATURES feature\n"
+		"\n"
+		"x\n");
+	assert_string_equal(f->mail.subject,
+			    "[PATCH v4 0/2] KVM: SEV: Add support for the ALLOWED_SEV_FEATURES feature");
+}
+
+static void test_mail_quoted_printable(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: qp\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/plain; charset=UTF-8\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"Caf=C3=A9 a=3Db and a very long line that was soft-=\n"
+		"broken here.\n");
+	assert_string_equal(f->mail.body,
+			    "Caf\xc3\xa9 a=b and a very long line that was soft-broken here.\n");
+}
+
+static void test_mail_base64_latin1(void **state)
+{
+	struct fixture *f = *state;
+
+	/* "Grüße aus Köln\n" in ISO-8859-1, base64-encoded */
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: latin1\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/plain; charset=ISO-8859-1\n"
+		"Content-Transfer-Encoding: base64\n"
+		"\n"
+		"R3L832UgYXVzIEv2bG4K\n");
+	assert_string_equal(f->mail.body, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\n");
+	assert_int_equal(f->mail.body_len, strlen("Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\n"));
+}
+
+static void test_mail_multipart_first_text_plain(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: multipart\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=\"BOUND\"\n"
+		"\n"
+		"This is a multi-part message in MIME format.\n"
+		"--BOUND\n"
+		"Content-Type: text/html; charset=UTF-8\n"
+		"\n"
+		"<p>not this</p>\n"
+		"--BOUND\n"
+		"Content-Type: text/plain; charset=UTF-8\n"
+		"\n"
+		"The first plain part.\n"
+		"--BOUND\n"
+		"Content-Type: text/plain; charset=UTF-8\n"
+		"Content-Disposition: attachment; filename=\"x.patch\"\n"
+		"\n"
+		"diff --git a/x b/x\n"
+		"--BOUND--\n");
+	/* the newline before a boundary belongs to the boundary (RFC 2046) */
+	assert_string_equal(f->mail.body, "The first plain part.");
+}
+
+static void test_mail_multipart_nested(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: nested\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=\"OUT\"\n"
+		"\n"
+		"--OUT\n"
+		"Content-Type: multipart/alternative; boundary=\"IN\"\n"
+		"\n"
+		"--IN\n"
+		"Content-Type: text/plain; charset=ISO-8859-1\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"K=F6ln\n"
+		"--IN\n"
+		"Content-Type: text/html\n"
+		"\n"
+		"<b>K&ouml;ln</b>\n"
+		"--IN--\n"
+		"--OUT--\n");
+	assert_string_equal(f->mail.body, "K\xc3\xb6ln");
+}
+
+static void test_mail_no_text_plain(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: html only\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/html\n"
+		"\n"
+		"<p>x</p>\n");
+	assert_string_equal(f->mail.body, "");
+	assert_int_equal(f->mail.body_len, 0);
+}
+
+static void test_mail_crlf(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\r\n"
+		"Subject: crlf\r\n"
+		"\r\n"
+		"one\r\n"
+		"two\r\n");
+	assert_string_equal(f->mail.subject, "crlf");
+	assert_string_equal(f->mail.body, "one\ntwo\n");
+}
+
+static void test_mail_inbody_from(void **state)
+{
+	struct fixture *f = *state;
+	const char *raw =
+		"From: Sean Christopherson <seanjc@google.com>\n"
+		"Subject: [PATCH 1/2] KVM: x86: x\n"
+		"\n"
+		"From: =?UTF-8?q?Andr=C3=A9_Real?= <andre@example.com>\n"
+		"Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+		"\n"
+		"The real author wrote this.\n";
+
+	must_parse(f, raw);
+	/* the header From stays for the Author: line */
+	assert_string_equal(f->mail.from_name, "Sean Christopherson");
+	assert_string_equal(f->mail.from_email, "seanjc@google.com");
+	/* the contributor is the in-body From, decoded */
+	assert_string_equal(f->mail.author_name, "Andr\xc3\xa9 Real");
+	assert_string_equal(f->mail.author_email, "andre@example.com");
+	/* past the in-body lines, the blank line after them kept */
+	assert_string_equal(f->mail.body + f->mail.body_start,
+			    "\nThe real author wrote this.\n");
+}
+
+static void test_mail_inbody_from_bare_lower_case(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: x\n"
+		"\n"
+		"from: b@inbody.example.com\n"
+		"Subject: [PATCH] the real subject\n"
+		"\n"
+		"text\n");
+	assert_null(f->mail.author_name);
+	assert_string_equal(f->mail.author_email, "b@inbody.example.com");
+	/* the header subject is not replaced */
+	assert_string_equal(f->mail.subject, "x");
+	assert_string_equal(f->mail.body + f->mail.body_start, "\ntext\n");
+}
+
+static void test_mail_inbody_from_unparsable(void **state)
+{
+	struct fixture *f = *state;
+
+	/* an in-body From without an address leaves the header From */
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: x\n"
+		"\n"
+		"From: not an address\n"
+		"\n"
+		"text\n");
+	assert_string_equal(f->mail.author_name, "A");
+	assert_string_equal(f->mail.author_email, "a@example.com");
+}
+
+static void test_mail_inbody_from_not_at_top(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Subject: x\n"
+		"\n"
+		"Hi,\n"
+		"From: B <b@example.com>\n");
+	assert_string_equal(f->mail.author_email, "a@example.com");
+	assert_int_equal(f->mail.body_start, 0);
+}
+
+static void test_mail_no_from_rejected(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "Subject: [PATCH] x\nMessage-ID: <x@y>\n\nbody\n"), -1);
+	assert_true(f->why.len > 0);
+	assert_non_null(strstr(f->why.ptr, "From"));
+	/* released: nothing left to free */
+	assert_null(f->mail.subject);
+	assert_null(f->mail.from_email);
+	assert_null(f->mail.body);
+}
+
+static void test_mail_empty_from_rejected(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "From: \nSubject: x\n\nbody\n"), -1);
+	assert_true(f->why.len > 0);
+	kvmd_buf_reset(&f->why);
+	assert_int_equal(parse(f, "From: undisclosed-recipients:;\nSubject: x\n\nbody\n"), -1);
+	assert_true(f->why.len > 0);
+}
+
+static void test_mail_group_from(void **state)
+{
+	struct fixture *f = *state;
+
+	/* a mailbox inside a group is found */
+	must_parse(f, "From: team: C <c@example.com>;\nSubject: x\n\nbody\n");
+	assert_string_equal(f->mail.from_email, "c@example.com");
+	assert_string_equal(f->mail.from_name, "C");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+static int group_setup(void **state)
+{
+	(void)state;
+	kvmd_mail_global_init();
+	kvmd_mail_global_init(); /* idempotent */
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_mail_plain),
+		T(test_mail_minimal_headers),
+		T(test_mail_rfc2047_from),
+		T(test_mail_raw_8bit_subject),
+		T(test_mail_rfc2047_subject_folded),
+		T(test_mail_quoted_name_with_dot),
+		T(test_mail_folded_subject),
+		T(test_mail_quoted_printable),
+		T(test_mail_base64_latin1),
+		T(test_mail_multipart_first_text_plain),
+		T(test_mail_multipart_nested),
+		T(test_mail_no_text_plain),
+		T(test_mail_crlf),
+		T(test_mail_inbody_from),
+		T(test_mail_inbody_from_bare_lower_case),
+		T(test_mail_inbody_from_unparsable),
+		T(test_mail_inbody_from_not_at_top),
+		T(test_mail_no_from_rejected),
+		T(test_mail_empty_from_rejected),
+		T(test_mail_group_from),
+	};
+
+	return cmocka_run_group_tests_name("mail", tests, group_setup, NULL);
+}

@@ -1,0 +1,472 @@
+/*
+ * Unit tests for lib/render.c: the text of a small digest, byte for byte,
+ * and the escaping that keeps it safe for a terminal.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/digest.h"
+#include "../../lib/render.h"
+#include "../../lib/subject.h"
+
+/* Exactly 70 dashes. */
+#define SEP "----------------------------------------------------------------------"
+
+#define OLD_HEX "0123abcd0123abcd0123abcd0123abcd0123abcd"
+#define NEW_HEX "89abcdef89abcdef89abcdef89abcdef89abcdef"
+
+struct fixture {
+	struct kvmd_digest *d;
+	struct kvmd_subject_parser *subjects;
+	struct kvmd_buf out;
+	struct kvmd_render_opts opts;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->d = kvmd_digest_new();
+	f->subjects = kvmd_subject_parser_new();
+	if (!f->d || !f->subjects)
+		return -1;
+	kvmd_buf_init(&f->out);
+	f->opts.title = KVMD_DEFAULT_TITLE;
+	f->opts.top = KVMD_DEFAULT_TOP;
+	f->opts.sections = KVMD_SECTIONS_DEFAULT;
+	f->opts.old_hex = OLD_HEX;
+	f->opts.new_hex = NEW_HEX;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	kvmd_digest_free(f->d);
+	kvmd_subject_parser_free(f->subjects);
+	kvmd_buf_release(&f->out);
+	free(f);
+	return 0;
+}
+
+struct mail {
+	size_t seq;
+	const char *subject;
+	const char *name, *email;
+	const char *message_id, *in_reply_to;
+	const char *body;
+};
+
+static void add_mail(struct fixture *f, const struct mail *m)
+{
+	struct kvmd_message msg;
+	const char *refs[1];
+
+	memset(&msg, 0, sizeof(msg));
+	msg.commit = "feedfacefeedfacefeedfacefeedfacefeedface";
+	msg.seq = m->seq;
+	msg.subject = m->subject;
+	kvmd_subject_parse(&msg.tag, f->subjects, m->subject);
+	msg.contributor_name = msg.from_name = m->name;
+	msg.contributor_email = msg.from_email = m->email;
+	msg.message_id = m->message_id;
+	msg.in_reply_to = m->in_reply_to;
+	if (m->in_reply_to) {
+		refs[0] = m->in_reply_to;
+		msg.refs = refs;
+		msg.nrefs = 1;
+	}
+	msg.body = m->body;
+	msg.body_len = m->body ? strlen(m->body) : 0;
+	kvmd_digest_add_mail(f->d, &msg);
+}
+
+static const struct mail small[] = {
+	{ 0, "Re: [PATCH] KVM: SVM: x", "Kim Phillips", "kim.phillips@amd.com",
+	  "r@amd", "ph@t", NULL },
+	{ 1, "[PATCH]  KVM: SVM: avoid frequency indirect calls", "Peng Hao",
+	  "flyingpeng@tencent.com", "ph@t", NULL,
+	  "Body one.\n\nSigned-off-by: Peng Hao <flyingpeng@tencent.com>\n" },
+	{ 2, "[PATCH v2 2/2] KVM: SEV: use x", "Pratik R. Sampat", "prsampat@amd.com",
+	  "p2@amd", "c@amd", NULL },
+	{ 3, "[PATCH v2 1/2] KVM: SEV: add x", "Pratik R. Sampat", "prsampat@amd.com",
+	  "p1@amd", "c@amd", "Patch one.\n" },
+	{ 4, "[PATCH v2 0/2] KVM: SEV: cover", "Pratik R. Sampat", "prsampat@amd.com",
+	  "c@amd", NULL, "The cover letter, without a final newline" },
+	{ 5, "Question about KVM_RUN", "Paolo Bonzini", "pbonzini@redhat.com",
+	  "q@r", NULL, NULL },
+};
+
+static void add_small(struct fixture *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(small) / sizeof(small[0]); i++)
+		add_mail(f, &small[i]);
+	kvmd_digest_finish(f->d);
+}
+
+static const char small_text[] =
+	"From 0123abcd to 89abcdef\n"
+	"KVM mailing list update from 0123abcd to 89abcdef\n"
+	"\n"
+	"Top 15 contributor Email domains (Based on Email Body)\n"
+	"\n"
+	"      4 amd.com\n"
+	"      1 tencent.com\n"
+	"      1 redhat.com\n"
+	"\n"
+	"Top 15 contributors (Based on Email Body)\n"
+	"\n"
+	"      3  \"Pratik R. Sampat\" <prsampat@amd.com>\n"
+	"      1  Peng Hao <flyingpeng@tencent.com>\n"
+	"      1  Paolo Bonzini <pbonzini@redhat.com>\n"
+	"      1  Kim Phillips <kim.phillips@amd.com>\n"
+	"\n"
+	"===== Patch list in this time period =====\n"
+	"\n"
+	"[PATCH]  KVM: SVM: avoid frequency indirect calls (Peng Hao, 1 message)\n"
+	"[PATCH v2 0/2] KVM: SEV: cover (Pratik R. Sampat, 3 messages)\n"
+	"\n"
+	"===== Patch Commit Messages ====\n"
+	"\n"
+	"New:   KVM: SVM: avoid frequency indirect calls\n"
+	"[PATCH]  KVM: SVM: avoid frequency indirect calls\n"
+	"Author: Peng Hao <flyingpeng@tencent.com>\n"
+	"\n"
+	"Body one.\n"
+	"\n"
+	"Signed-off-by: Peng Hao <flyingpeng@tencent.com>\n"
+	SEP "\n"
+	"\n"
+	"New:  KVM: SEV: add x\n"
+	"[PATCH v2 1/2] KVM: SEV: add x\n"
+	"Author: Pratik R. Sampat <prsampat@amd.com>\n"
+	"\n"
+	"Patch one.\n"
+	SEP "\n"
+	"\n"
+	"New:  KVM: SEV: cover\n"
+	"[PATCH v2 0/2] KVM: SEV: cover\n"
+	"Author: Pratik R. Sampat <prsampat@amd.com>\n"
+	"\n"
+	"The cover letter, without a final newline\n"
+	SEP "\n"
+	"\n";
+
+static void test_render_separator_is_70(void **state)
+{
+	(void)state;
+	assert_int_equal(strlen(SEP), 70);
+	assert_int_equal(KVMD_SEPARATOR_LEN, 70);
+}
+
+static void test_render_text_small(void **state)
+{
+	struct fixture *f = *state;
+
+	add_small(f);
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr, small_text);
+}
+
+static void test_render_text_top_title_sections(void **state)
+{
+	struct fixture *f = *state;
+
+	add_small(f);
+	f->opts.title = "KVM weekly";
+	f->opts.top = 2;
+	f->opts.sections = KVMD_SECTION_CONTRIBUTORS | KVMD_SECTION_PATCHES;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM weekly from 0123abcd to 89abcdef\n"
+		"\n"
+		"Top 2 contributors (Based on Email Body)\n"
+		"\n"
+		"      3  \"Pratik R. Sampat\" <prsampat@amd.com>\n"
+		"      1  Peng Hao <flyingpeng@tencent.com>\n"
+		"\n"
+		"===== Patch list in this time period =====\n"
+		"\n"
+		"[PATCH]  KVM: SVM: avoid frequency indirect calls (Peng Hao, 1 message)\n"
+		"[PATCH v2 0/2] KVM: SEV: cover (Pratik R. Sampat, 3 messages)\n"
+		"\n");
+}
+
+static void test_render_count_width(void **state)
+{
+	struct fixture *f = *state;
+	size_t i;
+
+	/* 1234 messages: still right-aligned in seven columns */
+	for (i = 0; i < 1234; i++) {
+		struct mail m = { i, "Re: x", "A", "a@example.com", NULL, NULL, NULL };
+		add_mail(f, &m);
+	}
+	kvmd_digest_finish(f->d);
+	f->opts.sections = KVMD_SECTION_DOMAINS | KVMD_SECTION_CONTRIBUTORS;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_non_null(strstr(f->out.ptr, "\n   1234 example.com\n"));
+	assert_non_null(strstr(f->out.ptr, "\n   1234  A <a@example.com>\n"));
+}
+
+static void add_code(struct fixture *f, const char *body)
+{
+	struct kvmd_code_commit c;
+
+	memset(&c, 0, sizeof(c));
+	c.commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+	c.seq = 0;
+	c.subject = "KVM: x86: one";
+	c.author_name = "Paolo Bonzini";
+	c.author_email = "pbonzini@redhat.com";
+	c.body = body;
+	c.body_len = body ? strlen(body) : 0;
+	c.diffstat = " arch/x86/kvm/x86.c | 2 +-\n"
+		     " 1 file changed, 1 insertion(+), 1 deletion(-)\n";
+	kvmd_digest_add_code(f->d, &c);
+	kvmd_digest_finish(f->d);
+}
+
+static void test_render_text_code_commit(void **state)
+{
+	struct fixture *f = *state;
+
+	add_code(f, "Why it changes.\n\nSigned-off-by: Paolo Bonzini <pbonzini@redhat.com>\n");
+	f->opts.old_hex = NULL;
+	f->opts.new_hex = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr,
+		"From root to 1a2b3c4d\n"
+		"KVM mailing list update from root to 1a2b3c4d\n"
+		"\n"
+		"Top 15 contributor Email domains (Based on Commit Author)\n"
+		"\n"
+		"      1 redhat.com\n"
+		"\n"
+		"Top 15 contributors (Based on Commit Author)\n"
+		"\n"
+		"      1  Paolo Bonzini <pbonzini@redhat.com>\n"
+		"\n"
+		"===== Patch list in this time period =====\n"
+		"\n"
+		"1a2b3c4d5e6f KVM: x86: one (Paolo Bonzini)\n"
+		"\n"
+		"===== Patch Commit Messages ====\n"
+		"\n"
+		"New: KVM: x86: one\n"
+		"commit 1a2b3c4d5e6f KVM: x86: one\n"
+		"Author: Paolo Bonzini <pbonzini@redhat.com>\n"
+		"\n"
+		"Why it changes.\n"
+		"\n"
+		"Signed-off-by: Paolo Bonzini <pbonzini@redhat.com>\n"
+		"---\n"
+		" arch/x86/kvm/x86.c | 2 +-\n"
+		" 1 file changed, 1 insertion(+), 1 deletion(-)\n"
+		"\n"
+		SEP "\n"
+		"\n");
+}
+
+static void test_render_text_code_commit_no_body(void **state)
+{
+	struct fixture *f = *state;
+	const char *entry;
+
+	add_code(f, NULL);
+	f->opts.sections = KVMD_SECTION_MESSAGES;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	entry = strstr(f->out.ptr, "New: ");
+	assert_non_null(entry);
+	assert_string_equal(entry,
+		"New: KVM: x86: one\n"
+		"commit 1a2b3c4d5e6f KVM: x86: one\n"
+		"Author: Paolo Bonzini <pbonzini@redhat.com>\n"
+		"\n"
+		"---\n"
+		" arch/x86/kvm/x86.c | 2 +-\n"
+		" 1 file changed, 1 insertion(+), 1 deletion(-)\n"
+		"\n"
+		SEP "\n"
+		"\n");
+}
+
+static void test_render_text_mail_and_code_basis(void **state)
+{
+	struct fixture *f = *state;
+	struct mail m = { 1, "Re: x", "A", "a@example.com", NULL, NULL, NULL };
+	struct kvmd_code_commit c;
+
+	memset(&c, 0, sizeof(c));
+	c.commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+	c.subject = "KVM: x86: one";
+	c.author_email = "b@example.com";
+	kvmd_digest_add_code(f->d, &c);
+	add_mail(f, &m);
+	kvmd_digest_finish(f->d);
+	f->opts.sections = KVMD_SECTION_DOMAINS;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	/* any mail commit in the range keeps "Based on Email Body" */
+	assert_non_null(strstr(f->out.ptr,
+		"Top 15 contributor Email domains (Based on Email Body)\n\n"
+		"      2 example.com\n\n"));
+}
+
+static void test_render_text_skipped(void **state)
+{
+	struct fixture *f = *state;
+
+	kvmd_digest_add_skipped(f->d, "abc", "no From address");
+	kvmd_digest_finish(f->d);
+	f->opts.sections = 0;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"Skipped 1 message that could not be digested.\n");
+}
+
+static void test_render_text_escapes_subjects(void **state)
+{
+	struct fixture *f = *state;
+	struct mail m = { 0, "[PATCH] evil \x1b]0;title\x07 subject", "E\x1b[2Jvil",
+			  "e@example.com", "e@x", NULL, "body\x1b[31m red\r\n" };
+
+	add_mail(f, &m);
+	kvmd_digest_finish(f->d);
+	f->opts.sections = KVMD_SECTION_CONTRIBUTORS | KVMD_SECTION_PATCHES |
+			   KVMD_SECTION_MESSAGES;
+	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_null(strchr(f->out.ptr, '\x1b'));
+	assert_null(strchr(f->out.ptr, '\x07'));
+	assert_null(strchr(f->out.ptr, '\r'));
+	assert_non_null(strstr(f->out.ptr,
+		"New:  evil \\x1b]0;title\\x07 subject\n"
+		"[PATCH] evil \\x1b]0;title\\x07 subject\n"
+		"Author: E\\x1b[2Jvil <e@example.com>\n"
+		"\n"
+		"body\\x1b[31m red\n" SEP "\n"));
+	/* `[` is special: the table quotes the name */
+	assert_non_null(strstr(f->out.ptr, "      1  \"E\\x1b[2Jvil\" <e@example.com>\n"));
+}
+
+static void test_render_section_key(void **state)
+{
+	struct fixture *f = *state;
+
+	kvmd_render_section_key(&f->out, OLD_HEX, NEW_HEX);
+	assert_string_equal(f->out.ptr, "From 0123abcd to 89abcdef");
+	kvmd_buf_reset(&f->out);
+	kvmd_render_section_key(&f->out, NULL, NEW_HEX);
+	assert_string_equal(f->out.ptr, "From root to 89abcdef");
+}
+
+static const char *safe(struct fixture *f, const char *text, size_t len)
+{
+	kvmd_buf_reset(&f->out);
+	kvmd_render_safe(&f->out, text, len);
+	return f->out.ptr;
+}
+
+#define SAFE(f, lit) safe((f), (lit), sizeof(lit) - 1)
+
+static void test_render_safe_escapes_controls(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(SAFE(f, "a\x1b[31mb"), "a\\x1b[31mb");
+	assert_string_equal(SAFE(f, "bell\a"), "bell\\x07");
+	assert_string_equal(SAFE(f, "del\x7f"), "del\\x7f");
+	assert_string_equal(SAFE(f, "nul\0x"), "nul\\x00x");
+}
+
+static void test_render_safe_cr(void **state)
+{
+	struct fixture *f = *state;
+
+	/* dropped before a newline, shown elsewhere */
+	assert_string_equal(SAFE(f, "one\r\ntwo\r\n"), "one\ntwo\n");
+	assert_string_equal(SAFE(f, "over\rwrite"), "over\\x0dwrite");
+	assert_string_equal(SAFE(f, "end\r"), "end\\x0d");
+}
+
+static void test_render_safe_keeps_tab_newline(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(SAFE(f, "\tindented\n\nx\t\n"), "\tindented\n\nx\t\n");
+	assert_string_equal(SAFE(f, ""), "");
+}
+
+static void test_render_safe_invalid_utf8(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(SAFE(f, "caf\xe9!"), "caf\xef\xbf\xbd!");
+	assert_string_equal(SAFE(f, "\xff\xfe"), "\xef\xbf\xbd\xef\xbf\xbd");
+	/* a sequence cut short at the end of the text */
+	assert_string_equal(SAFE(f, "ab\xe2\x82"), "ab\xef\xbf\xbd\xef\xbf\xbd");
+	/* an overlong encoding of '/' */
+	assert_string_equal(SAFE(f, "\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");
+	/* a control after an invalid byte is still escaped */
+	assert_string_equal(SAFE(f, "\xff\x1b"), "\xef\xbf\xbd\\x1b");
+}
+
+static void test_render_safe_keeps_utf8(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(SAFE(f, "J\xc3\xb6rg R\xc3\xb6" "del \xe2\x82\xac \xf0\x9f\x98\x80"),
+			    "J\xc3\xb6rg R\xc3\xb6" "del \xe2\x82\xac \xf0\x9f\x98\x80");
+	assert_string_equal(SAFE(f, "\xe6\x9d\x8e\xe5\x9b\x9b"), "\xe6\x9d\x8e\xe5\x9b\x9b");
+}
+
+static void test_render_safe_respects_len(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(safe(f, "abc\x1b", 3), "abc");
+	/* a CR at the end of the span is not followed by the newline beyond it */
+	assert_string_equal(safe(f, "a\r\n", 2), "a\\x0d");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_render_separator_is_70),
+		T(test_render_text_small),
+		T(test_render_text_top_title_sections),
+		T(test_render_count_width),
+		T(test_render_text_code_commit),
+		T(test_render_text_code_commit_no_body),
+		T(test_render_text_mail_and_code_basis),
+		T(test_render_text_skipped),
+		T(test_render_text_escapes_subjects),
+		T(test_render_section_key),
+		T(test_render_safe_escapes_controls),
+		T(test_render_safe_cr),
+		T(test_render_safe_keeps_tab_newline),
+		T(test_render_safe_invalid_utf8),
+		T(test_render_safe_keeps_utf8),
+		T(test_render_safe_respects_len),
+	};
+
+	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
+}
