@@ -83,7 +83,7 @@ install: all doc
 # Removes what install put there, and the directories it leaves empty.
 uninstall:
 	$(RM) '$(DESTDIR)$(bindir)/$(PROGRAM)' '$(DESTDIR)$(mandir)/man1/git-kvmdigest.1'
-	$(RM) $(addprefix '$(DESTDIR)$(sharedir)/',$(addsuffix ',$(HOOK_SCRIPTS)))
+	for f in $(HOOK_SCRIPTS); do $(RM) "$(DESTDIR)$(sharedir)/$$f" || exit; done
 	-rmdir '$(DESTDIR)$(sharedir)/hooks' '$(DESTDIR)$(sharedir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)' '$(DESTDIR)$(bindir)' \
 		'$(DESTDIR)$(prefix)/share' 2>/dev/null || true

@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
-void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
+static void safe(struct kvmd_buf *out, const char *text, size_t len, int one_line)
 {
 	const char *p = text, *end = text + len;
 
@@ -19,7 +19,7 @@ void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
 		g_utf8_validate(p, end - p, &bad);
 		for (q = p; q < bad; q++) {
 			unsigned char c = (unsigned char)*q;
-			if (c == '\r' && q + 1 < end && q[1] == '\n')
+			if (c == '\r' && q + 1 < end && q[1] == '\n' && !one_line)
 				continue;
 			/* C1 controls (U+0080..U+009F) steer terminals too */
 			if (c == 0xc2 && q + 1 < bad && (unsigned char)q[1] >= 0x80 &&
@@ -28,7 +28,7 @@ void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
 				q++;
 				continue;
 			}
-			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			if ((c < 0x20 && ((c != '\n' && c != '\t') || one_line)) || c == 0x7f)
 				kvmd_buf_addf(out, "\\x%02x", c);
 			else
 				kvmd_buf_addch(out, c);
@@ -43,9 +43,20 @@ void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
 	}
 }
 
+void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len)
+{
+	safe(out, text, len, 0);
+}
+
+void kvmd_render_safe_line(struct kvmd_buf *out, const char *text, size_t len)
+{
+	safe(out, text, len, 1);
+}
+
+/* Subjects, names and titles are one line each, whatever they decode to. */
 static void add_safe(struct kvmd_buf *out, const char *s)
 {
-	kvmd_render_safe(out, s, strlen(s));
+	kvmd_render_safe_line(out, s, strlen(s));
 }
 
 static void abbrev(struct kvmd_buf *out, const char *hex, size_t n)

@@ -38,6 +38,9 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
  */
 void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len);
 
+/* The same for a one-line field (subject, name): newline and tab escaped too. */
+void kvmd_render_safe_line(struct kvmd_buf *out, const char *text, size_t len);
+
 /* The first line of a text output: "From <old8> to <new8>". */
 void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
 			     const char *new_hex);
