@@ -139,7 +139,9 @@ static void runner_init(struct runner *r, git_repository *repo, struct digest_op
 	if ((o->jobs < 0 && kvmd_config_get_int(&o->jobs, r->cfg, "kvmdigest.jobs", &err) < 0) ||
 	    (o->top < 0 && kvmd_config_get_int(&o->top, r->cfg, "kvmdigest.top", &err) < 0))
 		kvmd_die("%s", err.ptr);
-	if (o->top < -1 || o->jobs < -1)
+	if (o->top < -1 || o->jobs < -1 ||
+	    (o->top == -1 && kvmd_config_get(r->cfg, "kvmdigest.top")) ||
+	    (o->jobs == -1 && kvmd_config_get(r->cfg, "kvmdigest.jobs")))
 		kvmd_die("kvmdigest.top and kvmdigest.jobs cannot be negative");
 	if (kvmd_notes_ref_expand(&r->notes_ref, o->notes_ref ? o->notes_ref : "kvmdigest", &err) < 0)
 		kvmd_die("%s", err.ptr);

@@ -215,6 +215,8 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 			p++;
 			len--;
 		}
+		while (len && p[len - 1] == ' ')
+			len--;
 		for (i = 0; i < sizeof(names) / sizeof(*names); i++)
 			if (strlen(names[i].name) == len && !strncmp(names[i].name, p, len))
 				break;
@@ -224,7 +226,7 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 		}
 		if (len)
 			bits |= names[i].bits;
-		p += len;
+		p += strcspn(p, ",");
 		if (*p == ',')
 			p++;
 	}
