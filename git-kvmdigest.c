@@ -367,8 +367,15 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 		    git_oid_is_zero(&new))
 			continue;
 		if (git_oid_is_zero(&old)) {
-			fprintf(stderr, "%s is new: not digested; run git kvmdigest <old>..%s\n",
-				name, name);
+			/* `git update-ref <ref> <new>` gives no old value: ask the reflog */
+			struct kvmd_buf err = KVMD_BUF_INIT;
+			int found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+
+			if (found > 0 && digest_range(r, &range) < 0)
+				ret = -1;
+			else if (found < 0)
+				fprintf(stderr, "%s: not digested: %s\n", name, err.ptr);
+			kvmd_buf_release(&err);
 			continue;
 		}
 		if (git_object_lookup(&obj, r->repo, &new, GIT_OBJECT_ANY) < 0 ||
