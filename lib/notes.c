@@ -4,8 +4,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#define MAX_ATTEMPTS 50
+/*
+ * Losing the race is normal when several fetches digest at once: read
+ * again and retry, after a randomised pause that grows (1 ms up to about
+ * 64 ms), so that waiting out another writer's lock takes a few seconds
+ * before we give up, not a burst of 50 immediate tries.
+ */
+#define MAX_ATTEMPTS 200
+
+static void backoff(int attempt, unsigned int *seed)
+{
+	unsigned int cap = 1u << (attempt < 6 ? attempt : 6);
+	struct timespec ts;
+
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + (unsigned int)rand_r(seed) % cap) * 1000000L;
+	nanosleep(&ts, NULL);
+}
 
 int kvmd_notes_ref_expand(struct kvmd_buf *out, const char *ref, struct kvmd_buf *err)
 {
@@ -155,12 +173,17 @@ int kvmd_notes_add_section(git_repository *repo, const char *notes_ref,
 			   struct kvmd_buf *err)
 {
 	git_signature *sig = NULL;
+	struct timespec now;
+	unsigned int seed;
 	int attempt, ret = -1;
 
 	if (notes_signature(&sig, repo) < 0) {
 		kvmd_buf_addf(err, "cannot make a signature: %s", kvmd_git_error());
 		return -1;
 	}
+	/* each process its own pauses, or racing writers would stay in step */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	seed = (unsigned int)getpid() ^ (unsigned int)now.tv_nsec;
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		git_reference *ref = NULL, *updated = NULL;
 		git_commit *parent = NULL;
@@ -187,13 +210,19 @@ int kvmd_notes_add_section(git_repository *repo, const char *notes_ref,
 						  target, new_text, 1) < 0) {
 			kvmd_buf_addf(err, "cannot write the note: %s", kvmd_git_error());
 		} else {
-			/* compare-and-swap: only if nobody moved the ref meanwhile */
+			/*
+			 * Compare-and-swap under the ref's lock: only if nobody moved
+			 * it meanwhile.  A zero id means "only if it does not exist";
+			 * git_reference_create(force 0) checks that before taking the
+			 * lock, so two first writers could both win.
+			 */
+			git_oid expected;
 			if (parent)
-				error = git_reference_create_matching(&updated, repo, notes_ref,
-					&commit_id, 1, &parent_id, "notes: Notes added by 'git kvmdigest'");
+				git_oid_cpy(&expected, &parent_id);
 			else
-				error = git_reference_create(&updated, repo, notes_ref,
-					&commit_id, 0, "notes: Notes added by 'git kvmdigest'");
+				memset(&expected, 0, sizeof(expected));
+			error = git_reference_create_matching(&updated, repo, notes_ref,
+				&commit_id, 1, &expected, "notes: Notes added by 'git kvmdigest'");
 			if (error == 0)
 				ret = 1;
 			else if (error != GIT_EMODIFIED && error != GIT_EEXISTS &&
@@ -211,6 +240,7 @@ int kvmd_notes_add_section(git_repository *repo, const char *notes_ref,
 		if (ret != -2)
 			break;
 		ret = -1;
+		backoff(attempt, &seed);
 	}
 	if (attempt == MAX_ATTEMPTS)
 		kvmd_buf_addf(err, "cannot update %s: it kept moving", notes_ref);
