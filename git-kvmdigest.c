@@ -114,8 +114,11 @@ static git_repository *open_repository(void)
 {
 	git_repository *repo = NULL;
 
-	/* honours GIT_DIR and friends, as hooks and `git -C` need */
-	if (git_repository_open_ext(&repo, ".", GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+	/*
+	 * Honours GIT_DIR and friends, as `git --git-dir` and hooks need;
+	 * libgit2 reads them only when given no path.
+	 */
+	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
 		kvmd_die("not a git repository (or any of the parent directories): %s",
 			 kvmd_git_error());
 	return repo;

@@ -125,14 +125,35 @@ cleanup:
 	return error < 0 ? -1 : found;
 }
 
+/*
+ * The ref's value before its last update, as `<ref>@{1}` gives it: the
+ * old id of the newest reflog entry.  (libgit2's `@{1}` wants a second
+ * entry, but `git clone` writes no entry for remote refs, so after the
+ * first fetch there is only one.)  0, or -1 when the reflog says nothing.
+ */
+static int previous_value(git_oid *out, git_repository *repo, const char *refname)
+{
+	git_reflog *log = NULL;
+	const git_reflog_entry *e;
+	int ret = -1;
+
+	if (git_reflog_read(&log, repo, refname) < 0)
+		return -1;
+	e = git_reflog_entrycount(log) ? git_reflog_entry_byindex(log, 0) : NULL;
+	if (e && !git_oid_is_zero(git_reflog_entry_id_old(e))) {
+		git_oid_cpy(out, git_reflog_entry_id_old(e));
+		ret = 0;
+	}
+	git_reflog_free(log);
+	return ret;
+}
+
 int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
 			  const char *notes_ref, const char *refname,
 			  struct kvmd_buf *err)
 {
-	struct kvmd_buf prev = KVMD_BUF_INIT;
-	git_object *obj = NULL;
 	git_oid tip, base;
-	int found, ret = -1;
+	int found;
 
 	if (git_reference_name_to_id(&tip, repo, refname) < 0) {
 		kvmd_buf_addf(err, "cannot resolve '%s': %s", refname, kvmd_git_error());
@@ -143,25 +164,14 @@ int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
 		kvmd_buf_addf(err, "cannot read %s: %s", notes_ref, kvmd_git_error());
 		return -1;
 	}
-	if (!found) {
-		kvmd_buf_addf(&prev, "%s@{1}", refname);
-		if (git_revparse_single(&obj, repo, prev.ptr) < 0) {
-			kvmd_buf_addf(err, "no digest on any ancestor of '%s' and no earlier "
-				      "reflog entry to start from; give a range <old>..<new>",
-				      refname);
-			goto cleanup;
-		}
-		git_oid_cpy(&base, git_object_id(obj));
+	if (!found && previous_value(&base, repo, refname) < 0) {
+		kvmd_buf_addf(err, "no digest on any ancestor of '%s' and no earlier "
+			      "reflog entry to start from; give a range <old>..<new>",
+			      refname);
+		return -1;
 	}
-	if (!git_oid_cmp(&base, &tip)) {
-		ret = 0;
-		goto cleanup;
-	}
+	if (!git_oid_cmp(&base, &tip))
+		return 0;
 	kvmd_range_set(out, &base, &tip);
-	ret = 1;
-
-cleanup:
-	git_object_free(obj);
-	kvmd_buf_release(&prev);
-	return ret;
+	return 1;
 }
