@@ -371,6 +371,43 @@ test_expect_success ARCHIVE 'a removal alone is nothing to digest' '
 	no_notes_ref
 '
 
+# git hands a subcommand its repository in GIT_DIR (from --git-dir, or a
+# caller's environment); it wins over the current directory.
+test_expect_success ARCHIVE 'git --git-dir names the repository' '
+	git -C arch.git kvmdigest --stdout $c0..$c3 >expect.gitdir &&
+	mkdir -p norepo &&
+	(
+		cd norepo &&
+		GIT_CEILING_DIRECTORIES=$TRASH_DIRECTORY &&
+		export GIT_CEILING_DIRECTORIES &&
+		git --git-dir=../arch.git kvmdigest --stdout $c0..$c3 >../actual
+	) &&
+	test_cmp expect.gitdir actual
+'
+
+test_expect_success ARCHIVE 'GIT_DIR names the repository' '
+	(
+		cd norepo &&
+		GIT_CEILING_DIRECTORIES=$TRASH_DIRECTORY &&
+		GIT_DIR=$TRASH_DIRECTORY/arch.git &&
+		export GIT_CEILING_DIRECTORIES GIT_DIR &&
+		git kvmdigest --stdout $c0..$c3 >../actual
+	) &&
+	test_cmp expect.gitdir actual
+'
+
+test_expect_success ARCHIVE 'GIT_DIR wins over the repository around the current directory' '
+	test_when_finished "git -C arch.git update-ref -d refs/notes/kvmdigest || :" &&
+	git init -q elsewhere &&
+	(
+		cd elsewhere &&
+		git --git-dir=../arch.git kvmdigest $c0..$c3
+	) &&
+	test_must_fail git -C elsewhere rev-parse -q --verify refs/notes/kvmdigest &&
+	git -C arch.git notes --ref=kvmdigest show $c3 >actual &&
+	test_cmp expect.gitdir actual
+'
+
 test_expect_success '--version prints four lines' '
 	git kvmdigest --version >out &&
 	test_line_count = 4 out &&
