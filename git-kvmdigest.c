@@ -185,6 +185,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 	int ret = -1, written;
 
 	memset(&scan, 0, sizeof(scan));
+	scan.config = r->cfg;
 	scan.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (scan.jobs < 1)
 		scan.jobs = 1;

@@ -131,6 +131,29 @@ cleanup:
 	return ret;
 }
 
+/*
+ * Does the first parent hold the same blob at `name`?  A tree with `m`
+ * beside other files is a message only when the commit brought that `m`:
+ * after an archive is merged into a kernel tree, every later code commit
+ * still carries the old `m`.
+ */
+static int parent_has_blob(git_commit *commit, const char *name, const git_oid *id)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	const git_tree_entry *e;
+	int same = 0;
+
+	if (git_commit_parentcount(commit) &&
+	    git_commit_parent(&parent, commit, 0) == 0 &&
+	    git_commit_tree(&tree, parent) == 0 &&
+	    (e = git_tree_entry_byname(tree, name)))
+		same = !git_oid_cmp(git_tree_entry_id(e), id);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	return same;
+}
+
 int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit)
 {
 	git_tree *tree = NULL;
@@ -140,7 +163,8 @@ int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit)
 	if (git_commit_tree(&tree, commit) < 0)
 		return -1;
 	if ((e = git_tree_entry_byname(tree, "m")) &&
-	    git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    (git_tree_entrycount(tree) == 1 || !parent_has_blob(commit, "m", git_tree_entry_id(e)))) {
 		git_oid_cpy(blob, git_tree_entry_id(e));
 		ret = KVMD_COMMIT_MAIL;
 	} else if ((e = git_tree_entry_byname(tree, "d")) &&

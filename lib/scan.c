@@ -4,6 +4,7 @@
 #include "diffstat.h"
 #include "digest.h"
 #include "mail.h"
+#include "mailmap.h"
 #include "range.h"
 #include "subject.h"
 #include "trailer.h"
@@ -18,7 +19,7 @@
 /* What one reader (one thread) needs, created once. */
 struct reader {
 	git_repository *repo;
-	const git_mailmap *mailmap; /* shared: resolving only reads it */
+	const struct kvmd_mailmap *mailmap; /* shared: resolving only reads it */
 	struct kvmd_subject_parser *subjects;
 	struct kvmd_trailer_parser *trailers;
 	struct kvmd_diffstat *diffstat;
@@ -26,7 +27,7 @@ struct reader {
 	struct kvmd_buf scratch;
 };
 
-static int reader_init(struct reader *r, git_repository *repo, const git_mailmap *mailmap,
+static int reader_init(struct reader *r, git_repository *repo, const struct kvmd_mailmap *mailmap,
 		       const struct kvmd_scan_opts *opts, struct kvmd_buf *err)
 {
 	memset(r, 0, sizeof(*r));
@@ -86,12 +87,7 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	m.seq = seq;
 	m.subject = mail.subject;
 	kvmd_subject_parse(&m.tag, r->subjects, mail.subject);
-	if (git_mailmap_resolve(&name, &email, r->mailmap,
-				mail.author_name ? mail.author_name : "",
-				mail.author_email) < 0) {
-		name = mail.author_name;
-		email = mail.author_email;
-	}
+	kvmd_mailmap_resolve(r->mailmap, mail.author_name, mail.author_email, &name, &email);
 	m.contributor_name = name;
 	m.contributor_email = email;
 	m.from_name = mail.from_name;
@@ -132,29 +128,27 @@ static const char *commit_body(const char *msg)
 static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 		    size_t seq, git_commit *commit)
 {
-	git_signature *author = NULL;
+	const git_signature *author = git_commit_author(commit);
+	const char *name, *email;
 	struct kvmd_code_commit c;
 	struct kvmd_trailers trailers = KVMD_TRAILERS_INIT;
 	const char *msg = git_commit_message(commit);
 	const char *summary = git_commit_summary(commit);
 	int error;
 
-	if (git_commit_parentcount(commit) > 1)
-		return 0; /* merges are left out of tables and entries */
 	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo)) < 0)
 		return error;
 	kvmd_buf_reset(&r->scratch);
 	if ((error = kvmd_diffstat_commit(&r->scratch, r->diffstat, commit)) < 0)
 		return error;
-	if ((error = git_commit_author_with_mailmap(&author, commit, r->mailmap)) < 0)
-		return error;
+	kvmd_mailmap_resolve(r->mailmap, author->name, author->email, &name, &email);
 
 	memset(&c, 0, sizeof(c));
 	c.commit = hex;
 	c.seq = seq;
 	c.subject = summary ? summary : "";
-	c.author_name = author->name;
-	c.author_email = author->email;
+	c.author_name = name;
+	c.author_email = email;
 	c.body = msg ? commit_body(msg) : "";
 	c.body_len = strlen(c.body);
 	c.diffstat = r->scratch.ptr;
@@ -165,7 +159,6 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	}
 	kvmd_digest_add_code(d, &c);
 	kvmd_trailers_release(&trailers);
-	git_signature_free(author);
 	return 0;
 }
 
@@ -181,6 +174,11 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 	if (git_commit_lookup(&commit, r->repo, id) < 0) {
 		kvmd_buf_addf(err, "cannot read commit %s: %s", hex, kvmd_git_error());
 		return -1;
+	}
+	/* merges are left out, whatever they hold (an archive merged into a kernel tree holds `m`) */
+	if (git_commit_parentcount(commit) > 1) {
+		git_commit_free(commit);
+		return 0;
 	}
 	type = kvmd_range_classify(&blob, r->repo, commit);
 	if (type < 0) {
@@ -252,7 +250,7 @@ struct shared {
 	size_t next;          /* the next unclaimed commit (atomic) */
 	size_t done;          /* commits digested (atomic) */
 	const char *path;     /* where each reader opens the repository */
-	const git_mailmap *mailmap;
+	const struct kvmd_mailmap *mailmap;
 	const struct kvmd_scan_opts *opts;
 	pthread_mutex_t lock; /* guards everything below */
 	struct kvmd_buf err;
@@ -342,7 +340,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 {
 	struct shared sh;
 	struct worker *workers = NULL;
-	git_mailmap *mailmap = NULL;
+	struct kvmd_mailmap *mailmap = NULL;
 	git_oid *ids = NULL;
 	size_t nr = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
@@ -360,11 +358,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	sh.shown = -1;
 	clock_gettime(CLOCK_MONOTONIC, &sh.start);
 
-	/* .mailmap in the work tree (or HEAD when bare), mailmap.file, mailmap.blob */
-	if (git_mailmap_from_repository(&mailmap, repo) < 0) {
-		kvmd_buf_addf(err, "cannot read the mailmap: %s", kvmd_git_error());
+	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
 		goto cleanup;
-	}
 	if (list_commits(&ids, &nr, repo, range, err) < 0)
 		goto cleanup;
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
@@ -419,7 +414,7 @@ cleanup:
 	}
 	free(workers);
 	free(ids);
-	git_mailmap_free(mailmap);
+	kvmd_mailmap_free(mailmap);
 	kvmd_buf_release(&sh.err);
 	pthread_mutex_destroy(&sh.lock);
 	return ret;

@@ -4,6 +4,7 @@
 #include <git2.h>
 
 struct kvmd_buf;
+struct kvmd_config;
 struct kvmd_digest;
 struct kvmd_range;
 
@@ -12,6 +13,7 @@ struct kvmd_scan_opts {
 	int want_trailers;  /* parse trailers (signers, reviewers, JSON) */
 	int progress;       /* "Digesting: N% (i/n)" on stderr: 0 never, 1 after
 			       the first second (as git delays it), 2 at once */
+	struct kvmd_config *config; /* for the mailmap settings; may be NULL */
 	int jobs;           /* readers (threads), 1 or more; the digest is the
 			       same whatever the number */
 };

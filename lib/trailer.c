@@ -2,6 +2,7 @@
 #include "trailer.h"
 #include "buf.h"
 #include "digest.h"
+#include "mailmap.h"
 #include "pattern.h"
 
 #include <git2.h>
@@ -61,7 +62,7 @@ int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
 size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 			   struct kvmd_trailer_parser *p,
 			   const char *message, size_t len,
-			   const struct git_mailmap *mailmap)
+			   const struct kvmd_mailmap *mailmap)
 {
 	git_message_trailer_array arr = { 0 };
 	char *copy = kvmd_xmemdupz(message, len);
@@ -82,17 +83,12 @@ size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 		t->key = kvmd_xstrdup(arr.trailers[i].key);
 		t->value = kvmd_xstrdup(arr.trailers[i].value);
 		if (kvmd_trailer_ident(p, t->value, &name, &email)) {
-			const char *rn = NULL, *re = NULL;
-			if (mailmap &&
-			    !git_mailmap_resolve(&rn, &re, mailmap, name ? name : "", email)) {
-				t->name = *rn ? kvmd_xstrdup(rn) : NULL;
-				t->email = kvmd_xstrdup(re);
-				free(name);
-				free(email);
-			} else {
-				t->name = name;
-				t->email = email;
-			}
+			const char *rn, *re;
+			kvmd_mailmap_resolve(mailmap, name, email, &rn, &re);
+			t->name = rn && *rn ? kvmd_xstrdup(rn) : NULL;
+			t->email = kvmd_xstrdup(re);
+			free(name);
+			free(email);
 		}
 		n++;
 	}

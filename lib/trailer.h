@@ -24,7 +24,7 @@ struct kvmd_trailers {
 #define KVMD_TRAILERS_INIT { NULL, 0, 0 }
 
 struct kvmd_trailer_parser;
-struct git_mailmap;
+struct kvmd_mailmap;
 
 /* Compiles the identity pattern once; NULL when PCRE2 refuses it. */
 struct kvmd_trailer_parser *kvmd_trailer_parser_new(void);
@@ -38,7 +38,7 @@ void kvmd_trailer_parser_free(struct kvmd_trailer_parser *p);
 size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 			   struct kvmd_trailer_parser *p,
 			   const char *message, size_t len,
-			   const struct git_mailmap *mailmap);
+			   const struct kvmd_mailmap *mailmap);
 
 /* Splits `value` into an identity: 1 when it holds `Name <email>` or a bare address. */
 int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,

@@ -1,0 +1,197 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "mailmap.h"
+#include "buf.h"
+#include "config.h"
+#include "pattern.h"
+#include "usage.h"
+
+#include <glib.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kvmd_mailmap {
+	git_mailmap *map;
+};
+
+struct kvmd_mailmap *kvmd_mailmap_new(void)
+{
+	struct kvmd_mailmap *mm = kvmd_xcalloc(1, sizeof(*mm));
+
+	if (git_mailmap_new(&mm->map) < 0) {
+		free(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+void kvmd_mailmap_free(struct kvmd_mailmap *mm)
+{
+	if (!mm)
+		return;
+	git_mailmap_free(mm->map);
+	free(mm);
+}
+
+static char *lower_dup(const char *s, size_t len)
+{
+	char *r = kvmd_xmemdupz(s, len), *p;
+
+	for (p = r; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 32;
+	return r;
+}
+
+static char *trimmed_dup(const char *s, size_t start, size_t end)
+{
+	while (start < end && (s[start] == ' ' || s[start] == '\t'))
+		start++;
+	while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		end--;
+	return end > start ? kvmd_xmemdupz(s + start, end - start) : NULL;
+}
+
+int kvmd_mailmap_add_text(struct kvmd_mailmap *mm, const char *text, size_t len)
+{
+	/*
+	 * `Proper Name <proper@email> Commit Name <commit@email>`, every part
+	 * but the last address optional; `#` starts a comment.
+	 */
+	struct kvmd_pattern line;
+	const char *p = text, *end = text + len;
+
+	if (kvmd_pattern_compile(&line,
+		"^([^<#]*)<([^>]*)>(?:([^<#]*)<([^>]*)>)?", 0) < 0)
+		return -1;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+
+		if (kvmd_pattern_match(&line, p, n, 0) > 0) {
+			size_t s1, e1, s2, e2, s3, e3, s4, e4;
+			char *name1, *mail1, *name2 = NULL, *mail2;
+
+			kvmd_pattern_group(&line, 1, &s1, &e1);
+			kvmd_pattern_group(&line, 2, &s2, &e2);
+			kvmd_pattern_group(&line, 4, &s4, &e4);
+			name1 = trimmed_dup(p, s1, e1);
+			mail1 = kvmd_xmemdupz(p + s2, e2 - s2);
+			if (e4) {
+				kvmd_pattern_group(&line, 3, &s3, &e3);
+				name2 = trimmed_dup(p, s3, e3);
+				if (name2) {
+					char *l = lower_dup(name2, strlen(name2));
+					free(name2);
+					name2 = l;
+				}
+				mail2 = lower_dup(p + s4, e4 - s4);
+				git_mailmap_add_entry(mm->map, name1, *mail1 ? mail1 : NULL,
+						      name2, mail2);
+			} else {
+				/* one address: it is both the proper and the matched one */
+				mail2 = lower_dup(mail1, strlen(mail1));
+				git_mailmap_add_entry(mm->map, name1, NULL, NULL, mail2);
+			}
+			free(name1);
+			free(mail1);
+			free(name2);
+			free(mail2);
+		}
+		p += n + 1;
+	}
+	kvmd_pattern_release(&line);
+	return 0;
+}
+
+static void add_file(struct kvmd_mailmap *mm, const char *path)
+{
+	struct kvmd_buf b = KVMD_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return; /* git skips a mailmap it cannot read, too */
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		kvmd_buf_add(&b, chunk, n);
+	fclose(f);
+	kvmd_mailmap_add_text(mm, b.ptr, b.len);
+	kvmd_buf_release(&b);
+}
+
+static void add_blob(struct kvmd_mailmap *mm, git_repository *repo, const char *spec)
+{
+	git_object *obj = NULL;
+
+	if (git_revparse_single(&obj, repo, spec) == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_BLOB)
+		kvmd_mailmap_add_text(mm, git_blob_rawcontent((git_blob *)obj),
+				      (size_t)git_blob_rawsize((git_blob *)obj));
+	git_object_free(obj);
+}
+
+int kvmd_mailmap_load(struct kvmd_mailmap **out, git_repository *repo,
+		      struct kvmd_config *cfg, struct kvmd_buf *err)
+{
+	struct kvmd_mailmap *mm = kvmd_mailmap_new();
+	struct kvmd_config *own = cfg ? NULL : kvmd_config_open(repo);
+	const char *workdir = git_repository_workdir(repo);
+	const char *blob, *file;
+
+	*out = NULL;
+	if (!mm) {
+		kvmd_buf_addf(err, "cannot make a mailmap: %s", kvmd_git_error());
+		kvmd_config_free(own);
+		return -1;
+	}
+	if (own)
+		cfg = own;
+	blob = kvmd_config_get(cfg, "mailmap.blob");
+	file = kvmd_config_get(cfg, "mailmap.file");
+	if (workdir) {
+		struct kvmd_buf path = KVMD_BUF_INIT;
+		kvmd_buf_addf(&path, "%s.mailmap", workdir);
+		add_file(mm, path.ptr);
+		kvmd_buf_release(&path);
+	}
+	if (!blob && git_repository_is_bare(repo))
+		blob = "HEAD:.mailmap";
+	if (blob && *blob)
+		add_blob(mm, repo, blob);
+	if (file && *file) {
+		struct kvmd_buf path = KVMD_BUF_INIT;
+		if (file[0] == '~' && file[1] == '/' && getenv("HOME"))
+			kvmd_buf_addf(&path, "%s/%s", getenv("HOME"), file + 2);
+		else
+			kvmd_buf_adds(&path, file);
+		add_file(mm, path.ptr);
+		kvmd_buf_release(&path);
+	}
+	kvmd_config_free(own);
+	*out = mm;
+	return 0;
+}
+
+void kvmd_mailmap_resolve(const struct kvmd_mailmap *mm, const char *name,
+			  const char *email, const char **out_name,
+			  const char **out_email)
+{
+	char *lname, *lemail;
+	const char *rn = NULL, *re = NULL;
+
+	*out_name = name;
+	*out_email = email;
+	if (!mm || !email)
+		return;
+	lname = lower_dup(name ? name : "", name ? strlen(name) : 0);
+	lemail = lower_dup(email, strlen(email));
+	if (git_mailmap_resolve(&rn, &re, mm->map, lname, lemail) == 0) {
+		/* what comes back unchanged is our lower-cased copy: keep the original */
+		*out_name = rn == lname ? name : rn;
+		*out_email = re == lemail ? email : re;
+	}
+	free(lname);
+	free(lemail);
+}
