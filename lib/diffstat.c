@@ -22,6 +22,7 @@
 #include "buf.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,16 @@
 /* The prime the chunk hashes are reduced by. */
 #define SPAN_HASHBASE 107927
 
+/*
+ * Blobs of one commit kept for the next: walking a history, the old
+ * side of a commit is the new side of its parent.
+ */
+#define KEEP_MAX_BLOBS 1024
+#define KEEP_MAX_BYTES (64 * 1024 * 1024)
+
+/* Paths whose "diff" attribute is remembered, before starting over. */
+#define MEMO_MAX_PATH_BYTES (16 * 1024 * 1024)
+
 #define MODE_TYPE(m) ((m) & 0170000)
 #define MODE_REGULAR 0100000
 #define MODE_GITLINK 0160000
@@ -60,7 +71,8 @@ struct ds_span {
 
 /* One side of a file pair: a blob (or gitlink) at a path. */
 struct ds_spec {
-	const char *path;	/* borrowed from the git_diff */
+	const char *path;	/* in kvmd_diffstat.paths, once all are in */
+	size_t path_off;
 	git_oid id;
 	uint32_t mode;		/* 0: this side does not exist */
 	git_blob *blob;		/* while the content is loaded */
@@ -95,6 +107,20 @@ struct ds_score {
 	size_t pos;		/* slot position, to keep the sort stable */
 };
 
+/* A loaded blob kept for reuse, and the commit that last used it. */
+struct ds_kept {
+	git_oid id;
+	git_blob *blob;
+	unsigned long gen;
+};
+
+/* A path whose "diff" attribute was looked up, in a hash table. */
+struct ds_memo {
+	size_t off;		/* 1 + offset in kvmd_diffstat.memo_paths; 0: free */
+	uint32_t hash;
+	signed char value;	/* what attr_binary() said */
+};
+
 /* A basename with the index it came from, for lookups by name. */
 struct ds_base {
 	const char *base;
@@ -109,8 +135,8 @@ struct ds_idref {
 
 struct kvmd_diffstat {
 	git_repository *repo;
+	git_odb *odb;			/* for sizes without loading */
 	git_config *config;		/* snapshot, for diff.<driver>.binary */
-	git_diff_options tree_opts;
 	git_diff_options blob_opts;
 
 	/* Per commit; the arrays keep their memory between commits. */
@@ -122,7 +148,7 @@ struct kvmd_diffstat {
 	size_t spans_nr, spans_alloc;
 	size_t *srcs, *dsts;		/* file indexes of deletions, creations */
 	size_t srcs_nr, srcs_alloc, dsts_nr, dsts_alloc;
-	size_t *dst_done;		/* 1 when a creation became a rename */
+	unsigned char *dst_done;	/* 1 when a creation became a rename */
 	size_t dst_done_alloc;
 	struct ds_idref *order;		/* srcs sorted by object id */
 	size_t order_alloc;
@@ -131,6 +157,18 @@ struct kvmd_diffstat {
 	struct ds_score *mx;
 	size_t mx_alloc;
 	struct kvmd_buf names;
+	struct kvmd_buf paths;		/* full paths, NUL-terminated */
+	struct kvmd_buf base;		/* directory being walked */
+
+	/* attr_binary() by path: attribute files do not change in a run. */
+	struct ds_memo *memo;
+	size_t memo_nr, memo_size;	/* memo_size: 0 or a power of 2 */
+	struct kvmd_buf memo_paths;
+
+	/* Blobs kept between commits, sorted by id. */
+	struct ds_kept *kept;
+	size_t kept_nr, kept_alloc, kept_bytes;
+	unsigned long gen;		/* commits seen */
 };
 
 /* ---- setup -------------------------------------------------------- */
@@ -144,19 +182,13 @@ int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo)
 	ds = kvmd_xcalloc(1, sizeof(*ds));
 	ds->repo = repo;
 	kvmd_buf_init(&ds->names);
+	kvmd_buf_init(&ds->paths);
+	kvmd_buf_init(&ds->base);
+	kvmd_buf_init(&ds->memo_paths);
 
-	if ((error = git_repository_config_snapshot(&ds->config, repo)) < 0)
+	if ((error = git_repository_config_snapshot(&ds->config, repo)) < 0 ||
+	    (error = git_repository_odb(&ds->odb, repo)) < 0)
 		goto cleanup;
-
-	/*
-	 * The tree diff only lists the pairs: nothing is loaded, and a
-	 * file that became a symlink stays one pair, as in git.
-	 */
-	if ((error = git_diff_options_init(&ds->tree_opts,
-					   GIT_DIFF_OPTIONS_VERSION)) < 0)
-		goto cleanup;
-	ds->tree_opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE |
-			      GIT_DIFF_SKIP_BINARY_CHECK;
 
 	/*
 	 * Line counts: we decided text or binary already, and with no
@@ -176,9 +208,91 @@ cleanup:
 	return error;
 }
 
-static void spec_unload(struct ds_spec *spec)
+/* Where `id` is, or would go, in the kept blobs. */
+static size_t kept_pos(const struct kvmd_diffstat *ds, const git_oid *id,
+		       int *found)
 {
-	git_blob_free(spec->blob);
+	size_t lo = 0, hi = ds->kept_nr, mid;
+	int cmp;
+
+	*found = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = git_oid_cmp(&ds->kept[mid].id, id);
+		if (!cmp) {
+			*found = 1;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A kept copy of blob `id`, with its own reference, or NULL. */
+static git_blob *kept_get(struct kvmd_diffstat *ds, const git_oid *id)
+{
+	git_blob *blob;
+	int found;
+	size_t pos = kept_pos(ds, id, &found);
+
+	if (!found || git_blob_dup(&blob, ds->kept[pos].blob) < 0)
+		return NULL;
+	ds->kept[pos].gen = ds->gen;
+	return blob;
+}
+
+/* Take over `blob` into the kept ones if there is room, else free it. */
+static void kept_put(struct kvmd_diffstat *ds, git_blob *blob)
+{
+	const git_oid *id = git_blob_id(blob);
+	size_t size = (size_t)git_blob_rawsize(blob);
+	int found;
+	size_t pos = kept_pos(ds, id, &found);
+
+	if (found) {
+		ds->kept[pos].gen = ds->gen;
+		git_blob_free(blob);
+		return;
+	}
+	if (ds->kept_nr >= KEEP_MAX_BLOBS ||
+	    ds->kept_bytes + size > KEEP_MAX_BYTES) {
+		git_blob_free(blob);
+		return;
+	}
+	KVMD_ALLOC_GROW(ds->kept, ds->kept_nr + 1, ds->kept_alloc);
+	memmove(ds->kept + pos + 1, ds->kept + pos,
+		(ds->kept_nr - pos) * sizeof(*ds->kept));
+	git_oid_cpy(&ds->kept[pos].id, id);
+	ds->kept[pos].blob = blob;
+	ds->kept[pos].gen = ds->gen;
+	ds->kept_nr++;
+	ds->kept_bytes += size;
+}
+
+/* Free the kept blobs that the commit just done did not use. */
+static void kept_expire(struct kvmd_diffstat *ds, unsigned long keep_gen)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < ds->kept_nr; i++) {
+		if (ds->kept[i].gen >= keep_gen) {
+			ds->kept[out++] = ds->kept[i];
+			continue;
+		}
+		ds->kept_bytes -= (size_t)git_blob_rawsize(ds->kept[i].blob);
+		git_blob_free(ds->kept[i].blob);
+	}
+	ds->kept_nr = out;
+}
+
+/* Drop a side's content; the blob may be kept for later. */
+static void spec_unload(struct kvmd_diffstat *ds, struct ds_spec *spec)
+{
+	if (spec->blob)
+		kept_put(ds, spec->blob);
 	spec->blob = NULL;
 	spec->data = NULL;
 	spec->loaded = 0;
@@ -190,10 +304,12 @@ static void reset_commit(struct kvmd_diffstat *ds)
 	size_t i;
 
 	for (i = 0; i < ds->specs_nr; i++)
-		spec_unload(&ds->specs[i]);
+		spec_unload(ds, &ds->specs[i]);
 	ds->files_nr = ds->specs_nr = ds->spans_nr = 0;
 	ds->srcs_nr = ds->dsts_nr = 0;
 	kvmd_buf_reset(&ds->names);
+	kvmd_buf_reset(&ds->paths);
+	kvmd_buf_reset(&ds->base);
 }
 
 void kvmd_diffstat_free(struct kvmd_diffstat *ds)
@@ -201,7 +317,10 @@ void kvmd_diffstat_free(struct kvmd_diffstat *ds)
 	if (!ds)
 		return;
 	reset_commit(ds);
+	kept_expire(ds, ULONG_MAX);
+	free(ds->kept);
 	git_config_free(ds->config);
+	git_odb_free(ds->odb);
 	free(ds->files);
 	free(ds->specs);
 	free(ds->spans);
@@ -212,6 +331,10 @@ void kvmd_diffstat_free(struct kvmd_diffstat *ds)
 	free(ds->bases);
 	free(ds->mx);
 	kvmd_buf_release(&ds->names);
+	kvmd_buf_release(&ds->paths);
+	kvmd_buf_release(&ds->base);
+	kvmd_buf_release(&ds->memo_paths);
+	free(ds->memo);
 	free(ds);
 }
 
@@ -239,7 +362,9 @@ static int spec_load(struct kvmd_diffstat *ds, struct ds_spec *spec)
 		spec->data = (const unsigned char *)spec->link_text;
 		spec->size = strlen(spec->link_text);
 	} else {
-		if ((error = git_blob_lookup(&spec->blob, ds->repo, &spec->id)) < 0)
+		spec->blob = kept_get(ds, &spec->id);
+		if (!spec->blob &&
+		    (error = git_blob_lookup(&spec->blob, ds->repo, &spec->id)) < 0)
 			return error;
 		spec->data = git_blob_rawcontent(spec->blob);
 		spec->size = (size_t)git_blob_rawsize(spec->blob);
@@ -249,13 +374,26 @@ static int spec_load(struct kvmd_diffstat *ds, struct ds_spec *spec)
 	return 0;
 }
 
+/* A side's size, from the object header when it is not loaded. */
 static int spec_size(struct kvmd_diffstat *ds, struct ds_spec *spec,
 		     size_t *out)
 {
+	git_object_t type;
+	size_t size;
 	int error;
 
-	if (!spec->size_known && (error = spec_load(ds, spec)) < 0)
-		return error;
+	if (!spec->size_known) {
+		if (!spec->mode || MODE_TYPE(spec->mode) == MODE_GITLINK) {
+			if ((error = spec_load(ds, spec)) < 0)
+				return error;
+		} else {
+			if ((error = git_odb_read_header(&size, &type, ds->odb,
+							 &spec->id)) < 0)
+				return error;
+			spec->size = size;
+			spec->size_known = 1;
+		}
+	}
 	*out = spec->size;
 	return 0;
 }
@@ -293,6 +431,69 @@ static int attr_binary(struct kvmd_diffstat *ds, const char *path)
 	}
 }
 
+/* FNV-1a, for the attribute memo. */
+static uint32_t path_hash(const char *path)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	return h;
+}
+
+/* The memo slot of `path`: its entry, or the free slot for it. */
+static struct ds_memo *memo_slot(struct kvmd_diffstat *ds, const char *path,
+				 uint32_t hash)
+{
+	size_t mask = ds->memo_size - 1, i = hash & mask;
+
+	while (ds->memo[i].off &&
+	       (ds->memo[i].hash != hash ||
+		strcmp(ds->memo_paths.ptr + ds->memo[i].off - 1, path)))
+		i = (i + 1) & mask;
+	return &ds->memo[i];
+}
+
+/* Make room for one more entry: at most half the slots are used. */
+static void memo_grow(struct kvmd_diffstat *ds)
+{
+	struct ds_memo *old = ds->memo;
+	size_t i, old_size = ds->memo_size;
+
+	if (ds->memo_paths.len > MEMO_MAX_PATH_BYTES) {
+		memset(ds->memo, 0, ds->memo_size * sizeof(*ds->memo));
+		ds->memo_nr = 0;
+		kvmd_buf_reset(&ds->memo_paths);
+	}
+	if ((ds->memo_nr + 1) * 2 <= ds->memo_size)
+		return;
+	ds->memo_size = old_size ? old_size * 2 : 256;
+	ds->memo = kvmd_xcalloc(ds->memo_size, sizeof(*ds->memo));
+	for (i = 0; i < old_size; i++)
+		if (old[i].off)
+			*memo_slot(ds, ds->memo_paths.ptr + old[i].off - 1,
+				   old[i].hash) = old[i];
+	free(old);
+}
+
+/* attr_binary(), asked once per path. */
+static int attr_binary_memo(struct kvmd_diffstat *ds, const char *path)
+{
+	uint32_t hash = path_hash(path);
+	struct ds_memo *slot;
+
+	memo_grow(ds);
+	slot = memo_slot(ds, path, hash);
+	if (!slot->off) {
+		slot->off = ds->memo_paths.len + 1;
+		slot->hash = hash;
+		slot->value = (signed char)attr_binary(ds, path);
+		kvmd_buf_add(&ds->memo_paths, path, strlen(path) + 1);
+		ds->memo_nr++;
+	}
+	return slot->value;
+}
+
 /* Binary as git decides it: the attribute, else a NUL near the start. */
 static int spec_is_binary(struct kvmd_diffstat *ds, struct ds_spec *spec,
 			  int *out)
@@ -300,7 +501,7 @@ static int spec_is_binary(struct kvmd_diffstat *ds, struct ds_spec *spec,
 	int error;
 
 	if (spec->binary < 0 && spec->mode)
-		spec->binary = (signed char)attr_binary(ds, spec->path);
+		spec->binary = (signed char)attr_binary_memo(ds, spec->path);
 	if (spec->binary < 0) {
 		size_t probe;
 
@@ -424,17 +625,14 @@ static int similarity(struct kvmd_diffstat *ds, struct ds_spec *src,
 	max_size = src_size > dst_size ? src_size : dst_size;
 	delta = max_size - (src_size < dst_size ? src_size : dst_size);
 	if ((uint64_t)max_size * (MAX_SCORE - min_score) <
-	    (uint64_t)delta * MAX_SCORE) {
-		spec_unload(src);
-		spec_unload(dst);
+	    (uint64_t)delta * MAX_SCORE)
 		return 0;
-	}
 
 	if ((error = spec_spans(ds, src)) < 0 ||
 	    (error = spec_spans(ds, dst)) < 0)
 		return error;
-	spec_unload(src);
-	spec_unload(dst);
+	spec_unload(ds, src);
+	spec_unload(ds, dst);
 	if (dst_size)
 		*out = (int)(spans_copied(ds, src, dst) * MAX_SCORE / max_size);
 	return 0;
@@ -662,14 +860,43 @@ static void keep_if_better(struct ds_score *m, const struct ds_score *o)
 		m[worst] = *o;
 }
 
+/* The best CANDIDATES_PER_DST deletions for creation `dst`, into `m`. */
+static int rank_sources(struct kvmd_diffstat *ds, size_t dst,
+			struct ds_score *m)
+{
+	struct ds_spec *two = dst_spec(ds, dst);
+	size_t j;
+	int k, error;
+
+	for (k = 0; k < CANDIDATES_PER_DST; k++)
+		m[k].dst = -1;
+	for (j = 0; j < ds->srcs_nr; j++) {
+		struct ds_spec *one = src_spec(ds, j);
+		struct ds_score o;
+
+		if (one->rename_used)
+			continue;
+		if ((error = similarity(ds, one, two, RENAME_MIN_SCORE,
+					&o.score)) < 0)
+			return error;
+		o.name_score = same_basename(one->path, two->path);
+		o.dst = (int)dst;
+		o.src = (int)j;
+		o.pos = 0;
+		keep_if_better(m, &o);
+	}
+	return 0;
+}
+
 /*
  * The matrix: every remaining creation against every remaining
  * deletion, unless that is more than RENAME_LIMIT squared pairs.  The
- * best pairs of at least 50% are taken first, each file at most once.
+ * best pairs of at least 50% are taken first, each file at most once;
+ * equal pairs go in the order of the creations.
  */
 static int find_inexact_renames(struct kvmd_diffstat *ds)
 {
-	size_t i, j, k, nsrc = 0, ndst = 0, cnt = 0;
+	size_t i, k, nsrc = 0, ndst = 0, slots = 0;
 	int error;
 
 	for (i = 0; i < ds->srcs_nr; i++)
@@ -682,36 +909,17 @@ static int find_inexact_renames(struct kvmd_diffstat *ds)
 
 	KVMD_ALLOC_GROW(ds->mx, ndst * CANDIDATES_PER_DST, ds->mx_alloc);
 	for (i = 0; i < ds->dsts_nr; i++) {
-		struct ds_score *m;
-
 		if (ds->dst_done[i])
 			continue;
-		m = &ds->mx[cnt++ * CANDIDATES_PER_DST];
-		for (k = 0; k < CANDIDATES_PER_DST; k++)
-			m[k].dst = -1;
-		for (j = 0; j < ds->srcs_nr; j++) {
-			struct ds_spec *one = src_spec(ds, j);
-			struct ds_score o;
-
-			if (one->rename_used)
-				continue;
-			if ((error = similarity(ds, one, dst_spec(ds, i),
-						RENAME_MIN_SCORE, &o.score)) < 0)
-				return error;
-			o.name_score = same_basename(one->path,
-						     dst_spec(ds, i)->path);
-			o.dst = (int)i;
-			o.src = (int)j;
-			o.pos = 0;
-			keep_if_better(m, &o);
-		}
+		if ((error = rank_sources(ds, i, ds->mx + slots)) < 0)
+			return error;
+		slots += CANDIDATES_PER_DST;
 	}
-	for (k = 0; k < cnt * CANDIDATES_PER_DST; k++)
+	for (k = 0; k < slots; k++)
 		ds->mx[k].pos = k;
-	qsort(ds->mx, cnt * CANDIDATES_PER_DST, sizeof(*ds->mx),
-	      score_cmp_stable);
+	qsort(ds->mx, slots, sizeof(*ds->mx), score_cmp_stable);
 
-	for (k = 0; k < cnt * CANDIDATES_PER_DST; k++) {
+	for (k = 0; k < slots; k++) {
 		struct ds_score *s = &ds->mx[k];
 
 		if (s->dst < 0 || s->score < RENAME_MIN_SCORE)
@@ -749,48 +957,154 @@ static int detect_renames(struct kvmd_diffstat *ds)
 	return find_inexact_renames(ds);
 }
 
-/* ---- the file pairs ----------------------------------------------- */
+/* ---- the file pairs (git's diff-tree) ----------------------------- */
 
-static size_t add_spec(struct kvmd_diffstat *ds, const git_diff_file *f,
-		       int exists)
+static int entry_is_tree(const git_tree_entry *e)
+{
+	return git_tree_entry_type(e) == GIT_OBJECT_TREE;
+}
+
+/*
+ * The order of entries in a git tree: by name, where a tree's name
+ * reads as if it ended in '/'.  Walking two trees in this order meets
+ * every path in the order of git's diff queue.
+ */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb);
+	int cmp = memcmp(na, nb, la < lb ? la : lb);
+	unsigned char ca, cb;
+
+	if (cmp)
+		return cmp;
+	ca = la > lb ? (unsigned char)na[lb] : entry_is_tree(a) ? '/' : 0;
+	cb = lb > la ? (unsigned char)nb[la] : entry_is_tree(b) ? '/' : 0;
+	return (int)ca - (int)cb;
+}
+
+static size_t add_spec(struct kvmd_diffstat *ds, const git_tree_entry *e,
+		       size_t path_off)
 {
 	struct ds_spec *spec;
 
 	KVMD_ALLOC_GROW(ds->specs, ds->specs_nr + 1, ds->specs_alloc);
 	spec = &ds->specs[ds->specs_nr];
 	memset(spec, 0, sizeof(*spec));
-	spec->path = f->path;
+	spec->path_off = path_off;
 	spec->binary = -1;
-	if (exists) {
-		git_oid_cpy(&spec->id, &f->id);
-		spec->mode = f->mode;
+	if (e) {
+		git_oid_cpy(&spec->id, git_tree_entry_id(e));
+		spec->mode = (uint32_t)git_tree_entry_filemode(e);
 	}
 	return ds->specs_nr++;
 }
 
-static int collect_files(struct kvmd_diffstat *ds, git_diff *diff)
+/* Queue the pair of non-tree entries `a` (old) and `b` (new). */
+static void add_pair(struct kvmd_diffstat *ds, const git_tree_entry *a,
+		     const git_tree_entry *b)
 {
-	size_t i, n = git_diff_num_deltas(diff);
+	const git_tree_entry *e = a ? a : b;
+	size_t path_off = ds->paths.len;
+	struct ds_file *file;
 
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		struct ds_file *file;
-		char status;
+	kvmd_buf_add(&ds->paths, ds->base.ptr, ds->base.len);
+	kvmd_buf_adds(&ds->paths, git_tree_entry_name(e));
+	kvmd_buf_addch(&ds->paths, '\0');
 
-		switch (d->status) {
-		case GIT_DELTA_ADDED: status = 'A'; break;
-		case GIT_DELTA_DELETED: status = 'D'; break;
-		case GIT_DELTA_MODIFIED: status = 'M'; break;
-		case GIT_DELTA_TYPECHANGE: status = 'T'; break;
-		default: continue;
-		}
-		KVMD_ALLOC_GROW(ds->files, ds->files_nr + 1, ds->files_alloc);
-		file = &ds->files[ds->files_nr++];
-		memset(file, 0, sizeof(*file));
-		file->status = status;
-		file->one = add_spec(ds, &d->old_file, status != 'A');
-		file->two = add_spec(ds, &d->new_file, status != 'D');
+	KVMD_ALLOC_GROW(ds->files, ds->files_nr + 1, ds->files_alloc);
+	file = &ds->files[ds->files_nr++];
+	memset(file, 0, sizeof(*file));
+	if (!a)
+		file->status = 'A';
+	else if (!b)
+		file->status = 'D';
+	else if (MODE_TYPE(git_tree_entry_filemode(a)) !=
+		 MODE_TYPE(git_tree_entry_filemode(b)))
+		file->status = 'T';
+	else
+		file->status = 'M';
+	file->one = add_spec(ds, a, path_off);
+	file->two = add_spec(ds, b, path_off);
+}
+
+static int walk_trees(struct kvmd_diffstat *ds, git_tree *old, git_tree *new);
+
+/*
+ * One name in the old tree, the new one or both: nothing when it did
+ * not change, a pair for a file, symlink or submodule, and the walk
+ * of a directory on either side (a file and a directory of the same
+ * name are two names).
+ */
+static int walk_entry(struct kvmd_diffstat *ds, const git_tree_entry *a,
+		      const git_tree_entry *b)
+{
+	git_tree *old = NULL, *new = NULL;
+	size_t base_len = ds->base.len;
+	const git_tree_entry *e = a ? a : b;
+	int error;
+
+	if (a && b && git_tree_entry_filemode(a) == git_tree_entry_filemode(b) &&
+	    git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
+		return 0;
+	if (!entry_is_tree(e)) {
+		add_pair(ds, a, b);
+		return 0;
 	}
+	if ((a && (error = git_tree_lookup(&old, ds->repo,
+					   git_tree_entry_id(a))) < 0) ||
+	    (b && (error = git_tree_lookup(&new, ds->repo,
+					   git_tree_entry_id(b))) < 0))
+		goto cleanup;
+	kvmd_buf_adds(&ds->base, git_tree_entry_name(e));
+	kvmd_buf_addch(&ds->base, '/');
+	error = walk_trees(ds, old, new);
+	kvmd_buf_truncate(&ds->base, base_len);
+cleanup:
+	git_tree_free(new);
+	git_tree_free(old);
+	return error;
+}
+
+/* Merge the sorted entries of two trees, either of which may be NULL. */
+static int walk_trees(struct kvmd_diffstat *ds, git_tree *old, git_tree *new)
+{
+	size_t i = 0, j = 0;
+	size_t n_old = old ? git_tree_entrycount(old) : 0;
+	size_t n_new = new ? git_tree_entrycount(new) : 0;
+	int error = 0;
+
+	while (!error && (i < n_old || j < n_new)) {
+		const git_tree_entry *a = i < n_old ? git_tree_entry_byindex(old, i) : NULL;
+		const git_tree_entry *b = j < n_new ? git_tree_entry_byindex(new, j) : NULL;
+		int cmp = !a ? 1 : !b ? -1 : entry_cmp(a, b);
+
+		if (cmp < 0) {
+			error = walk_entry(ds, a, NULL);
+			i++;
+		} else if (cmp > 0) {
+			error = walk_entry(ds, NULL, b);
+			j++;
+		} else {
+			error = walk_entry(ds, a, b);
+			i++;
+			j++;
+		}
+	}
+	return error;
+}
+
+/* The changed paths between two trees, in git's order. */
+static int collect_files(struct kvmd_diffstat *ds, git_tree *old,
+			 git_tree *new)
+{
+	size_t i;
+	int error;
+
+	if ((error = walk_trees(ds, old, new)) < 0)
+		return error;
+	for (i = 0; i < ds->specs_nr; i++)
+		ds->specs[i].path = ds->paths.ptr + ds->specs[i].path_off;
 	return 0;
 }
 
@@ -849,6 +1163,11 @@ static int count_file(struct kvmd_diffstat *ds, struct ds_file *file)
 		file->added = count_lines(two);
 	} else if (!two->mode) {
 		file->deleted = count_lines(one);
+	} else if (one->blob && two->blob) {
+		/* Blobs, not buffers: libgit2 would hash buffers again. */
+		error = git_diff_blobs(one->blob, NULL, two->blob, NULL,
+				       &ds->blob_opts, NULL, NULL,
+				       hunk_count, NULL, file);
 	} else {
 		error = git_diff_buffers(one->data, one->size, NULL,
 					 two->data, two->size, NULL,
@@ -1051,26 +1370,22 @@ static void compute_layout(struct kvmd_diffstat *ds, struct layout *l)
 }
 
 /*
- * " name | count +++---": a name too long for its column loses its
- * head to "...", and then up to its next '/' so that a directory is
- * not cut in two; the graph is scaled when the widest change does not
- * fit, keeping at least one '+' and one '-' for a file with both.
+ * " name   | ": a name too long for its column loses its head to
+ * "...", and then up to its next '/' so that a directory is not cut
+ * in two; a shorter one is padded.
  */
-static void emit_stat_line(struct kvmd_buf *out, const struct kvmd_diffstat *ds,
-			   const struct ds_file *f, const struct layout *l)
+static void emit_name(struct kvmd_buf *out, const char *name, long name_len,
+		      long width)
 {
-	const char *name = ds->names.ptr + f->name_off;
-	long len = l->name_width, name_len = (long)f->name_len;
 	const char *prefix = "";
-	uint64_t add = f->added, del = f->deleted;
 
-	if (len < name_len) {
+	if (width < name_len) {
 		const char *slash;
 
 		prefix = "...";
-		len = len > 3 ? len - 3 : 0;
-		name += name_len - len;
-		name_len = len;
+		width = width > 3 ? width - 3 : 0;
+		name += name_len - width;
+		name_len = width;
 		if ((slash = memchr(name, '/', (size_t)name_len)) != NULL) {
 			name_len -= (long)(slash - name);
 			name = slash;
@@ -1079,10 +1394,23 @@ static void emit_stat_line(struct kvmd_buf *out, const struct kvmd_diffstat *ds,
 	kvmd_buf_addch(out, ' ');
 	kvmd_buf_adds(out, prefix);
 	kvmd_buf_add(out, name, (size_t)name_len);
-	if (len > name_len)
-		kvmd_buf_addchars(out, ' ', (size_t)(len - name_len));
+	if (width > name_len)
+		kvmd_buf_addchars(out, ' ', (size_t)(width - name_len));
 	kvmd_buf_adds(out, " | ");
+}
 
+/*
+ * " name | count +++---", or " name | Bin OLD -> NEW bytes": the
+ * graph is scaled when the widest change does not fit, keeping at
+ * least one '+' and one '-' for a file with both.
+ */
+static void emit_stat_line(struct kvmd_buf *out, const struct kvmd_diffstat *ds,
+			   const struct ds_file *f, const struct layout *l)
+{
+	uint64_t add = f->added, del = f->deleted;
+
+	emit_name(out, ds->names.ptr + f->name_off, (long)f->name_len,
+		  l->name_width);
 	if (f->binary) {
 		kvmd_buf_addf(out, "%*s", l->number_width, "Bin");
 		if (add || del)
@@ -1208,25 +1536,44 @@ static void emit_block(struct kvmd_buf *out, struct kvmd_diffstat *ds)
 
 /* ---- entry point -------------------------------------------------- */
 
+/*
+ * The first parent's tree, or NULL for a root commit.  A commit at
+ * the boundary of a shallow clone has a parent that is not there;
+ * git shows it as a root commit, and so do we.
+ */
+static int parent_tree(git_tree **out, struct kvmd_diffstat *ds,
+		       git_commit *commit)
+{
+	git_commit *parent = NULL;
+	int error;
+
+	*out = NULL;
+	if (!git_commit_parentcount(commit))
+		return 0;
+	error = git_commit_parent(&parent, commit, 0);
+	if (error == GIT_ENOTFOUND && git_repository_is_shallow(ds->repo) == 1) {
+		git_error_clear();
+		return 0;
+	}
+	if (error == 0)
+		error = git_commit_tree(out, parent);
+	git_commit_free(parent);
+	return error;
+}
+
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 			 git_commit *commit)
 {
-	git_commit *parent = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
-	git_diff *diff = NULL;
 	size_t i;
 	int error;
 
 	reset_commit(ds);
-	if (git_commit_parentcount(commit) > 0) {
-		if ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
-		    (error = git_commit_tree(&old_tree, parent)) < 0)
-			goto cleanup;
-	}
+	ds->gen++;
+	if ((error = parent_tree(&old_tree, ds, commit)) < 0)
+		goto cleanup;
 	if ((error = git_commit_tree(&new_tree, commit)) < 0 ||
-	    (error = git_diff_tree_to_tree(&diff, ds->repo, old_tree, new_tree,
-					   &ds->tree_opts)) < 0 ||
-	    (error = collect_files(ds, diff)) < 0 ||
+	    (error = collect_files(ds, old_tree, new_tree)) < 0 ||
 	    (error = detect_renames(ds)) < 0)
 		goto cleanup;
 
@@ -1237,16 +1584,15 @@ int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 			continue;
 		if ((error = count_file(ds, f)) < 0)
 			goto cleanup;
-		spec_unload(&ds->specs[f->one]);
-		spec_unload(&ds->specs[f->two]);
+		spec_unload(ds, &ds->specs[f->one]);
+		spec_unload(ds, &ds->specs[f->two]);
 	}
 	emit_block(out, ds);
 
 cleanup:
 	reset_commit(ds);
-	git_diff_free(diff);
+	kept_expire(ds, ds->gen);
 	git_tree_free(new_tree);
 	git_tree_free(old_tree);
-	git_commit_free(parent);
 	return error;
 }

@@ -7,21 +7,55 @@ struct kvmd_buf;
 
 /*
  * The diffstat of a commit against its first parent (the root commit
- * against the empty tree, as `--root` does), exactly as
- * `git format-patch -1 --stdout <commit>` prints it between the `---`
- * line and the diff: the per-file lines (git's 72-column mail width,
- * name shortening with `...` and graph scaling), binary files, renames
- * as git detects them by default, the summary line, then the
- * create/delete/rename/mode lines.  Every line ends in a newline.
+ * against the empty tree, as `--root` does), byte for byte as
+ * `git format-patch -1 --stdout <commit>` (git 2.39, default
+ * configuration) prints it between the `---` line and the diff:
  *
- * One diffstat engine serves one thread; create it once per run.
+ *	 lib/foo.c             | 12 +++++++-----
+ *	 {old => new}/bar.h    |  0
+ *	 data.bin              | Bin 0 -> 1234 bytes
+ *	 3 files changed, 7 insertions(+), 5 deletions(-)
+ *	 create mode 100644 data.bin
+ *	 rename {old => new}/bar.h (100%)
+ *
+ * that is the per-file lines (72-column mail width, names shortened
+ * with "...", the graph scaled, binary files by size, paths quoted as
+ * git quotes them), the summary line, then the create/delete/rename/
+ * mode change lines.  Renames are found as format-patch finds them by
+ * default: exact, same-basename and best-match renames of at least
+ * 50% similarity by git's own measure, no copies, no inexact renames
+ * when more than 1000 x 1000 pairs would have to be compared.
+ *
+ * Every line ends in "\n".  The blank line that format-patch prints
+ * after the block, before the diff, is not part of it.  A commit that
+ * changes nothing gives an empty block.  Merge commits get the stat
+ * against their first parent, which is not what format-patch shows
+ * for them; callers skip merges.
+ *
+ * Known differences, none of which a usual history meets: blobs above
+ * core.bigFileThreshold (512 MiB) are read and judged by content where
+ * git calls them binary unread; configuration that changes
+ * format-patch's output (diff.renames, diff.renameLimit,
+ * core.quotePath, diff.orderFile, ...) is not read, except
+ * diff.<driver>.binary for the "diff" attribute.
  */
 struct kvmd_diffstat;
 
+/*
+ * A diffstat engine for `repo`, which must outlive it.  An engine
+ * serves one thread, one commit at a time; create it once per run,
+ * as it keeps its buffers, and the blobs of the last commit (up to
+ * 64 MiB) for the next one, whose old side they often are.
+ * Returns 0 or a negative libgit2 error code; free with
+ * kvmd_diffstat_free().
+ */
 int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo);
 void kvmd_diffstat_free(struct kvmd_diffstat *ds);
 
-/* Appends the block to `out`; 0, or a negative libgit2 error code. */
+/*
+ * Appends the block of `commit` to `out`.  Returns 0, or a negative
+ * libgit2 error code (a missing object, say) with nothing appended.
+ */
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 			 git_commit *commit);
 
