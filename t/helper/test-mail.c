@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 
 	if ((gmime ? kvmd_mail_parse_gmime : kvmd_mail_parse)(&m, raw.ptr, raw.len, &why) < 0) {
 		printf("rejected: %s\n", why.ptr);
+		kvmd_buf_release(&raw);
+		kvmd_buf_release(&why);
 		return 0;
 	}
 	fprintf(stderr, "path: %s\n", m.fast_path ? "fast" : "gmime");
