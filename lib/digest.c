@@ -4,6 +4,9 @@
 #include "tally.h"
 
 #include <glib.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,16 @@ struct series {
 	size_t pos;
 };
 
+/* The temporary file entry bodies wait in; shared by a run's digests. */
+struct spill {
+	int fd;
+	long long end;
+	pthread_mutex_t lock;
+	int refs;
+};
+
 struct kvmd_digest {
+	struct spill *spill;
 	struct kvmd_tally *contributors, *signers, *reviewers;
 	struct kvmd_entry *entries;
 	size_t nr_entries, alloc_entries;
@@ -94,6 +106,108 @@ static void fallback_subject_free(gpointer p)
 	free(fs);
 }
 
+static void spill_unref(struct spill *sp)
+{
+	int last;
+
+	if (!sp)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	last = !--sp->refs;
+	pthread_mutex_unlock(&sp->lock);
+	if (last) {
+		close(sp->fd);
+		pthread_mutex_destroy(&sp->lock);
+		free(sp);
+	}
+}
+
+int kvmd_digest_spill_bodies(struct kvmd_digest *d)
+{
+	FILE *f;
+	struct spill *sp;
+
+	if (d->spill)
+		return 0;
+	f = tmpfile(); /* unlinked: nothing is left behind, whatever happens */
+	if (!f)
+		return -1;
+	sp = kvmd_xcalloc(1, sizeof(*sp));
+	sp->fd = dup(fileno(f));
+	fclose(f);
+	if (sp->fd < 0) {
+		free(sp);
+		return -1;
+	}
+	pthread_mutex_init(&sp->lock, NULL);
+	sp->refs = 1;
+	d->spill = sp;
+	return 0;
+}
+
+struct kvmd_digest *kvmd_digest_new_like(const struct kvmd_digest *like)
+{
+	struct kvmd_digest *d = kvmd_digest_new();
+
+	if (like->spill) {
+		pthread_mutex_lock(&like->spill->lock);
+		like->spill->refs++;
+		pthread_mutex_unlock(&like->spill->lock);
+		d->spill = like->spill;
+	}
+	return d;
+}
+
+/* Puts the body aside in the spill file, or keeps it when there is none. */
+static void keep_body(struct kvmd_digest *d, struct kvmd_entry *e, char *body)
+{
+	size_t len = strlen(body), done = 0;
+	long long off;
+
+	e->body_len = len;
+	if (!d->spill || !len) {
+		e->body = body;
+		return;
+	}
+	pthread_mutex_lock(&d->spill->lock);
+	off = d->spill->end;
+	d->spill->end += (long long)len;
+	pthread_mutex_unlock(&d->spill->lock);
+	while (done < len) {
+		ssize_t n = pwrite(d->spill->fd, body + done, len - done, (off_t)(off + (long long)done));
+		if (n <= 0) {
+			e->body = body; /* a full disk: keep it in memory after all */
+			return;
+		}
+		done += (size_t)n;
+	}
+	e->body_off = off;
+	free(body);
+}
+
+const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entry *e,
+			     struct kvmd_buf *scratch)
+{
+	size_t done = 0;
+
+	if (e->body)
+		return e->body;
+	kvmd_buf_reset(scratch);
+	if (!e->body_len || !d->spill)
+		return "";
+	kvmd_buf_grow(scratch, e->body_len);
+	while (done < e->body_len) {
+		ssize_t n = pread(d->spill->fd, scratch->ptr + done, e->body_len - done,
+				  (off_t)(e->body_off + (long long)done));
+		if (n <= 0)
+			return "";
+		done += (size_t)n;
+	}
+	scratch->len = e->body_len;
+	scratch->ptr[scratch->len] = '\0';
+	return scratch->ptr;
+}
+
 struct kvmd_digest *kvmd_digest_new(void)
 {
 	struct kvmd_digest *d = kvmd_xcalloc(1, sizeof(*d));
@@ -122,6 +236,7 @@ void kvmd_digest_free(struct kvmd_digest *d)
 
 	if (!d)
 		return;
+	spill_unref(d->spill);
 	kvmd_tally_free(d->contributors);
 	kvmd_tally_free(d->signers);
 	kvmd_tally_free(d->reviewers);
@@ -279,7 +394,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	if (kvmd_subject_is_new_patch(&m->tag)) {
 		struct kvmd_entry *e = new_entry(d, m->commit, m->seq, m->subject);
 		e->author = format_author(m->from_name, m->from_email);
-		e->body = capped_body(m->body ? m->body : "", m->body ? m->body_len : 0);
+		keep_body(d, e, capped_body(m->body ? m->body : "", m->body ? m->body_len : 0));
 		e->contributor = who;
 		e->tag = m->tag;
 		copy_trailers(&e->trailers, m->trailers, m->ntrailers);
@@ -313,7 +428,7 @@ void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
 	e->is_code = 1;
 	e->author = format_author(c->author_name, c->author_email);
-	e->body = capped_body(c->body ? c->body : "", c->body ? c->body_len : 0);
+	keep_body(d, e, capped_body(c->body ? c->body : "", c->body ? c->body_len : 0));
 	e->diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
 	e->contributor = who;
 	e->tag.number = e->tag.total = -1;

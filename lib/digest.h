@@ -18,6 +18,7 @@
  * patches (their text is printed) and a few words per other patch (to
  * group series); never the text of replies or of other patches.
  */
+struct kvmd_buf;
 struct kvmd_digest;
 struct kvmd_tally;
 
@@ -77,7 +78,9 @@ struct kvmd_entry {
 	int is_code;
 	char *subject;
 	char *author;       /* "Name <email>" for the Author: line */
-	char *body;
+	char *body;         /* NULL when it waits in the spill file: use kvmd_digest_body() */
+	long long body_off; /* where it waits there */
+	size_t body_len;
 	char *diffstat;     /* code commits only, else NULL */
 	size_t contributor; /* index in the contributors tally */
 	struct kvmd_subject tag;
@@ -96,6 +99,24 @@ struct kvmd_listing {
 
 struct kvmd_digest *kvmd_digest_new(void);
 void kvmd_digest_free(struct kvmd_digest *d);
+
+/*
+ * Keep entry bodies in an unlinked temporary file instead of memory, so
+ * that what a large range keeps in memory stays small (a 100,000-message
+ * range holds ~50 MB of new-patch text).  Returns 0, or -1 (and bodies
+ * stay in memory) when no temporary file can be made.
+ */
+int kvmd_digest_spill_bodies(struct kvmd_digest *d);
+
+/* A new, empty digest that spills into the same file as `like` (for threads). */
+struct kvmd_digest *kvmd_digest_new_like(const struct kvmd_digest *like);
+
+/*
+ * An entry's body: borrowed from the entry, or read back into `scratch`
+ * from the spill file.  Never NULL ("" if the file cannot be read).
+ */
+const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entry *e,
+			     struct kvmd_buf *scratch);
 
 void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m);
 void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c);

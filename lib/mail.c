@@ -219,14 +219,18 @@ static const char *const fast_names[F_NR] = {
 	"Content-Type", "Content-Transfer-Encoding",
 };
 
-/* 1: split into `v` (NUL-terminated copies) and `*body`; 0: use the full parse. */
-static int split_headers(char **v, const char *raw, size_t len, size_t *body)
+/*
+ * 1: split into `v` (values, continuation lines joined with their line
+ * breaks, as GMime keeps them before unfolding) and `*body`; 0: use the
+ * full parse.  Linear in the header size, however folded.
+ */
+static int split_headers(struct kvmd_buf *v, const char *raw, size_t len, size_t *body)
 {
 	const char *p = raw, *end = raw + len;
 	int cur = -2; /* the field being continued; -1 one we do not keep */
 
 	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *colon;
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *colon, *q;
 		size_t n;
 
 		if (!eol)
@@ -236,31 +240,33 @@ static int split_headers(char **v, const char *raw, size_t len, size_t *body)
 			n--;
 		if (!n) {
 			*body = (size_t)(eol + 1 - raw);
-			return v[F_FROM] != NULL;
+			return v[F_FROM].alloc != 0;
 		}
 		if (*p == ' ' || *p == '\t') {
 			if (cur == -2)
 				return 0;
 			if (cur >= 0) {
-				size_t old = strlen(v[cur]);
-				v[cur] = kvmd_xrealloc(v[cur], old + n + 2);
-				v[cur][old] = '\n';
-				memcpy(v[cur] + old + 1, p, n);
-				v[cur][old + 1 + n] = '\0';
+				kvmd_buf_addch(&v[cur], '\n');
+				kvmd_buf_add(&v[cur], p, n);
 			}
 		} else {
 			int f;
 			colon = memchr(p, ':', n);
 			if (!colon || colon == p)
 				return 0;
+			/* a name must be printable with no white space ("Content-Type :") */
+			for (q = p; q < colon; q++)
+				if (*q <= ' ' || *q >= 127)
+					return 0;
 			for (cur = -1, f = 0; f < F_NR; f++)
 				if (strlen(fast_names[f]) == (size_t)(colon - p) &&
 				    !g_ascii_strncasecmp(p, fast_names[f], (size_t)(colon - p)))
 					cur = f;
 			if (cur >= 0) {
-				if (v[cur])
+				if (v[cur].alloc)
 					return 0; /* which one counts is GMime's call */
-				v[cur] = kvmd_xmemdupz(colon + 1, n - (size_t)(colon + 1 - p));
+				kvmd_buf_grow(&v[cur], n);
+				kvmd_buf_add(&v[cur], colon + 1, n - (size_t)(colon + 1 - p));
 			}
 		}
 		p = eol + 1;
@@ -329,12 +335,18 @@ static char *fast_body(char *const *v, const char *body, size_t len)
 /* 1 parsed, 0 for the full parse. */
 static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 {
-	char *v[F_NR] = { NULL };
+	struct kvmd_buf fields[F_NR];
+	char *v[F_NR];
 	char *text = NULL, *unfolded = NULL, *subject = NULL;
 	size_t body = 0;
-	int f, ok = 0;
+	int f, ok = 0, split;
 
-	if (!split_headers(v, raw, len, &body) ||
+	for (f = 0; f < F_NR; f++)
+		kvmd_buf_init(&fields[f]);
+	split = split_headers(fields, raw, len, &body);
+	for (f = 0; f < F_NR; f++)
+		v[f] = fields[f].alloc ? fields[f].ptr : NULL;
+	if (!split ||
 	    !g_utf8_validate(v[F_FROM], -1, NULL) ||
 	    (v[F_SUBJECT] && !g_utf8_validate(v[F_SUBJECT], -1, NULL)) ||
 	    !(text = fast_body(v, raw + body, len - body)))
@@ -360,7 +372,7 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 
 cleanup:
 	for (f = 0; f < F_NR; f++)
-		free(v[f]);
+		kvmd_buf_release(&fields[f]);
 	free(text);
 	g_free(unfolded);
 	g_free(subject);

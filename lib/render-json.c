@@ -80,7 +80,8 @@ static void trailers(JsonBuilder *b, const struct kvmd_trailers *t)
 	json_builder_end_array(b);
 }
 
-static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e)
+static void entry(JsonBuilder *b, const struct kvmd_digest *d, const struct kvmd_tally *who,
+		  const struct kvmd_entry *e, struct kvmd_buf *scratch)
 {
 	json_builder_begin_object(b);
 	member_str(b, "commit", e->commit);
@@ -106,7 +107,7 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	}
 	trailers(b, &e->trailers);
 	member_str(b, "diffstat", e->diffstat);
-	member_str(b, "body", e->body);
+	member_str(b, "body", kvmd_digest_body(d, e, scratch));
 	json_builder_end_object(b);
 }
 
@@ -160,8 +161,11 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 
 	json_builder_set_member_name(b, "entries");
 	json_builder_begin_array(b);
-	for (i = 0; i < nr_entries; i++)
-		entry(b, who, &entries[i]);
+	for (i = 0; i < nr_entries; i++) {
+		struct kvmd_buf scratch = KVMD_BUF_INIT;
+		entry(b, d, who, &entries[i], &scratch);
+		kvmd_buf_release(&scratch);
+	}
 	json_builder_end_array(b);
 
 	json_builder_set_member_name(b, "skipped_messages");

@@ -104,7 +104,8 @@ static void add_body(struct kvmd_buf *out, const char *body)
 		kvmd_buf_addch(out, '\n');
 }
 
-static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
+static void entry(struct kvmd_buf *out, const struct kvmd_digest *d,
+		  const struct kvmd_entry *e, struct kvmd_buf *scratch)
 {
 	kvmd_buf_adds(out, "New: ");
 	if (e->is_code) {
@@ -120,7 +121,7 @@ static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
 	kvmd_buf_adds(out, "\nAuthor: ");
 	add_safe(out, e->author);
 	kvmd_buf_adds(out, "\n\n");
-	add_body(out, e->body);
+	add_body(out, kvmd_digest_body(d, e, scratch));
 	if (e->is_code) {
 		kvmd_buf_adds(out, "---\n");
 		add_body(out, e->diffstat);
@@ -184,9 +185,12 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		kvmd_buf_addch(out, '\n');
 	}
 	if (o->sections & KVMD_SECTION_MESSAGES) {
+		struct kvmd_buf scratch = KVMD_BUF_INIT;
+
 		kvmd_buf_adds(out, "===== Patch Commit Messages ====\n\n");
 		for (i = 0; i < nr_entries; i++)
-			entry(out, &entries[i]);
+			entry(out, d, &entries[i], &scratch);
+		kvmd_buf_release(&scratch);
 	}
 	if (skipped)
 		kvmd_buf_addf(out, "Skipped %zu message%s that could not be digested.\n",

@@ -371,6 +371,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
 
+	/* new-patch text waits on disk, not in memory (see digest.h) */
+	kvmd_digest_spill_bodies(d);
 	sh.ids = ids;
 	sh.nr = nr;
 	sh.path = git_repository_path(repo);
@@ -379,7 +381,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
 	for (i = 0; i < jobs; i++) {
 		workers[i].sh = &sh;
-		workers[i].d = i ? kvmd_digest_new() : d;
+		workers[i].d = i ? kvmd_digest_new_like(d) : d;
 		if (!i) {
 			workers[i].repo = repo;
 		} else if (git_repository_open_ext(&workers[i].repo, sh.path,
