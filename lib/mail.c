@@ -237,7 +237,7 @@ static int split_headers(struct kvmd_buf *v, const char *raw, size_t len, size_t
 			return 0; /* no blank line: a truncated header block */
 		n = (size_t)(eol - p);
 		if (n && p[n - 1] == '\r')
-			n--;
+			return 0; /* CRLF headers: GMime keeps CRs in folded values */
 		if (!n) {
 			*body = (size_t)(eol + 1 - raw);
 			return v[F_FROM].alloc != 0;
@@ -336,7 +336,7 @@ static char *fast_body(char *const *v, const char *body, size_t len)
 static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 {
 	struct kvmd_buf fields[F_NR];
-	char *v[F_NR];
+	char *v[F_NR] = { NULL };
 	char *text = NULL, *unfolded = NULL, *subject = NULL;
 	size_t body = 0;
 	int f, ok = 0, split;
@@ -344,12 +344,30 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 	for (f = 0; f < F_NR; f++)
 		kvmd_buf_init(&fields[f]);
 	split = split_headers(fields, raw, len, &body);
-	for (f = 0; f < F_NR; f++)
-		v[f] = fields[f].alloc ? fields[f].ptr : NULL;
-	if (!split ||
-	    !g_utf8_validate(v[F_FROM], -1, NULL) ||
-	    (v[F_SUBJECT] && !g_utf8_validate(v[F_SUBJECT], -1, NULL)) ||
-	    !(text = fast_body(v, raw + body, len - body)))
+	if (!split)
+		goto cleanup;
+	/*
+	 * GMime converts header bytes that are not UTF-8, and keeps a CR
+	 * inside a line: leave those to it.  The rest is unfolded as GMime
+	 * unfolds before it parses, so both paths see the same text.
+	 */
+	for (f = 0; f < F_NR; f++) {
+		v[f] = NULL;
+		if (!fields[f].alloc)
+			continue;
+		if (!g_utf8_validate(fields[f].ptr, (gssize)fields[f].len, NULL) ||
+		    memchr(fields[f].ptr, '\r', fields[f].len) ||
+		    memchr(fields[f].ptr, '\0', fields[f].len))
+			goto cleanup;
+		if (f != F_SUBJECT) {
+			char *u = g_mime_utils_header_unfold(fields[f].ptr);
+			kvmd_buf_reset(&fields[f]);
+			kvmd_buf_adds(&fields[f], u ? u : "");
+			g_free(u);
+		}
+		v[f] = fields[f].ptr;
+	}
+	if (!(text = fast_body(v, raw + body, len - body)))
 		goto cleanup;
 	if (!parse_mailbox(v[F_FROM], strlen(v[F_FROM]), &out->from_name, &out->from_email))
 		goto cleanup;

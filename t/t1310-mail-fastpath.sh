@@ -5,7 +5,8 @@ test_description='the fast mail path and the full GMime parse agree
 kvmd_mail_parse() splits the header block itself and calls GMime only
 on what the digest reads; kvmd_mail_parse_gmime() builds a whole
 GMimeMessage.  For every message the tests have (the seed window, the
-MIME fixtures, the hostile ones) both must give the same fields.
+MIME fixtures, the hostile ones, the inputs on which the fuzzer found
+them disagreeing) both must give the same fields.
 '
 . "$(dirname "$0")"/test-lib.sh
 
@@ -16,7 +17,17 @@ test_expect_success 'setup: every fixture message, one file each' '
 	git mailsplit --mboxrd -oseed "$TEST_DIRECTORY"/t1000/kvm-seed.mbox >count &&
 	echo 36 >expect &&
 	test_cmp expect count &&
+	# as public-inbox-mda stores them: without the mbox "From " line
+	for m in seed/*
+	do
+		sed 1d "$m" >"$m.m" && mv "$m.m" "$m" || return 1
+	done &&
 	cp seed/* "$TEST_DIRECTORY"/t1300/*.eml "$TEST_DIRECTORY"/t6000/*.eml msgs/ &&
+	# the inputs on which the fuzzer once found the two paths disagreeing
+	for f in "$TEST_DIRECTORY"/../fuzz/regressions/mailpath/*
+	do
+		cp "$f" msgs/regression-$(basename "$f") || return 1
+	done &&
 	ls msgs >list &&
 	test $(wc -l <list) -gt 60
 '
