@@ -57,12 +57,13 @@ commit_of () {
 	awk -v n="$1" '$2 == n { c = $1 } END { if (c == "") exit 1; print c }' "$MAP"
 }
 
-# digest RANGE OUT: runs the digest with a time limit; OUT.out, OUT.err
-# and OUT.rc hold what it printed and its exit status.
+# digest RANGE OUT [SECONDS]: runs the digest with a time limit (60 s by
+# default); OUT.out, OUT.err and OUT.rc hold what it printed and its exit
+# status (124 for the timeout).
 digest () {
 	(
 		cd "$ARCHIVE" &&
-		timeout 60 git kvmdigest --stdout --top 1000 "$1" >"$TRASH_DIRECTORY/$2.out" \
+		timeout "${3:-60}" git kvmdigest --stdout --top 1000 "$1" >"$TRASH_DIRECTORY/$2.out" \
 			2>"$TRASH_DIRECTORY/$2.err"
 		echo $? >"$TRASH_DIRECTORY/$2.rc"
 	)
@@ -246,7 +247,21 @@ gen_many_headers () {
 	printf '\nbody\n'
 }
 
-GENERATED='big long-line long-subject deep deep-rfc822 many-parts many-refs many-headers'
+# A References header folded over 1.6 million lines (4.8 MB): unfolding
+# must stay linear.
+gen_folded_header () {
+	gen_header "Folded Header <folded@example.com>" "[PATCH 2/2] folded: a header of 1.6M lines" folded@example.com
+	printf 'References: <folded-0@example.com>\n'
+	awk 'BEGIN { for (i = 0; i < 1600000; i++) printf " x\n" }'
+	printf '\nA header folded over and over.\n'
+}
+
+# 1 MB of bytes that are not a message at all (a fixed seed: the same every run)
+gen_garbage () {
+	awk 'BEGIN { srand(6000); for (i = 0; i < 1048576; i++) printf "%c", int(rand() * 255) + 1 }'
+}
+
+GENERATED='big long-line long-subject deep deep-rfc822 many-parts many-refs many-headers garbage folded-header'
 # Every committed fixture but the well-formed ones.
 HOSTILE=$(cd "$FIXTURES" && ls *.eml | sed -e '/^good-/d' -e 's/\.eml$//')
 
@@ -370,12 +385,25 @@ test_expect_success 'odd tags: 3/2 and 999999/999999 are not new patches' '
 	test_must_fail grep "^New: " tag-huge.out
 '
 
+test_expect_success 'Content-Type with white space before its colon is still MIME' '
+	grep -x "The decoded text part." content-type-space.out &&
+	test_must_fail grep -e "^--s" -e "^VGhl" content-type-space.out
+'
+
 test_expect_success 'big and long messages are digested' '
 	grep -x "New:  big: a 5 MB message" big.out &&
 	grep -x "The log message of a big patch." big.out &&
 	grep -x "New:  long: a 200 KB single line" long-line.out &&
 	grep "^0123456789012345678901234567890123456789" long-line.out &&
 	grep -x "the text is last" many-parts.out
+'
+
+# Its linear parse takes well under a second; 20 s allows for a slow,
+# sanitized build.
+test_expect_success 'a header folded over 1.6 million lines: digested in bounded time' '
+	c=$(commit_of folded-header) &&
+	digest "$c^..$c" folded-header-20s 20 &&
+	check_run folded-header-20s
 '
 
 test_expect_success 'the whole hostile range in one run' '
@@ -503,11 +531,11 @@ test_expect_success VALGRIND 'setup: a small hostile range for valgrind' '
 
 test_expect_success VALGRIND 'valgrind: no memory errors on the small hostile range' '
 	(
-		cd "$ARCHIVE" &&
+		cd "$ARCHIVE" || exit 1
 		G_SLICE=always-malloc timeout 600 valgrind -q --error-exitcode=99 --leak-check=no \
 			--suppressions="$FIXTURES/valgrind.supp" \
-			"$KVMD_BUILD_DIR/git-kvmdigest" --stdout "$(commit_of root)..small" >../vg.out 2>../vg.err
-		echo $? >../vg.rc
+			"$KVMD_BUILD_DIR/git-kvmdigest" --stdout "$(commit_of root)..small" >"$TRASH_DIRECTORY/vg.out" 2>"$TRASH_DIRECTORY/vg.err"
+		echo $? >"$TRASH_DIRECTORY/vg.rc"
 	) &&
 	cat vg.err &&
 	check_rc vg &&
