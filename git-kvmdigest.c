@@ -176,9 +176,10 @@ static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *ra
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
  */
-static int digest_range(struct runner *r, const struct kvmd_range *range)
+static int digest_range(struct runner *r, const struct kvmd_range *range,
+			struct kvmd_buf *err)
 {
-	struct kvmd_buf err = KVMD_BUF_INIT, text = KVMD_BUF_INIT, label = KVMD_BUF_INIT;
+	struct kvmd_buf text = KVMD_BUF_INIT, label = KVMD_BUF_INIT;
 	struct kvmd_scan_opts scan;
 	struct kvmd_render_opts render;
 	struct kvmd_digest *d = kvmd_digest_new();
@@ -194,10 +195,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 		scan.progress = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
 	scan.want_trailers = r->json ||
 		(r->sections & (KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS));
-	if (kvmd_scan(d, r->repo, range, &scan, &err) < 0) {
-		kvmd_error("%s", err.ptr);
+	if (kvmd_scan(d, r->repo, range, &scan, err) < 0)
 		goto cleanup;
-	}
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
 	    !kvmd_digest_skipped(d, NULL, NULL)) {
@@ -216,7 +215,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 
 	if (r->json) {
 		if (kvmd_render_json(&text, d, &render) < 0) {
-			kvmd_error("cannot write the digest as JSON");
+			kvmd_buf_adds(err, "cannot write the digest as JSON");
 			goto cleanup;
 		}
 	} else {
@@ -224,17 +223,15 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 	}
 	if (r->o->to_stdout || r->json) {
 		if (fwrite(text.ptr, 1, text.len, stdout) != text.len || fflush(stdout)) {
-			kvmd_error("cannot write the digest to standard output");
+			kvmd_buf_adds(err, "cannot write the digest to standard output");
 			goto cleanup;
 		}
 		ret = 0;
 		goto cleanup;
 	}
-	written = kvmd_notes_add_section(r->repo, r->notes_ref.ptr, &range->new, text.ptr, &err);
-	if (written < 0) {
-		kvmd_error("%s", err.ptr);
+	written = kvmd_notes_add_section(r->repo, r->notes_ref.ptr, &range->new, text.ptr, err);
+	if (written < 0)
 		goto cleanup;
-	}
 	if (!r->o->quiet)
 		fprintf(stderr, "%s the digest of %s in %s\n",
 			written ? "noted" : "already noted", label.ptr, r->notes_ref.ptr);
@@ -242,7 +239,6 @@ static int digest_range(struct runner *r, const struct kvmd_range *range)
 
 cleanup:
 	kvmd_digest_free(d);
-	kvmd_buf_release(&err);
 	kvmd_buf_release(&text);
 	kvmd_buf_release(&label);
 	return ret;
@@ -276,8 +272,8 @@ static int digest_watched(struct runner *r)
 				ret = kvmd_error("%s", err.ptr);
 			else if (found == 0 && !r->o->quiet)
 				fprintf(stderr, "%s: nothing new since the last digest\n", name);
-			else if (found > 0 && digest_range(r, &range) < 0)
-				ret = -1;
+			else if (found > 0 && digest_range(r, &range, &err) < 0)
+				ret = kvmd_error("%s", err.ptr);
 		}
 		git_reference_free(ref);
 	}
@@ -321,7 +317,9 @@ static int cmd_digest(int argc, const char **argv)
 	if (nr == 1) {
 		if (kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 			kvmd_die("%s", err.ptr);
-		ret = digest_range(&r, &range) < 0 ? 128 : 0;
+		if (digest_range(&r, &range, &err) < 0)
+			kvmd_die("%s", err.ptr);
+		ret = 0;
 	} else {
 		ret = digest_watched(&r) < 0 ? 128 : 0;
 	}
@@ -334,8 +332,10 @@ static int cmd_digest(int argc, const char **argv)
 /* `hook post-merge [<squash>]`: what the merge brought, ORIG_HEAD..HEAD. */
 static int hook_post_merge(struct runner *r, int argc, const char **argv)
 {
+	struct kvmd_buf err = KVMD_BUF_INIT;
 	git_oid orig, head;
 	struct kvmd_range range;
+	int ret = 0;
 
 	if (argc > 0 && !strcmp(argv[0], "1"))
 		return 0; /* a squash merge moved nothing */
@@ -345,13 +345,17 @@ static int hook_post_merge(struct runner *r, int argc, const char **argv)
 	if (!git_oid_cmp(&orig, &head))
 		return 0;
 	kvmd_range_set(&range, &orig, &head);
-	return digest_range(r, &range);
+	if (digest_range(r, &range, &err) < 0)
+		ret = kvmd_error("%s", err.ptr);
+	kvmd_buf_release(&err);
+	return ret;
 }
 
 /* `hook reference-transaction committed`: "<old> <new> <ref>" lines on stdin. */
 static int hook_reference_transaction(struct runner *r, int argc, const char **argv)
 {
 	char line[4096];
+	struct kvmd_buf err = KVMD_BUF_INIT;
 	char **patterns = NULL;
 	int ret = 0;
 
@@ -372,14 +376,14 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 			continue;
 		if (git_oid_is_zero(&old)) {
 			/* `git update-ref <ref> <new>` gives no old value: ask the reflog */
-			struct kvmd_buf err = KVMD_BUF_INIT;
-			int found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+			int found;
 
-			if (found > 0 && digest_range(r, &range) < 0)
-				ret = -1;
+			kvmd_buf_reset(&err);
+			found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+			if (found > 0 && digest_range(r, &range, &err) < 0)
+				ret = kvmd_error("%s", err.ptr);
 			else if (found < 0)
 				fprintf(stderr, "%s: not digested: %s\n", name, err.ptr);
-			kvmd_buf_release(&err);
 			continue;
 		}
 		if (git_object_lookup(&obj, r->repo, &new, GIT_OBJECT_ANY) < 0 ||
@@ -388,12 +392,14 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 			continue; /* not a commit: nothing to digest */
 		}
 		kvmd_range_set(&range, &old, git_object_id(peeled));
-		if (digest_range(r, &range) < 0)
-			ret = -1;
+		kvmd_buf_reset(&err);
+		if (digest_range(r, &range, &err) < 0)
+			ret = kvmd_error("%s", err.ptr);
 		git_object_free(peeled);
 		git_object_free(obj);
 	}
 	kvmd_watch_free(patterns);
+	kvmd_buf_release(&err);
 	return ret;
 }
 

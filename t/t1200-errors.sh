@@ -429,4 +429,41 @@ test_expect_success '--version needs no repository' '
 	test_cmp out out2
 '
 
+test_expect_success 'a commit missing inside the range is fatal and writes nothing' '
+	git init -q holes &&
+	(
+		cd holes &&
+		for i in 1 2 3 4
+		do
+			echo $i >f && git add f && git commit -q -m "c$i" || return 1
+		done &&
+		git notes --ref=kvmdigest add -m keep HEAD &&
+		git rev-parse refs/notes/kvmdigest >../notes.before &&
+		first=$(git rev-list --max-parents=0 HEAD) &&
+		tip=$(git rev-parse HEAD) &&
+		mid=$(git rev-parse HEAD~2) &&
+		rm .git/objects/$(echo $mid | cut -c1-2)/$(echo $mid | cut -c3-) &&
+		test_expect_code 128 git kvmdigest $first..$tip 2>../holes.err &&
+		git rev-parse refs/notes/kvmdigest >../notes.after
+	) &&
+	grep "^fatal: " holes.err &&
+	test_cmp notes.before notes.after
+'
+
+test_expect_success 'an <old> unrelated to <new> digests all of <new>, as git log does' '
+	git init -q unrelated &&
+	(
+		cd unrelated &&
+		echo a >a && git add a && git commit -q -m one &&
+		echo b >b && git add b && git commit -q -m two &&
+		git checkout -q --orphan other &&
+		git rm -q -rf . &&
+		echo c >c && git add c && git commit -q -m three &&
+		git kvmdigest --stdout main..other >../unrelated.out
+	) &&
+	grep -c "^New: " unrelated.out >count &&
+	echo 1 >expect &&
+	test_cmp expect count
+'
+
 test_done
