@@ -410,4 +410,27 @@ test_expect_success ARCHIVE 'git log and git notes show the note' '
 	! grep "^Notes" log
 '
 
+test_expect_success ARCHIVE 'a note that cannot be written leaves the notes ref as it was' '
+	git -C arch.git rev-parse refs/notes/kvmdigest >before &&
+	# every fan-out directory of a fresh object directory is a file, so
+	# no new object can be written (this holds even for root); reading
+	# goes to the real objects through the alternates
+	mkdir objs &&
+	for i in 0 1 2 3 4 5 6 7 8 9 a b c d e f
+	do
+		for j in 0 1 2 3 4 5 6 7 8 9 a b c d e f
+		do
+			: >objs/$i$j || return 1
+		done
+	done &&
+	test_expect_code 128 env GIT_OBJECT_DIRECTORY="$PWD/objs" \
+		GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/arch.git/objects" \
+		git -C arch.git kvmdigest --title="Never written" $c0..$c2 2>err &&
+	grep "^fatal: cannot write the note" err &&
+	git -C arch.git rev-parse refs/notes/kvmdigest >after &&
+	test_cmp before after &&
+	git -C arch.git log --notes=kvmdigest master >log &&
+	! grep "Never written" log
+'
+
 test_done
