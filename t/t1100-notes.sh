@@ -411,6 +411,7 @@ test_expect_success ARCHIVE 'git log and git notes show the note' '
 '
 
 test_expect_success ARCHIVE 'a note that cannot be written leaves the notes ref as it was' '
+	git -C arch.git kvmdigest -q $c0..$c4 &&
 	git -C arch.git rev-parse refs/notes/kvmdigest >before &&
 	# every fan-out directory of a fresh object directory is a file, so
 	# no new object can be written (this holds even for root); reading
