@@ -348,8 +348,9 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 		goto cleanup;
 	/*
 	 * GMime converts header bytes that are not UTF-8, and keeps a CR
-	 * inside a line: leave those to it.  The rest is unfolded as GMime
-	 * unfolds before it parses, so both paths see the same text.
+	 * inside a line: leave those to it.  Message ids are unfolded as
+	 * GMime unfolds them before it parses, so both paths see the same
+	 * text (fuzz-mailpath checks the two agree).
 	 */
 	for (f = 0; f < F_NR; f++) {
 		v[f] = NULL;
@@ -359,7 +360,8 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 		    memchr(fields[f].ptr, '\r', fields[f].len) ||
 		    memchr(fields[f].ptr, '\0', fields[f].len))
 			goto cleanup;
-		if (f != F_SUBJECT) {
+		/* as GMime: ids unfolded first; From parsed with its folds */
+		if (f == F_MSGID || f == F_IRT || f == F_REFS) {
 			char *u = g_mime_utils_header_unfold(fields[f].ptr);
 			kvmd_buf_reset(&fields[f]);
 			kvmd_buf_adds(&fields[f], u ? u : "");
