@@ -102,3 +102,26 @@ inbox_deliver_mbox () {
 	rm -rf "$inbox_split_"
 	return $inbox_ret_
 }
+
+# mail FILE MESSAGE-ID DATE FROM SUBJECT [IN-REPLY-TO [REFERENCES]]: writes
+# a small message whose body comes from stdin (References defaults to
+# the In-Reply-To id).
+mail () {
+	{
+		echo "From: $4"
+		echo "To: kvm@vger.kernel.org"
+		echo "Subject: $5"
+		echo "Date: $3"
+		echo "Message-ID: <$2>"
+		if test -n "$6"
+		then
+			echo "In-Reply-To: <$6>"
+			echo "References: ${7:-<$6>}"
+		fi
+		echo "MIME-Version: 1.0"
+		echo "Content-Type: text/plain; charset=UTF-8"
+		echo "Content-Transfer-Encoding: 8bit"
+		echo
+		cat
+	} >"$1"
+}

@@ -11,28 +11,6 @@ note, --stdout writes nothing, and git shows the note.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# mail FILE MESSAGE-ID DATE FROM SUBJECT [IN-REPLY-TO]: a small message
-# whose body comes from stdin.
-mail () {
-	{
-		echo "From: $4"
-		echo "To: kvm@vger.kernel.org"
-		echo "Subject: $5"
-		echo "Date: $3"
-		echo "Message-ID: <$2>"
-		if test -n "$6"
-		then
-			echo "In-Reply-To: <$6>"
-			echo "References: <$6>"
-		fi
-		echo "MIME-Version: 1.0"
-		echo "Content-Type: text/plain; charset=UTF-8"
-		echo "Content-Transfer-Encoding: 8bit"
-		echo
-		cat
-	} >"$1"
-}
-
 # The notes ref must not exist.
 no_notes_ref () {
 	test_must_fail git -C arch.git rev-parse --verify -q "${1:-refs/notes/kvmdigest}"

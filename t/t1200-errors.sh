@@ -9,28 +9,6 @@ the digest; a public-inbox removal commit is skipped silently.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# mail FILE MESSAGE-ID DATE FROM SUBJECT [IN-REPLY-TO]: a small message
-# whose body comes from stdin.
-mail () {
-	{
-		echo "From: $4"
-		echo "To: kvm@vger.kernel.org"
-		echo "Subject: $5"
-		echo "Date: $3"
-		echo "Message-ID: <$2>"
-		if test -n "$6"
-		then
-			echo "In-Reply-To: <$6>"
-			echo "References: <$6>"
-		fi
-		echo "MIME-Version: 1.0"
-		echo "Content-Type: text/plain; charset=UTF-8"
-		echo "Content-Transfer-Encoding: 8bit"
-		echo
-		cat
-	} >"$1"
-}
-
 # An archive commit made by hand: commit_blob NAME BLOB PARENT SUBJECT
 # prints the id of a commit whose tree holds only NAME = BLOB.
 commit_blob () {

@@ -10,28 +10,6 @@ messages.  A digest that fails never fails the fetch.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# mail FILE MESSAGE-ID DATE FROM SUBJECT [IN-REPLY-TO [REFERENCES]]: a
-# small message whose body comes from stdin.
-mail () {
-	{
-		echo "From: $4"
-		echo "To: kvm@vger.kernel.org"
-		echo "Subject: $5"
-		echo "Date: $3"
-		echo "Message-ID: <$2>"
-		if test -n "$6"
-		then
-			echo "In-Reply-To: <$6>"
-			echo "References: ${7:-<$6>}"
-		fi
-		echo "MIME-Version: 1.0"
-		echo "Content-Type: text/plain; charset=UTF-8"
-		echo "Content-Transfer-Encoding: 8bit"
-		echo
-		cat
-	} >"$1"
-}
-
 # expect_for OLD NEW <template: the template with <OLD> and <NEW> filled in.
 expect_for () {
 	sed -e "s/<OLD>/$(printf %.8s "$1")/g" -e "s/<NEW>/$(printf %.8s "$2")/g"
