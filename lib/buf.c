@@ -162,3 +162,20 @@ void kvmd_buf_addf(struct kvmd_buf *buf, const char *fmt, ...)
 	kvmd_buf_vaddf(buf, fmt, ap);
 	va_end(ap);
 }
+
+int kvmd_buf_read_file(struct kvmd_buf *buf, const char *path)
+{
+	char chunk[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int ret = 0;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		kvmd_buf_add(buf, chunk, n);
+	if (ferror(f))
+		ret = -1;
+	fclose(f);
+	return ret;
+}

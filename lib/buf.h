@@ -39,6 +39,9 @@ void kvmd_buf_addf(struct kvmd_buf *buf, const char *fmt, ...)
 void kvmd_buf_vaddf(struct kvmd_buf *buf, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* Appends the whole file at `path`; 0, or -1 with errno set. */
+int kvmd_buf_read_file(struct kvmd_buf *buf, const char *path);
+
 /* malloc() wrappers that abort on failure, for the same reason. */
 void *kvmd_xmalloc(size_t size);
 void *kvmd_xcalloc(size_t nmemb, size_t size);

@@ -86,20 +86,11 @@ void kvmd_hooks_source(struct kvmd_buf *out, const char *sharedir)
 static char *read_file(const char *path, size_t *len)
 {
 	struct kvmd_buf b = KVMD_BUF_INIT;
-	char chunk[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		kvmd_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
+	if (kvmd_buf_read_file(&b, path) < 0) {
 		kvmd_buf_release(&b);
 		return NULL;
 	}
-	fclose(f);
 	return kvmd_buf_detach(&b, len);
 }
 

@@ -108,16 +108,10 @@ int kvmd_mailmap_add_text(struct kvmd_mailmap *mm, const char *text, size_t len)
 static void add_file(struct kvmd_mailmap *mm, const char *path)
 {
 	struct kvmd_buf b = KVMD_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
 
-	if (!f)
-		return; /* git skips a mailmap it cannot read, too */
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		kvmd_buf_add(&b, chunk, n);
-	fclose(f);
-	kvmd_mailmap_add_text(mm, b.ptr, b.len);
+	/* git skips a mailmap it cannot read, too */
+	if (kvmd_buf_read_file(&b, path) == 0)
+		kvmd_mailmap_add_text(mm, b.ptr, b.len);
 	kvmd_buf_release(&b);
 }
 
