@@ -33,6 +33,16 @@ void kvmd_die(const char *fmt, ...)
 	exit(128);
 }
 
+int kvmd_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("fatal: ", fmt, ap);
+	va_end(ap);
+	return 128;
+}
+
 int kvmd_error(const char *fmt, ...)
 {
 	va_list ap;

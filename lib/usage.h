@@ -9,6 +9,8 @@
  */
 void kvmd_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int kvmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "fatal: ..." and returns 128, for a caller that must clean up before exiting. */
+int kvmd_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The last libgit2 error message, or "unknown error". */
