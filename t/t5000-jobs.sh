@@ -1,0 +1,65 @@
+#!/bin/sh
+
+test_description='the digest is the same with any number of threads
+
+On an archive and a code repository made by the benchmark generators,
+--jobs=1, 2 and 4 give byte-identical text and JSON, and a progress
+line in git'"'"'s style when asked for.
+'
+. "$(dirname "$0")"/test-lib.sh
+
+command -v python3 >/dev/null 2>&1 && test_set_prereq PYTHON3
+
+test_expect_success PYTHON3 'setup: a generated archive and code repository' '
+	python3 "$TEST_DIRECTORY"/../bench/gen-archive -n 1500 archive.git >/dev/null 2>&1 &&
+	python3 "$TEST_DIRECTORY"/../bench/gen-code -n 400 code.git >/dev/null 2>&1 &&
+	git -C archive.git rev-list --count HEAD >count &&
+	echo 1500 >expect &&
+	test_cmp expect count &&
+	test_set_prereq DATA
+'
+
+for repo in archive code
+do
+	test_expect_success DATA "$repo: --jobs=1, 2 and 4 give the same text and JSON" '
+		root=$(git -C $repo.git rev-list --max-parents=0 HEAD | tail -n 1) &&
+		for j in 1 2 4
+		do
+			git -C $repo.git kvmdigest --stdout --sections=all --jobs=$j \
+				$root..HEAD >text.$j &&
+			git -C $repo.git kvmdigest --format=json --jobs=$j \
+				$root..HEAD >json.$j || return 1
+		done &&
+		test $(grep -c "^New: " text.1) -gt 100 &&
+		test_cmp text.1 text.2 &&
+		test_cmp text.1 text.4 &&
+		test_cmp json.1 json.2 &&
+		test_cmp json.1 json.4
+	'
+done
+
+test_expect_success DATA 'kvmdigest.jobs is read, and --jobs wins over it' '
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	git -C archive.git kvmdigest --stdout --jobs=1 $root..HEAD >text.1 &&
+	git -C archive.git -c kvmdigest.jobs=3 kvmdigest --stdout $root..HEAD >text.c &&
+	test_cmp text.1 text.c &&
+	test_expect_code 128 git -C archive.git -c kvmdigest.jobs=many \
+		kvmdigest --stdout $root..HEAD >/dev/null 2>err &&
+	grep "^fatal: bad numeric config value .many. for .kvmdigest.jobs." err &&
+	git -C archive.git -c kvmdigest.jobs=many kvmdigest --stdout --jobs=2 \
+		$root..HEAD >text.w &&
+	test_cmp text.1 text.w
+'
+
+test_expect_success DATA '--progress shows git-style progress; -q and pipes show none' '
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	git -C archive.git kvmdigest --stdout --progress $root..HEAD >/dev/null 2>err &&
+	tr "\r" "\n" <err >lines &&
+	grep "^Digesting: 100% (1499/1499), done\.$" lines &&
+	git -C archive.git kvmdigest --stdout $root..HEAD >/dev/null 2>err &&
+	! grep Digesting err &&
+	git -C archive.git kvmdigest --stdout -q --progress $root..HEAD >/dev/null 2>err &&
+	! grep Digesting err
+'
+
+test_done
