@@ -68,34 +68,6 @@ struct runner {
 	struct kvmd_config *cfg;
 };
 
-static struct kvmd_option digest_options[] = {
-	KVMD_OPT_BOOL_(0, "stdout", NULL, "print the digest, write no note"),
-	KVMD_OPT_STRING_(0, "format", NULL, "<format>", "text (default) or json; json implies --stdout"),
-	KVMD_OPT_STRING_(0, "notes-ref", NULL, "<ref>", "write the note in <ref> (default: refs/notes/kvmdigest)"),
-	KVMD_OPT_INT_(0, "top", NULL, "<n>", "show <n> rows per table (default: 15)"),
-	KVMD_OPT_STRING_(0, "title", NULL, "<text>", "the digest's title"),
-	KVMD_OPT_STRING_(0, "sections", NULL, "<list>", "the sections to show, comma-separated"),
-	KVMD_OPT_INT_('j', "jobs", NULL, "<n>", "read with <n> threads (default: the number of cores)"),
-	KVMD_OPT_BOOL_(0, "progress", NULL, "show progress even when not on a terminal"),
-	KVMD_OPT_BOOL_('q', "quiet", NULL, "do not report progress"),
-	KVMD_OPT_BOOL_(0, "version", NULL, "print versions and exit"),
-	KVMD_OPT_END_(),
-};
-
-static void bind_options(struct digest_opts *o)
-{
-	digest_options[0].value = &o->to_stdout;
-	digest_options[1].value = &o->format;
-	digest_options[2].value = &o->notes_ref;
-	digest_options[3].value = &o->top;
-	digest_options[4].value = &o->title;
-	digest_options[5].value = &o->sections;
-	digest_options[6].value = &o->jobs;
-	digest_options[7].value = &o->progress;
-	digest_options[8].value = &o->quiet;
-	digest_options[9].value = &o->version;
-}
-
 static void print_version(void)
 {
 	int major, minor, rev;
@@ -289,13 +261,25 @@ static int digest_watched(struct runner *r)
 static int cmd_digest(int argc, const char **argv)
 {
 	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL, NULL, -1, -1 };
+	struct kvmd_option digest_options[] = {
+		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
+		KVMD_OPT_STRING_(0, "format", &o.format, "<format>", "text (default) or json; json implies --stdout"),
+		KVMD_OPT_STRING_(0, "notes-ref", &o.notes_ref, "<ref>", "write the note in <ref> (default: refs/notes/kvmdigest)"),
+		KVMD_OPT_INT_(0, "top", &o.top, "<n>", "show <n> rows per table (default: 15)"),
+		KVMD_OPT_STRING_(0, "title", &o.title, "<text>", "the digest's title"),
+		KVMD_OPT_STRING_(0, "sections", &o.sections, "<list>", "the sections to show, comma-separated"),
+		KVMD_OPT_INT_('j', "jobs", &o.jobs, "<n>", "read with <n> threads (default: the number of cores)"),
+		KVMD_OPT_BOOL_(0, "progress", &o.progress, "show progress even when not on a terminal"),
+		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
+		KVMD_OPT_BOOL_(0, "version", &o.version, "print versions and exit"),
+		KVMD_OPT_END_(),
+	};
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	struct kvmd_range range;
 	struct runner r;
 	git_repository *repo;
 	int nr, ret;
 
-	bind_options(&o);
 	nr = kvmd_parse_options(argc, argv, digest_options);
 	if (nr == KVMD_PARSE_HELP) {
 		kvmd_usage_with_options(digest_usage, digest_options, 0);

@@ -13,6 +13,7 @@
 
 struct kvmd_mailmap {
 	git_mailmap *map;
+	size_t entries; /* none: resolving is a no-op, skip its copies */
 };
 
 struct kvmd_mailmap *kvmd_mailmap_new(void)
@@ -87,12 +88,14 @@ int kvmd_mailmap_add_text(struct kvmd_mailmap *mm, const char *text, size_t len)
 					name2 = l;
 				}
 				mail2 = lower_dup(p + s4, e4 - s4);
-				git_mailmap_add_entry(mm->map, name1, *mail1 ? mail1 : NULL,
-						      name2, mail2);
+				if (!git_mailmap_add_entry(mm->map, name1, *mail1 ? mail1 : NULL,
+							   name2, mail2))
+					mm->entries++;
 			} else {
 				/* one address: it is both the proper and the matched one */
 				mail2 = lower_dup(mail1, strlen(mail1));
-				git_mailmap_add_entry(mm->map, name1, NULL, NULL, mail2);
+				if (!git_mailmap_add_entry(mm->map, name1, NULL, NULL, mail2))
+					mm->entries++;
 			}
 			free(name1);
 			free(mail1);
@@ -177,8 +180,8 @@ void kvmd_mailmap_resolve(const struct kvmd_mailmap *mm, const char *name,
 
 	*out_name = name;
 	*out_email = email;
-	if (!mm || !email)
-		return;
+	if (!mm || !mm->entries || !email)
+		return; /* most archives have no mailmap: no copies per message */
 	lname = lower_dup(name ? name : "", name ? strlen(name) : 0);
 	lemail = lower_dup(email, strlen(email));
 	if (git_mailmap_resolve(&rn, &re, mm->map, lname, lemail) == 0) {

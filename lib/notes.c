@@ -185,7 +185,7 @@ int kvmd_notes_add_section(git_repository *repo, const char *notes_ref,
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	seed = (unsigned int)getpid() ^ (unsigned int)now.tv_nsec;
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		git_reference *ref = NULL, *updated = NULL;
+		git_reference *updated = NULL;
 		git_commit *parent = NULL;
 		git_oid parent_id, commit_id, blob_id;
 		char *old_text = NULL, *new_text = NULL;
@@ -233,7 +233,6 @@ int kvmd_notes_add_section(git_repository *repo, const char *notes_ref,
 				ret = -2; /* lost the race: read again and retry */
 		}
 		git_reference_free(updated);
-		git_reference_free(ref);
 		git_commit_free(parent);
 		free(old_text);
 		free(new_text);

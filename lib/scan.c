@@ -168,7 +168,7 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *commit = NULL;
 	git_oid blob;
-	int type, ret = 0;
+	int type;
 
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (git_commit_lookup(&commit, r->repo, id) < 0) {
@@ -195,7 +195,7 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 		}
 	}
 	git_commit_free(commit);
-	return ret;
+	return 0;
 }
 
 /* The range's commits, newest first, as `git log <old>..<new>` lists them. */

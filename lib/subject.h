@@ -28,7 +28,7 @@ struct kvmd_subject {
  */
 struct kvmd_subject_parser;
 
-/* Returns NULL and fills `err` (if not NULL) when PCRE2 refuses a pattern. */
+/* Returns NULL (with an error: line on stderr) when PCRE2 refuses a pattern. */
 struct kvmd_subject_parser *kvmd_subject_parser_new(void);
 void kvmd_subject_parser_free(struct kvmd_subject_parser *p);
 
