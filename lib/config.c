@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -161,29 +162,56 @@ const char *kvmd_config_get(struct kvmd_config *cfg, const char *key)
 	return NULL;
 }
 
+/* git's integer syntax: decimal with an optional k, m or g. */
+static int parse_scaled(long long *out, const char *s)
+{
+	char *end;
+	long long v, unit = 1;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end != s && *end && !end[1]) {
+		switch (*end | 0x20) {
+		case 'k': unit = 1024; end++; break;
+		case 'm': unit = 1024 * 1024; end++; break;
+		case 'g': unit = 1024 * 1024 * 1024; end++; break;
+		}
+	}
+	if (end == s || *end || errno || v > LLONG_MAX / unit || v < LLONG_MIN / unit)
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
 int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
 			struct kvmd_buf *err)
 {
 	const char *s = kvmd_config_get(cfg, key);
-	char *end;
-	long v;
+	long long v;
 
 	if (!s)
 		return 0;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end != s && *end && !end[1]) {
-		switch (*end | 0x20) {
-		case 'k': v *= 1024; end++; break;
-		case 'm': v *= 1024 * 1024; end++; break;
-		case 'g': v *= 1024 * 1024 * 1024; end++; break;
-		}
-	}
-	if (end == s || *end || errno || v < INT_MIN || v > INT_MAX) {
+	if (parse_scaled(&v, s) < 0 || v < INT_MIN || v > INT_MAX) {
 		kvmd_buf_addf(err, "bad numeric config value '%s' for '%s'", s, key);
 		return -1;
 	}
 	*out = (int)v;
+	return 1;
+}
+
+int kvmd_config_get_size(size_t *out, struct kvmd_config *cfg, const char *key,
+			 struct kvmd_buf *err)
+{
+	const char *s = kvmd_config_get(cfg, key);
+	long long v;
+
+	if (!s)
+		return 0;
+	if (parse_scaled(&v, s) < 0 || v < 0 || (unsigned long long)v > SIZE_MAX) {
+		kvmd_buf_addf(err, "bad numeric config value '%s' for '%s'", s, key);
+		return -1;
+	}
+	*out = (size_t)v;
 	return 1;
 }
 

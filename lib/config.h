@@ -2,6 +2,7 @@
 #define KVMD_CONFIG_H
 
 #include <git2.h>
+#include <stddef.h>
 
 struct kvmd_buf;
 
@@ -28,6 +29,10 @@ const char *kvmd_config_get(struct kvmd_config *cfg, const char *key);
  */
 int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
 			struct kvmd_buf *err);
+
+/* The same for a byte count (core.deltaBaseCacheLimit): not negative. */
+int kvmd_config_get_size(size_t *out, struct kvmd_config *cfg, const char *key,
+			 struct kvmd_buf *err);
 
 /* Every value of a multi-valued `key`, files first, then overrides; NULL-terminated, free(). */
 const char **kvmd_config_get_all(struct kvmd_config *cfg, const char *key);
