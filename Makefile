@@ -12,7 +12,7 @@ sharedir = $(prefix)/share/git-kvmdigest
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0
+DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0 zlib
 VERSION = 0.1
 
 WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla

@@ -1,10 +1,12 @@
 #include "scan.h"
 #include "body.h"
 #include "buf.h"
+#include "config.h"
 #include "diffstat.h"
 #include "digest.h"
 #include "mail.h"
 #include "mailmap.h"
+#include "pack.h"
 #include "range.h"
 #include "subject.h"
 #include "trailer.h"
@@ -334,6 +336,18 @@ out:
 	return NULL;
 }
 
+/* A repository handle of one reader, with the packs read through `packs`. */
+static int open_reader_repo(git_repository **out, const char *path, struct kvmd_packs *packs,
+			    struct kvmd_buf *err)
+{
+	if (git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    kvmd_packs_attach(*out, packs) < 0) {
+		kvmd_buf_addf(err, "cannot open the repository again: %s", kvmd_git_error());
+		return -1;
+	}
+	return 0;
+}
+
 int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,
 	      struct kvmd_buf *err)
@@ -341,6 +355,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	struct shared sh;
 	struct worker *workers = NULL;
 	struct kvmd_mailmap *mailmap = NULL;
+	struct kvmd_packs *packs = NULL;
+	size_t cache = KVMD_PACK_CACHE_DEFAULT;
 	git_oid *ids = NULL;
 	size_t nr = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
@@ -366,7 +382,23 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 
 	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
 		goto cleanup;
-	if (list_commits(&ids, &nr, repo, range, err) < 0)
+	/* git's delta-base cache, for all the readers (see pack.c) */
+	if (opts->config &&
+	    kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err) < 0)
+		goto cleanup;
+	packs = kvmd_packs_open(repo, cache);
+	sh.path = git_repository_path(repo);
+	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
+	/*
+	 * The first reader walks the range too, so that every object comes
+	 * through the same mapping of the packs; the caller's handle stays
+	 * as it was, since the readers go with the scan.
+	 */
+	if (!kvmd_packs_count(packs))
+		workers[0].repo = repo;
+	else if (open_reader_repo(&workers[0].repo, sh.path, packs, err) < 0)
+		goto cleanup;
+	if (list_commits(&ids, &nr, workers[0].repo, range, err) < 0)
 		goto cleanup;
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
@@ -375,18 +407,13 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	kvmd_digest_spill_bodies(d);
 	sh.ids = ids;
 	sh.nr = nr;
-	sh.path = git_repository_path(repo);
 	sh.mailmap = mailmap;
 	sh.opts = opts;
-	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
 	for (i = 0; i < jobs; i++) {
 		workers[i].sh = &sh;
 		workers[i].d = i ? kvmd_digest_new_like(d) : d;
-		if (!i) {
-			workers[i].repo = repo;
-		} else if (git_repository_open_ext(&workers[i].repo, sh.path,
-						   GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-			kvmd_buf_addf(err, "cannot open the repository again: %s", kvmd_git_error());
+		if (i && open_reader_repo(&workers[i].repo, sh.path, packs, err) < 0) {
+			sh.failed = 1;
 			goto join;
 		}
 	}
@@ -416,10 +443,13 @@ join:
 	ret = 0;
 
 cleanup:
-	for (i = 1; workers && i < jobs; i++) {
-		kvmd_digest_free(workers[i].d);
-		git_repository_free(workers[i].repo);
+	for (i = 0; workers && i < jobs; i++) {
+		if (i)
+			kvmd_digest_free(workers[i].d);
+		if (workers[i].repo != repo)
+			git_repository_free(workers[i].repo);
 	}
+	kvmd_packs_free(packs);
 	free(workers);
 	free(ids);
 	kvmd_mailmap_free(mailmap);
