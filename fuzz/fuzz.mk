@@ -17,12 +17,12 @@
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= mail mailpath subject trailer body render digest
+FUZZ_TARGETS ?= mail mailpath subject trailer body render digest delta
 FUZZ_DIR = fuzz
 FUZZ_BUILD = $(FUZZ_DIR)/build
 FUZZ_RUN_DIR = $(FUZZ_DIR)/corpus-run
 
-FUZZ_DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0
+FUZZ_DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0 zlib
 FUZZ_PKG_CFLAGS := $(shell $(or $(PKG_CONFIG),pkg-config) --cflags $(FUZZ_DEPS) 2>/dev/null)
 FUZZ_PKG_LIBS := $(shell $(or $(PKG_CONFIG),pkg-config) --libs $(FUZZ_DEPS) 2>/dev/null) -lpthread
 
@@ -47,6 +47,7 @@ FUZZ_MAX_LEN_trailer = 16384
 FUZZ_MAX_LEN_subject = 4096
 FUZZ_MAX_LEN_render = 16384
 FUZZ_MAX_LEN_digest = 131072
+FUZZ_MAX_LEN_delta = 65536
 
 # A UBSan report or a leak is a failure too, with a stack to read.
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 \
