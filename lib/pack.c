@@ -64,7 +64,22 @@ struct pack {
 	const unsigned char *off32;	/* nr big-endian offsets */
 	const unsigned char *off64;	/* the large offsets */
 	size_t nr_off64;
+	size_t read_since_release;	/* bytes inflated from data; atomic */
 };
+
+/*
+ * Pages of the mapping count in the process's resident size as long as
+ * they stay mapped, and a walk through a whole archive touches all of
+ * it; a fault maps a whole large folio of the page cache, so a few
+ * bytes read can map megabytes.  Every RELEASE_EVERY bytes inflated,
+ * the mapping's pages are let go: they are clean, so the next read maps
+ * them again from the page cache, at the cost of a minor fault.  git
+ * bounds its mapped pack windows the same way (core.packedGitLimit),
+ * only much later.  A digest of 100,000 messages: peak RSS 271 MB ->
+ * 74 MB (10,000 messages: 46 MB), no slower; of 8,000 kernel-like
+ * commits: 300 MB -> 172 MB (git log --stat: 269 MB).
+ */
+#define RELEASE_EVERY (4 * 1024 * 1024)
 
 struct cache;
 static struct cache *cache_new(size_t limit);
@@ -394,6 +409,20 @@ static void cache_put(struct cache *c, struct cached *e)
 		cached_free(e);
 }
 
+/* cache_put(), taking the entry out of the cache too. */
+static void cache_put_drop(struct cache *c, struct cached *e)
+{
+	int gone;
+
+	pthread_mutex_lock(&c->lock);
+	if (!e->dropped)
+		cache_drop(c, e);
+	gone = !--e->refs && e->dropped;
+	pthread_mutex_unlock(&c->lock);
+	if (gone)
+		cached_free(e);
+}
+
 static void cache_rehash(struct cache *c)
 {
 	size_t old = c->nbuckets, i;
@@ -535,6 +564,17 @@ static int parse_header(const struct pack *p, uint64_t offset, struct link *link
 	return 0;
 }
 
+/* Counts `n` bytes read from `p`; lets its pages go every RELEASE_EVERY. */
+static void note_read(struct pack *p, size_t n)
+{
+	size_t total = __atomic_add_fetch(&p->read_since_release, n, __ATOMIC_RELAXED);
+
+	if (total >= RELEASE_EVERY &&
+	    __atomic_compare_exchange_n(&p->read_since_release, &total, 0, 0,
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		madvise((void *)p->data, p->size, MADV_DONTNEED);
+}
+
 /* Inflates exactly `size` bytes from `pos` into out[size + 1]. */
 static int inflate_at(struct kvmd_pack_reader *r, const struct pack *p, size_t pos,
 		      unsigned char *out, size_t size)
@@ -555,6 +595,7 @@ static int inflate_at(struct kvmd_pack_reader *r, const struct pack *p, size_t p
 	r->z.next_out = out;
 	r->z.avail_out = (unsigned)size + 1;	/* one more: a stream too long shows */
 	st = inflate(&r->z, Z_FINISH);
+	note_read((struct pack *)p, r->z.total_in);
 	out[size] = '\0';
 	return st == Z_STREAM_END && r->z.total_out == size ? 0 : -1;
 }
@@ -711,7 +752,13 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 	}
 
 	if (hit && !n) {
-		/* the object itself is a cached base: hand out a copy */
+		/*
+		 * The object itself is a cached base: hand out a copy, and
+		 * let the entry go.  Read newest first, a chain's bases are
+		 * the older versions, each wanted once more as itself and
+		 * then no more: kept, they only filled the cache (a whole
+		 * archive: 96 MiB of bases no read would touch again).
+		 */
 		obj = sink->alloc(sink->ctx, hit->size + 1);
 		if (obj) {
 			memcpy(obj, hit->data, hit->size + 1);
@@ -719,7 +766,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 			*out_size = hit->size;
 			*out_type = hit->type;
 		}
-		cache_put(cache, hit);
+		cache_put_drop(cache, hit);
 		return obj ? 0 : -1;
 	}
 	if (hit) {
