@@ -336,6 +336,29 @@ out:
 	return NULL;
 }
 
+/*
+ * An archive's delta chains run from each message to the ones before it,
+ * which a newest-first walk reads next: each base is wanted once more,
+ * soon.  8 MiB holds dozens of whole chains; 96 MiB (git's default, which
+ * a kernel history needs) only filled up, with two threads, with bases
+ * that the other thread had already read (100,000 messages: 114 MB
+ * anonymous peak against 40 MB, at the same speed).
+ */
+#define ARCHIVE_CACHE (8 * 1024 * 1024)
+
+/* Whether the range ends at an archive commit (a message, or a removal). */
+static int archive_tip(git_repository *repo, const struct kvmd_range *range)
+{
+	git_commit *commit = NULL;
+	git_oid blob;
+	int type = -1;
+
+	if (git_commit_lookup(&commit, repo, &range->new) == 0)
+		type = kvmd_range_classify(&blob, repo, commit);
+	git_commit_free(commit);
+	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
+}
+
 /* A repository handle of one reader, with the packs read through `packs`. */
 static int open_reader_repo(git_repository **out, const char *path, struct kvmd_packs *packs,
 			    struct kvmd_buf *err)
@@ -357,6 +380,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	struct kvmd_mailmap *mailmap = NULL;
 	struct kvmd_packs *packs = NULL;
 	size_t cache = KVMD_PACK_CACHE_DEFAULT;
+	int set = 0;
 	git_oid *ids = NULL;
 	size_t nr = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
@@ -384,8 +408,10 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 		goto cleanup;
 	/* git's delta-base cache, for all the readers (see pack.c) */
 	if (opts->config &&
-	    kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err) < 0)
+	    (set = kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err)) < 0)
 		goto cleanup;
+	if (!set && archive_tip(repo, range))
+		cache = ARCHIVE_CACHE;
 	packs = kvmd_packs_open(repo, cache);
 	sh.path = git_repository_path(repo);
 	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
