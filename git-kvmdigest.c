@@ -144,6 +144,15 @@ static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *ra
 	return out->ptr;
 }
 
+/* Writes out what is rendered so far; errors show in ferror(stdout). */
+static void write_out(struct kvmd_buf *text, void *data)
+{
+	(void)data;
+	if (text->len)
+		fwrite(text->ptr, 1, text->len, stdout);
+	kvmd_buf_reset(text);
+}
+
 /*
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
@@ -191,10 +200,14 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 			goto cleanup;
 		}
 	} else {
+		/* to standard output in pieces: a long digest is never whole in memory */
+		if (r->o->to_stdout)
+			render.flush = write_out;
 		kvmd_render_text(&text, d, &render);
 	}
 	if (r->o->to_stdout || r->json) {
-		if (fwrite(text.ptr, 1, text.len, stdout) != text.len || fflush(stdout)) {
+		write_out(&text, NULL);
+		if (ferror(stdout) || fflush(stdout)) {
 			kvmd_buf_adds(err, "cannot write the digest to standard output");
 			goto cleanup;
 		}

@@ -131,6 +131,12 @@ static void entry(struct kvmd_buf *out, const struct kvmd_digest *d,
 	kvmd_buf_adds(out, "\n\n");
 }
 
+static void maybe_flush(struct kvmd_buf *out, const struct kvmd_render_opts *o, int last)
+{
+	if (o->flush && (last || out->len >= KVMD_RENDER_FLUSH))
+		o->flush(out, o->flush_data);
+}
+
 void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		      const struct kvmd_render_opts *o)
 {
@@ -181,6 +187,7 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 				kvmd_buf_addf(out, ", %zu message%s)\n", l->messages,
 					      l->messages == 1 ? "" : "s");
 			}
+			maybe_flush(out, o, 0);
 		}
 		kvmd_buf_addch(out, '\n');
 	}
@@ -188,13 +195,16 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		struct kvmd_buf scratch = KVMD_BUF_INIT;
 
 		kvmd_buf_adds(out, "===== Patch Commit Messages ====\n\n");
-		for (i = 0; i < nr_entries; i++)
+		for (i = 0; i < nr_entries; i++) {
 			entry(out, d, &entries[i], &scratch);
+			maybe_flush(out, o, 0);
+		}
 		kvmd_buf_release(&scratch);
 	}
 	if (skipped)
 		kvmd_buf_addf(out, "Skipped %zu message%s that could not be digested.\n",
 			      skipped, skipped == 1 ? "" : "s");
+	maybe_flush(out, o, 1);
 }
 
 int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf *err)

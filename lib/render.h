@@ -13,7 +13,17 @@ struct kvmd_render_opts {
 	unsigned sections;      /* enum kvmd_section bits */
 	const char *old_hex;    /* the range's ends, full hex; `old` may be NULL */
 	const char *new_hex;
+	/*
+	 * Text only, may be NULL: called with what is rendered so far
+	 * whenever it passes KVMD_RENDER_FLUSH bytes, and at the end; it
+	 * takes the text (and empties `out`), so that a digest of any
+	 * length is written in pieces rather than held whole.
+	 */
+	void (*flush)(struct kvmd_buf *out, void *data);
+	void *flush_data;
 };
+
+#define KVMD_RENDER_FLUSH (64 * 1024)
 
 #define KVMD_DEFAULT_TITLE "KVM mailing list update"
 #define KVMD_DEFAULT_TOP 15

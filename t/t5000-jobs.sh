@@ -51,6 +51,23 @@ test_expect_success DATA 'kvmdigest.jobs is read, and --jobs wins over it' '
 	test_cmp text.1 text.w
 '
 
+test_expect_success DATA 'a long digest is the same on standard output, written in pieces, and in the note' '
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	git -C archive.git kvmdigest --stdout --sections=all $root..HEAD >text &&
+	test $(wc -c <text) -gt 200000 &&
+	git -C archive.git kvmdigest -q --sections=all $root..HEAD &&
+	git -C archive.git notes --ref=kvmdigest show HEAD >note &&
+	test_cmp text note
+'
+
+test -w /dev/full && test_set_prereq DEVFULL
+
+test_expect_success DATA,DEVFULL 'standard output that cannot be written is an error' '
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	test_expect_code 128 git -C archive.git kvmdigest --stdout $root..HEAD >/dev/full 2>err &&
+	grep "^fatal: cannot write the digest to standard output" err
+'
+
 test_expect_success DATA '--progress shows git-style progress; -q and pipes show none' '
 	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
 	git -C archive.git kvmdigest --stdout --progress $root..HEAD >/dev/null 2>err &&
