@@ -17,15 +17,22 @@
  * collision between two ids of one range is far less likely than a
  * duplicated Message-ID, which the grouping tolerates anyway.
  */
+/*
+ * One patch mail, kept until finish groups the series: every patch of
+ * the range has one, so it is kept small (64 bytes; a range is far
+ * below 2^32 commits).
+ */
 struct patch {
 	uint64_t id, irt, first_ref, last_ref;
 	uint64_t fallback;    /* header From, version, N and the thread root */
-	size_t seq;
-	size_t contributor;
-	size_t entry;         /* index in entries, or (size_t)-1 */
+	uint32_t seq;
+	uint32_t contributor;
+	uint32_t entry;       /* index in entries, or NONE */
+	uint32_t series;      /* set by finish */
 	int number, total;
-	size_t series;        /* set by finish */
 };
+
+#define NONE UINT32_MAX
 
 /* The subject of the lowest-numbered old patch of each fallback group. */
 struct fallback_subject {
@@ -409,9 +416,9 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	p->first_ref = m->nrefs ? hash_id(m->refs[0]) : 0;
 	p->last_ref = m->nrefs ? hash_id(m->refs[m->nrefs - 1]) : 0;
 	p->fallback = fallback_key(m);
-	p->seq = m->seq;
-	p->contributor = who;
-	p->entry = entry;
+	p->seq = (uint32_t)m->seq;
+	p->contributor = (uint32_t)who;
+	p->entry = entry == (size_t)-1 ? NONE : (uint32_t)entry;
 	p->number = m->tag.number;
 	p->total = m->tag.total;
 	if (entry == (size_t)-1)
@@ -469,10 +476,10 @@ void kvmd_digest_merge(struct kvmd_digest *dst, struct kvmd_digest *src)
 	for (i = 0; i < src->nr_patches; i++) {
 		struct patch *p = &dst->patches[dst->nr_patches++];
 		*p = src->patches[i];
-		p->contributor = kvmd_tally_find(dst->contributors,
+		p->contributor = (uint32_t)kvmd_tally_find(dst->contributors,
 			kvmd_tally_email(src->contributors, p->contributor));
-		if (p->entry != (size_t)-1)
-			p->entry += base;
+		if (p->entry != NONE)
+			p->entry += (uint32_t)base;
 	}
 
 	g_hash_table_iter_init(&it, src->fallback_subjects);
@@ -537,7 +544,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		entry_pos[i] = d->entries[i].seq;
 	for (i = 0; i < d->nr_patches; i++) {
 		struct patch *p = &d->patches[i];
-		if (p->entry != (size_t)-1) {
+		if (p->entry != NONE) {
 			/* entries were sorted: find this one again by its seq */
 			size_t lo = 0, hi = d->nr_entries;
 			while (lo < hi) {
@@ -547,7 +554,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 				else
 					hi = mid;
 			}
-			p->entry = lo;
+			p->entry = (uint32_t)lo;
 		}
 	}
 	free(entry_pos);
@@ -558,17 +565,17 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	for (i = 0; i < d->nr_patches; i++) {
 		struct patch *p = &d->patches[i];
 		if (p->number == 0 && p->id && !g_hash_table_contains(covers, &p->id)) {
-			p->series = add_series(&series, &nr_series, &alloc_series, i);
-			g_hash_table_insert(covers, &p->id, GSIZE_TO_POINTER(p->series + 1));
+			p->series = (uint32_t)add_series(&series, &nr_series, &alloc_series, i);
+			g_hash_table_insert(covers, &p->id, GSIZE_TO_POINTER((size_t)p->series + 1));
 		} else {
-			p->series = (size_t)-1;
+			p->series = NONE;
 		}
 	}
 	for (i = 0; i < d->nr_patches; i++) {
 		struct patch *p = &d->patches[i];
 		size_t s;
 
-		if (p->series != (size_t)-1)
+		if (p->series != NONE)
 			continue;
 		s = series_for(covers, p->irt);
 		if (s == (size_t)-1)
@@ -585,7 +592,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		}
 		if (s == (size_t)-1)
 			s = add_series(&series, &nr_series, &alloc_series, i);
-		p->series = s;
+		p->series = (uint32_t)s;
 	}
 
 	for (i = 0; i < d->nr_patches; i++) {
@@ -597,7 +604,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		if (head->number != 0 && p->number >= 0 &&
 		    (head->number < 0 || p->number < head->number))
 			s->head = i;
-		if (p->entry != (size_t)-1 && s->first_entry == (size_t)-1)
+		if (p->entry != NONE && s->first_entry == (size_t)-1)
 			s->first_entry = p->entry;
 		if (s->pos == (size_t)-1)
 			s->pos = p->seq;
@@ -609,7 +616,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		struct patch *head = &d->patches[s->head];
 		struct kvmd_listing *l = &d->listings[d->nr_listings++];
 
-		if (head->entry != (size_t)-1) {
+		if (head->entry != NONE) {
 			l->subject = d->entries[head->entry].subject;
 		} else {
 			struct fallback_subject *fs =
