@@ -130,6 +130,7 @@ static void pack_unmap(struct pack *p)
 static int pack_map(struct pack *p, const char *idx_path)
 {
 	size_t len = strlen(idx_path), min, i;
+	uint64_t min64;
 	uint32_t prev = 0;
 	char *pack_path;
 	const unsigned char *fanout;
@@ -149,9 +150,11 @@ static int pack_map(struct pack *p, const char *idx_path)
 		prev = n;
 	}
 	p->nr = prev;
-	min = IDX_HEADER + FANOUT_SIZE + (size_t)p->nr * (ID_SIZE + 4 + 4) + 2 * ID_SIZE;
-	if (p->idx_size < min || (p->idx_size - min) % 8)
+	/* in 64 bits: a forged count must not wrap a 32-bit size_t */
+	min64 = IDX_HEADER + FANOUT_SIZE + (uint64_t)p->nr * (ID_SIZE + 4 + 4) + 2 * ID_SIZE;
+	if (min64 > p->idx_size || (p->idx_size - min64) % 8)
 		goto fail;
+	min = (size_t)min64;
 	p->ids = fanout + FANOUT_SIZE;
 	p->off32 = p->ids + (size_t)p->nr * (ID_SIZE + 4);
 	p->off64 = p->off32 + (size_t)p->nr * 4;
@@ -188,13 +191,19 @@ struct kvmd_packs *kvmd_packs_open(git_repository *repo, size_t cache_limit)
 	struct kvmd_buf path = KVMD_BUF_INIT;
 	size_t alloc = 0, base;
 	struct dirent *de;
+	const char *env;
 	DIR *dir;
 
 	packs->cache = cache_new(cache_limit);
-	if (git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0)
-		return packs;
-	kvmd_buf_adds(&path, objects.ptr);
-	git_buf_dispose(&objects);
+	/* the object directory git (and libgit2, opened from the environment) uses */
+	if ((env = getenv("GIT_OBJECT_DIRECTORY")) && *env) {
+		kvmd_buf_adds(&path, env);
+	} else {
+		if (git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0)
+			return packs;
+		kvmd_buf_adds(&path, objects.ptr);
+		git_buf_dispose(&objects);
+	}
 	if (path.len && path.ptr[path.len - 1] != '/')
 		kvmd_buf_addch(&path, '/');
 	kvmd_buf_adds(&path, "pack/");
@@ -409,14 +418,22 @@ static void cache_put(struct cache *c, struct cached *e)
 		cached_free(e);
 }
 
-/* cache_put(), taking the entry out of the cache too. */
-static void cache_put_drop(struct cache *c, struct cached *e)
+/*
+ * cache_put(), making the entry the first to go: a base read as itself
+ * is, in a newest-first walk, seldom wanted again (see unpack()).
+ */
+static void cache_put_spent(struct cache *c, struct cached *e)
 {
 	int gone;
 
 	pthread_mutex_lock(&c->lock);
-	if (!e->dropped)
-		cache_drop(c, e);
+	if (!e->dropped) {
+		lru_unlink(e);
+		e->prev = &c->lru;
+		e->next = c->lru.next;
+		c->lru.next->prev = e;
+		c->lru.next = e;
+	}
 	gone = !--e->refs && e->dropped;
 	pthread_mutex_unlock(&c->lock);
 	if (gone)
@@ -451,7 +468,7 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 	struct cached *e;
 	size_t h;
 
-	if (size > c->limit / 2) {
+	if (!c->limit || size > c->limit / 2) {
 		free(data);
 		return;
 	}
@@ -621,15 +638,21 @@ static int delta_varint(const unsigned char **p, const unsigned char *end, size_
 
 /*
  * Reads the sizes a delta starts with; the instructions follow at *p.
- * One instruction makes at most 0xffffff bytes, so a result size the
- * instructions cannot reach is damage, refused before any allocation.
+ * One instruction makes at most 127 bytes (an insert) or as much as the
+ * base holds, up to 0xffffff (a copy), so a result size the instructions
+ * cannot reach is damage, refused before any allocation.
  */
 static int delta_sizes(const unsigned char **p, const unsigned char *end,
 		       size_t *base_size, size_t *result_size)
 {
+	size_t most;
+
 	if (delta_varint(p, end, base_size) || delta_varint(p, end, result_size))
 		return -1;
-	return *result_size / 0xffffff > (size_t)(end - *p) ? -1 : 0;
+	most = *base_size < 0xffffff ? *base_size : 0xffffff;
+	if (most < 127)
+		most = 127;
+	return *result_size / most > (size_t)(end - *p) ? -1 : 0;
 }
 
 /* Runs the delta's instructions; `out` holds exactly `out_size` bytes. */
@@ -689,7 +712,8 @@ unsigned char *kvmd_delta_apply(const unsigned char *base, size_t base_size,
 
 	if (delta_sizes(&op, end, &want_base, &size) || want_base != base_size)
 		return NULL;
-	out = kvmd_xmalloc(size + 1);
+	if (!(out = malloc(size + 1)))
+		return NULL;
 	if (delta_run(base, base_size, op, end, out, size)) {
 		free(out);
 		return NULL;
@@ -754,10 +778,12 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 	if (hit && !n) {
 		/*
 		 * The object itself is a cached base: hand out a copy, and
-		 * let the entry go.  Read newest first, a chain's bases are
-		 * the older versions, each wanted once more as itself and
-		 * then no more: kept, they only filled the cache (a whole
-		 * archive: 96 MiB of bases no read would touch again).
+		 * let the entry go first.  Read newest first, a chain's
+		 * bases are the older versions, each wanted once more as
+		 * itself and then seldom again: kept in order of use, they
+		 * filled the cache (a whole archive: 96 MiB of bases no
+		 * read would touch again).  Siblings of a pack-objects delta
+		 * tree still find their shared base while there is room.
 		 */
 		obj = sink->alloc(sink->ctx, hit->size + 1);
 		if (obj) {
@@ -766,7 +792,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 			*out_size = hit->size;
 			*out_type = hit->type;
 		}
-		cache_put_drop(cache, hit);
+		cache_put_spent(cache, hit);
 		return obj ? 0 : -1;
 	}
 	if (hit) {
@@ -800,9 +826,12 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		unsigned char *result = NULL;
 
 		if (l->size + 1 > r->delta_alloc) {
-			r->delta_alloc = l->size + 1;
+			/* a forged size must not end the process: libgit2 decides */
 			free(r->delta);
-			r->delta = kvmd_xmalloc(r->delta_alloc);
+			r->delta_alloc = 0;
+			if (!(r->delta = malloc(l->size + 1)))
+				goto oom;
+			r->delta_alloc = l->size + 1;
 		}
 		op = r->delta;
 		end = r->delta + l->size;
