@@ -359,11 +359,16 @@ static int archive_tip(git_repository *repo, const struct kvmd_range *range)
 	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
 }
 
-/* A repository handle of one reader, with the packs read through `packs`. */
+/*
+ * A repository handle of one reader, with the packs read through `packs`.
+ * Opened as the caller's was (git-kvmdigest.c: from the environment), so
+ * that GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES, which
+ * git sets for hooks that see quarantined objects, hold for it too.
+ */
 static int open_reader_repo(git_repository **out, const char *path, struct kvmd_packs *packs,
 			    struct kvmd_buf *err)
 {
-	if (git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	if (git_repository_open_ext(out, path, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0 ||
 	    kvmd_packs_attach(*out, packs) < 0) {
 		kvmd_buf_addf(err, "cannot open the repository again: %s", kvmd_git_error());
 		return -1;

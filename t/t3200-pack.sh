@@ -177,6 +177,29 @@ test_expect_success 'several packs and loose objects' '
 	test_cmp expect.packed found
 '
 
+test_expect_success 'objects found only through the environment, as a pre-receive hook sees them' '
+	root=$(git -C repo.git rev-list --max-parents=0 master) &&
+	git init -q --bare env.git &&
+	GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/repo.git/objects" \
+	git -C env.git update-ref refs/heads/master $(git -C repo.git rev-parse master) &&
+	# a pack of its own, so that the pack reader is in front
+	echo "only here" | git -C env.git hash-object -w --stdin >own &&
+	git -C env.git pack-objects -q objects/pack/pack <own >/dev/null &&
+	rm -rf env.git/objects/[0-9a-f][0-9a-f] &&
+	test $(ls env.git/objects/pack/*.pack | wc -l) = 1 &&
+	for j in 1 2
+	do
+		GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/repo.git/objects" \
+		git -C env.git kvmdigest --stdout -q --jobs=$j $root..master >digest.alt.$j &&
+		test_cmp digest.packed digest.alt.$j || return 1
+	done &&
+	mkdir quarantine &&
+	GIT_OBJECT_DIRECTORY="$PWD/quarantine" \
+	GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/repo.git/objects" \
+	git -C env.git kvmdigest --stdout -q --jobs=2 $root..master >digest.quarantine &&
+	test_cmp digest.packed digest.quarantine
+'
+
 # A damaged pack: every read either gives the object, hands it on, or
 # reports it wrong; never a crash.  Bytes are flipped across the whole
 # pack (headers, offsets, zlib data, delta instructions).
