@@ -71,8 +71,10 @@ struct pack {
  * Pages of the mapping count in the process's resident size as long as
  * they stay mapped, and a walk through a whole archive touches all of
  * it; a fault maps a whole large folio of the page cache, so a few
- * bytes read can map megabytes.  Every RELEASE_EVERY bytes inflated,
- * the mapping's pages are let go: they are clean, so the next read maps
+ * bytes read can map megabytes.  Every RELEASE_EVERY bytes inflated
+ * (each read counted as a page at least: the range walk reads 100,000
+ * small commits spread over the whole pack), the pages of the pack and
+ * its index are let go: they are clean, so the next read maps
  * them again from the page cache, at the cost of a minor fault.  git
  * bounds its mapped pack windows the same way (core.packedGitLimit),
  * only much later.  A digest of 100,000 messages: peak RSS 271 MB ->
@@ -80,6 +82,7 @@ struct pack {
  * commits: 300 MB -> 172 MB (git log --stat: 269 MB).
  */
 #define RELEASE_EVERY (4 * 1024 * 1024)
+#define PAGE_GUESS 4096
 
 struct cache;
 static struct cache *cache_new(size_t limit);
@@ -588,8 +591,10 @@ static void note_read(struct pack *p, size_t n)
 
 	if (total >= RELEASE_EVERY &&
 	    __atomic_compare_exchange_n(&p->read_since_release, &total, 0, 0,
-					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
 		madvise((void *)p->data, p->size, MADV_DONTNEED);
+		madvise((void *)p->idx, p->idx_size, MADV_DONTNEED);
+	}
 }
 
 /* Inflates exactly `size` bytes from `pos` into out[size + 1]. */
@@ -612,7 +617,8 @@ static int inflate_at(struct kvmd_pack_reader *r, const struct pack *p, size_t p
 	r->z.next_out = out;
 	r->z.avail_out = (unsigned)size + 1;	/* one more: a stream too long shows */
 	st = inflate(&r->z, Z_FINISH);
-	note_read((struct pack *)p, r->z.total_in);
+	/* a read maps a page at least, however few bytes it takes */
+	note_read((struct pack *)p, r->z.total_in + PAGE_GUESS);
 	out[size] = '\0';
 	return st == Z_STREAM_END && r->z.total_out == size ? 0 : -1;
 }
