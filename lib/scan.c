@@ -201,6 +201,55 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 }
 
 /* The range's commits, newest first, as `git log <old>..<new>` lists them. */
+/*
+ * A range of a history without merges, listed by following parents from
+ * its new end to its old one: an archive epoch is one such line.  Keeps
+ * nothing per commit but its id, where libgit2's walk of an A..B range
+ * visits and keeps the whole range first (11.5 MB for 100,000 commits,
+ * the largest thing in memory while a whole archive is listed).  Returns
+ * 1 with the list, or 0 when the range is not such a line (a merge, a
+ * parent that cannot be read, an old end not on it): then libgit2 walks.
+ */
+static int list_line(git_oid **out, size_t *nr, git_repository *repo,
+		     const struct kvmd_range *range)
+{
+	git_oid id = range->new, *ids = NULL;
+	size_t n = 0, alloc = 0;
+
+	for (;;) {
+		git_commit *commit = NULL;
+		unsigned parents;
+
+		if (range->has_old && git_oid_equal(&id, &range->old))
+			break;
+		if (git_commit_lookup(&commit, repo, &id) < 0)
+			goto not_a_line;
+		parents = git_commit_parentcount(commit);
+		if (parents > 1) {
+			git_commit_free(commit);
+			goto not_a_line;
+		}
+		KVMD_ALLOC_GROW(ids, n + 1, alloc);
+		git_oid_cpy(&ids[n++], &id);
+		if (parents)
+			git_oid_cpy(&id, git_commit_parent_id(commit, 0));
+		git_commit_free(commit);
+		if (!parents) {
+			if (range->has_old)
+				goto not_a_line; /* old is not an ancestor */
+			break;
+		}
+	}
+	*out = ids;
+	*nr = n;
+	return 1;
+
+not_a_line:
+	git_error_clear();
+	free(ids);
+	return 0;
+}
+
 static int list_commits(git_oid **out, size_t *nr, git_repository *repo,
 			const struct kvmd_range *range, struct kvmd_buf *err)
 {
@@ -208,6 +257,9 @@ static int list_commits(git_oid **out, size_t *nr, git_repository *repo,
 	git_oid id, *ids = NULL;
 	size_t n = 0, alloc = 0;
 	int error;
+
+	if (list_line(out, nr, repo, range))
+		return 0;
 
 	if ((error = git_revwalk_new(&walk, repo)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||

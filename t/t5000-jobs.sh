@@ -60,6 +60,31 @@ test_expect_success DATA 'a long digest is the same on standard output, written 
 	test_cmp text note
 '
 
+# The digest of old..new without its first two lines (they name old).
+digest_body () {
+	git -C archive.git kvmdigest --stdout --sections=all "$1" >full &&
+	sed 1,2d full
+}
+
+test_expect_success DATA 'a line of history is listed by parents; anything else by a walk' '
+	# old on the line
+	digest_body HEAD~100..HEAD >line &&
+	test $(grep -c "^New: " line) -gt 2 &&
+	# old beside the line: the walk finds the same 100 commits
+	git -C archive.git branch -f side HEAD~100 &&
+	side=$(echo side | git -C archive.git commit-tree -p side HEAD~100^{tree}) &&
+	digest_body $side..HEAD >beside &&
+	test_cmp line beside &&
+	# a merge on the line: the walk, and the merged commits count too
+	merge=$(echo merge | git -C archive.git commit-tree -p HEAD -p $side HEAD^{tree}) &&
+	git -C archive.git kvmdigest --stdout --progress HEAD~100..$merge >/dev/null 2>err &&
+	tr "\r" "\n" <err | grep "(102/102), done" &&
+	# from the root: the whole line
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	git -C archive.git kvmdigest --stdout --progress $root..HEAD >/dev/null 2>err &&
+	tr "\r" "\n" <err | grep "(1499/1499), done"
+'
+
 test -w /dev/full && test_set_prereq DEVFULL
 
 test_expect_success DATA,DEVFULL 'standard output that cannot be written is an error' '
