@@ -183,36 +183,42 @@ static int parse_scaled(long long *out, const char *s)
 	return 0;
 }
 
-int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
-			struct kvmd_buf *err)
+/* `key` as a number within [min, max]: 1, 0 when unset, -1 with a message. */
+static int get_number(long long *out, struct kvmd_config *cfg, const char *key,
+		      long long min, unsigned long long max, struct kvmd_buf *err)
 {
 	const char *s = kvmd_config_get(cfg, key);
-	long long v;
 
 	if (!s)
 		return 0;
-	if (parse_scaled(&v, s) < 0 || v < INT_MIN || v > INT_MAX) {
+	if (parse_scaled(out, s) < 0 || *out < min ||
+	    (*out > 0 && (unsigned long long)*out > max)) {
 		kvmd_buf_addf(err, "bad numeric config value '%s' for '%s'", s, key);
 		return -1;
 	}
-	*out = (int)v;
 	return 1;
+}
+
+int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
+			struct kvmd_buf *err)
+{
+	long long v;
+	int ret = get_number(&v, cfg, key, INT_MIN, INT_MAX, err);
+
+	if (ret > 0)
+		*out = (int)v;
+	return ret;
 }
 
 int kvmd_config_get_size(size_t *out, struct kvmd_config *cfg, const char *key,
 			 struct kvmd_buf *err)
 {
-	const char *s = kvmd_config_get(cfg, key);
 	long long v;
+	int ret = get_number(&v, cfg, key, 0, SIZE_MAX, err);
 
-	if (!s)
-		return 0;
-	if (parse_scaled(&v, s) < 0 || v < 0 || (unsigned long long)v > SIZE_MAX) {
-		kvmd_buf_addf(err, "bad numeric config value '%s' for '%s'", s, key);
-		return -1;
-	}
-	*out = (size_t)v;
-	return 1;
+	if (ret > 0)
+		*out = (size_t)v;
+	return ret;
 }
 
 static int collect(const git_config_entry *entry, void *payload)
