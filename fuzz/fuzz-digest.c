@@ -8,11 +8,11 @@
  * tab, no C1 control; the JSON must be valid UTF-8.
  */
 #define _GNU_SOURCE /* memmem */
-#include "../lib/body.h"
 #include "../lib/buf.h"
 #include "../lib/digest.h"
 #include "../lib/mail.h"
 #include "../lib/render.h"
+#include "../lib/scan.h"
 #include "../lib/subject.h"
 #include "../lib/trailer.h"
 
@@ -46,23 +46,7 @@ static void add_one(struct kvmd_digest *d, const char *raw, size_t len, size_t s
 		kvmd_buf_release(&why);
 		return;
 	}
-	memset(&m, 0, sizeof(m));
-	m.commit = hex;
-	m.seq = seq;
-	m.subject = mail.subject;
-	kvmd_subject_parse(&m.tag, subjects, mail.subject);
-	m.contributor_name = mail.author_name;
-	m.contributor_email = mail.author_email;
-	m.from_name = mail.from_name;
-	m.from_email = mail.from_email;
-	m.message_id = mail.message_id;
-	m.in_reply_to = mail.in_reply_to;
-	m.refs = (const char *const *)mail.refs;
-	m.nrefs = mail.nrefs;
-	if (kvmd_subject_is_new_patch(&m.tag)) {
-		m.body = mail.body + mail.body_start;
-		m.body_len = kvmd_body_cut(m.body, mail.body_len - mail.body_start);
-	}
+	kvmd_scan_message(&m, &mail, hex, seq, subjects);
 	kvmd_trailers_parse(&t, trailers, mail.body + mail.body_start,
 			    mail.body_len - mail.body_start, NULL);
 	m.trailers = t.v;

@@ -59,6 +59,28 @@ static void skip(struct kvmd_digest *d, const char *hex, const char *why)
 	kvmd_digest_add_skipped(d, hex, why);
 }
 
+void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
+		       const char *commit, size_t seq, struct kvmd_subject_parser *subjects)
+{
+	memset(m, 0, sizeof(*m));
+	m->commit = commit;
+	m->seq = seq;
+	m->subject = mail->subject;
+	kvmd_subject_parse(&m->tag, subjects, mail->subject);
+	m->contributor_name = mail->author_name;
+	m->contributor_email = mail->author_email;
+	m->from_name = mail->from_name;
+	m->from_email = mail->from_email;
+	m->message_id = mail->message_id;
+	m->in_reply_to = mail->in_reply_to;
+	m->refs = (const char *const *)mail->refs;
+	m->nrefs = mail->nrefs;
+	if (kvmd_subject_is_new_patch(&m->tag)) {
+		m->body = mail->body + mail->body_start;
+		m->body_len = kvmd_body_cut(m->body, mail->body_len - mail->body_start);
+	}
+}
+
 static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 		     size_t seq, const git_oid *blob_id)
 {
@@ -84,27 +106,13 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	}
 	git_blob_free(blob);
 
-	memset(&m, 0, sizeof(m));
-	m.commit = hex;
-	m.seq = seq;
-	m.subject = mail.subject;
-	kvmd_subject_parse(&m.tag, r->subjects, mail.subject);
+	kvmd_scan_message(&m, &mail, hex, seq, r->subjects);
 	kvmd_mailmap_resolve(r->mailmap, mail.author_name, mail.author_email, &name, &email);
 	m.contributor_name = name;
 	m.contributor_email = email;
-	m.from_name = mail.from_name;
-	m.from_email = mail.from_email;
-	m.message_id = mail.message_id;
-	m.in_reply_to = mail.in_reply_to;
-	m.refs = (const char *const *)mail.refs;
-	m.nrefs = mail.nrefs;
 
 	body = mail.body + mail.body_start;
 	body_len = mail.body_len - mail.body_start;
-	if (kvmd_subject_is_new_patch(&m.tag)) {
-		m.body = body;
-		m.body_len = kvmd_body_cut(body, body_len);
-	}
 	if (r->opts->want_trailers) {
 		kvmd_trailers_parse(&trailers, r->trailers, body, body_len, r->mailmap);
 		m.trailers = trailers.v;

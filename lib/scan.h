@@ -6,7 +6,10 @@
 struct kvmd_buf;
 struct kvmd_config;
 struct kvmd_digest;
+struct kvmd_mail;
+struct kvmd_message;
 struct kvmd_range;
+struct kvmd_subject_parser;
 
 /* How to read a range. */
 struct kvmd_scan_opts {
@@ -29,5 +32,14 @@ struct kvmd_scan_opts {
 int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,
 	      struct kvmd_buf *err);
+
+/*
+ * Fills `m` from a parsed mail as the scanner adds it: the headers, the
+ * subject's kind, and for a new patch its log message, cut.  The
+ * contributor is the mail's author before any mailmap, and there are no
+ * trailers: those are the caller's.  `m` borrows from `mail`.
+ */
+void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
+		       const char *commit, size_t seq, struct kvmd_subject_parser *subjects);
 
 #endif
