@@ -44,16 +44,6 @@ commit_as () {
 	rm -f .git/MSG
 }
 
-# lines N [PREFIX]: N numbered lines.
-lines () {
-	i=1
-	while test $i -le "$1"
-	do
-		echo "${2:-line} $i"
-		i=$((i + 1))
-	done
-}
-
 # digest_table HEADING FILE: the rows of the text table whose heading
 # starts with HEADING, as sorted "count address" lines.
 digest_table () {
@@ -182,11 +172,11 @@ test_expect_success 'setup: a history with several authors, trailers and merges'
 	Alice Liddell <alice@example.org> <alice@old.example.org>
 	Alice Liddell <alice@example.org> <ALICE@Example.ORG>
 	EOF
-	lines 5 >README &&
+	test_lines 5 >README &&
 	mkdir src scripts &&
-	lines 20 a >src/a.c &&
-	lines 12 b >src/b.c &&
-	lines 8 old >src/old.c &&
+	test_lines 20 a >src/a.c &&
+	test_lines 12 b >src/b.c &&
+	test_lines 8 old >src/old.c &&
 	printf "#!/bin/sh\necho run\n" >scripts/run.sh &&
 	git add . &&
 	commit_as "Alice Liddell <alice@example.org>" "Initial import" \
@@ -207,7 +197,7 @@ Signed-off-by: Alice Liddell <alice@example.org>" &&
 	git branch side &&
 
 	git checkout -q side &&
-	lines 3 note >NOTES &&
+	test_lines 3 note >NOTES &&
 	git add NOTES &&
 	git rm -q src/old.c &&
 	chmod +x scripts/run.sh &&
@@ -248,7 +238,7 @@ Reviewed-by: alice <ALICE@Example.ORG>" &&
 Tested-by: Erin Example <erin@example.com>
 Signed-off-by: Alice Liddell <alice@example.org>" &&
 
-	lines 3 c >>src/c.c &&
+	test_lines 3 c >>src/c.c &&
 	commit_as "Erin Example <erin@example.com>" "src: three more lines in c.c" \
 "Reviewed-by: Bob Builder <bob@example.net>
 Acked-by: Bob B <bob@home.example>

@@ -45,16 +45,6 @@ commit () {
 	git commit -q -m "$1"
 }
 
-# lines N [PREFIX]: N numbered lines.
-lines () {
-	i=1
-	while test $i -le "$1"
-	do
-		echo "${2:-line} $i"
-		i=$((i + 1))
-	done
-}
-
 test_expect_success 'setup: a root commit with several files' '
 	git init -q repo &&
 	cd repo &&
@@ -65,19 +55,19 @@ test_expect_success 'setup: a root commit with several files' '
 	/count
 	/revs
 	EOF
-	lines 10 >README &&
+	test_lines 10 >README &&
 	mkdir -p src/core doc &&
-	lines 120 code >src/core/main.c &&
-	lines 40 doc >doc/guide.txt &&
+	test_lines 120 code >src/core/main.c &&
+	test_lines 40 doc >doc/guide.txt &&
 	printf "no newline at the end" >src/tail.txt &&
-	lines 5 >doc/notes.txt &&
+	test_lines 5 >doc/notes.txt &&
 	commit root &&
 	test_stat
 '
 
 test_expect_success 'small and big edits: the graph scales to 72 columns' '
 	cd repo &&
-	lines 300 new >>src/core/main.c &&
+	test_lines 300 new >>src/core/main.c &&
 	sed -i -e "3s/.*/changed/" README &&
 	sed -i -e "1,30d" doc/guide.txt &&
 	printf " and now there is one\n" >>src/tail.txt &&
@@ -94,7 +84,7 @@ test_expect_success 'a change with few lines is not scaled' '
 
 test_expect_success 'counts of five digits widen the count column' '
 	cd repo &&
-	lines 12000 big >big.txt &&
+	test_lines 12000 big >big.txt &&
 	echo one >>README &&
 	commit big &&
 	test_stat
@@ -104,16 +94,16 @@ test_expect_success 'a very long path is shortened with ...' '
 	cd repo &&
 	d=drivers/virtualization/kernel-based-virtual-machine/arch-specific &&
 	mkdir -p "$d" &&
-	lines 20 >"$d/a-very-long-file-name-for-the-memory-management-unit.c" &&
-	lines 3 >short.c &&
+	test_lines 20 >"$d/a-very-long-file-name-for-the-memory-management-unit.c" &&
+	test_lines 3 >short.c &&
 	commit long-path &&
 	test_stat
 '
 
 test_expect_success 'a long name without a slash after the cut' '
 	cd repo &&
-	lines 4 >this-is-a-file-name-that-is-far-too-long-to-fit-in-the-name-column-of-a-mail.txt &&
-	lines 7 >x &&
+	test_lines 4 >this-is-a-file-name-that-is-far-too-long-to-fit-in-the-name-column-of-a-mail.txt &&
+	test_lines 7 >x &&
 	commit long-name &&
 	test_stat
 '
@@ -121,7 +111,7 @@ test_expect_success 'a long name without a slash after the cut' '
 test_expect_success 'a deep path' '
 	cd repo &&
 	mkdir -p a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p &&
-	lines 2 >a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q.c &&
+	test_lines 2 >a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q.c &&
 	commit deep &&
 	test_stat
 '
@@ -145,7 +135,7 @@ test_expect_success 'a rename with edits, into another directory' '
 test_expect_success 'the {old => new} compaction, checked literally' '
 	cd repo &&
 	mkdir -p one/two &&
-	lines 30 >one/two/file.c &&
+	test_lines 30 >one/two/file.c &&
 	commit compaction-base &&
 	mkdir -p one/three &&
 	git mv one/two/file.c one/three/file.c &&
@@ -194,10 +184,10 @@ test_expect_success 'a rename with a mode change' '
 
 test_expect_success 'a binary file added, modified, renamed and chmod-ed' '
 	cd repo &&
-	{ lines 300 && printf "\000binary\n"; } >blob.bin &&
+	{ test_lines 300 && printf "\000binary\n"; } >blob.bin &&
 	commit binary-add &&
 	test_stat &&
-	{ lines 400 && printf "\000more\n"; } >blob.bin &&
+	{ test_lines 400 && printf "\000more\n"; } >blob.bin &&
 	commit binary-modify &&
 	test_stat &&
 	git mv blob.bin data.bin &&
@@ -210,7 +200,7 @@ test_expect_success 'a binary file added, modified, renamed and chmod-ed' '
 
 test_expect_success 'a binary file beside text widens the graph column' '
 	cd repo &&
-	{ lines 30000 && printf "\000\n"; } >huge.bin &&
+	{ test_lines 30000 && printf "\000\n"; } >huge.bin &&
 	echo tweak >>big.txt &&
 	commit binary-wide &&
 	test_stat &&
@@ -238,7 +228,7 @@ test_expect_success 'a commit touching 30 files' '
 	i=1 &&
 	while test $i -le 30
 	do
-		lines $i >many/file$i.c &&
+		test_lines $i >many/file$i.c &&
 		i=$((i + 1))
 	done &&
 	commit thirty &&
@@ -246,7 +236,7 @@ test_expect_success 'a commit touching 30 files' '
 	i=1 &&
 	while test $i -le 30
 	do
-		lines $((i * 3)) other >many/file$i.c &&
+		test_lines $((i * 3)) other >many/file$i.c &&
 		i=$((i + 1))
 	done &&
 	commit thirty-edits &&
@@ -256,11 +246,11 @@ test_expect_success 'a commit touching 30 files' '
 test_expect_success 'paths with spaces and characters git quotes' '
 	cd repo &&
 	mkdir -p "dir with spaces" &&
-	lines 3 >"dir with spaces/file name.txt" &&
-	lines 2 >"tab	name" &&
-	lines 2 >"quote\"name" &&
-	lines 2 >"back\\slash" &&
-	lines 2 >"$(printf "caf\303\251")" &&
+	test_lines 3 >"dir with spaces/file name.txt" &&
+	test_lines 2 >"tab	name" &&
+	test_lines 2 >"quote\"name" &&
+	test_lines 2 >"back\\slash" &&
+	test_lines 2 >"$(printf "caf\303\251")" &&
 	commit quoting &&
 	test_stat &&
 	git mv "tab	name" "dir with spaces/tab	name" &&
@@ -300,10 +290,10 @@ test_expect_success 'a submodule added and moved' '
 test_expect_success 'the binary attribute makes a text file binary' '
 	cd repo &&
 	echo "*.dat binary" >.gitattributes &&
-	lines 3 >table.dat &&
+	test_lines 3 >table.dat &&
 	commit attr &&
 	test_stat &&
-	lines 4 >table.dat &&
+	test_lines 4 >table.dat &&
 	commit attr-edit &&
 	test_stat
 '
@@ -311,12 +301,12 @@ test_expect_success 'the binary attribute makes a text file binary' '
 test_expect_success 'diff.<driver>.binary decides for a diff driver' '
 	cd repo &&
 	echo "*.drv diff=foo" >>.gitattributes &&
-	lines 2 >text.drv &&
+	test_lines 2 >text.drv &&
 	printf "bin\000ary\n" >nul.drv &&
 	commit driver &&
 	test_stat &&
 	git config diff.foo.binary true &&
-	lines 3 >text.drv &&
+	test_lines 3 >text.drv &&
 	commit driver-binary &&
 	test_stat &&
 	grep "text.drv | Bin" actual &&
@@ -331,15 +321,15 @@ test_expect_success 'diff.<driver>.binary decides for a diff driver' '
 test_expect_success 'inexact renames: the best pairs win' '
 	cd repo &&
 	mkdir -p pairs &&
-	lines 100 alpha >pairs/a &&
-	lines 100 beta >pairs/b &&
-	lines 100 gamma >pairs/c &&
+	test_lines 100 alpha >pairs/a &&
+	test_lines 100 beta >pairs/b &&
+	test_lines 100 gamma >pairs/c &&
 	commit pairs-base &&
 	git rm -q -r pairs &&
 	mkdir -p moved &&
-	lines 100 alpha | sed -e "1,30s/alpha/ALPHA/" >moved/x &&
-	lines 100 beta | sed -e "1,10s/beta/BETA/" >moved/y &&
-	lines 100 gamma | sed -e "1,60s/gamma/GAMMA/" >moved/z &&
+	test_lines 100 alpha | sed -e "1,30s/alpha/ALPHA/" >moved/x &&
+	test_lines 100 beta | sed -e "1,10s/beta/BETA/" >moved/y &&
+	test_lines 100 gamma | sed -e "1,60s/gamma/GAMMA/" >moved/z &&
 	commit pairs-moved &&
 	test_stat
 '
@@ -347,12 +337,12 @@ test_expect_success 'inexact renames: the best pairs win' '
 test_expect_success 'a same-basename pair is taken before a better match' '
 	cd repo &&
 	mkdir -p ba &&
-	lines 100 >ba/foo.c &&
+	test_lines 100 >ba/foo.c &&
 	commit basename-base &&
 	git rm -q ba/foo.c &&
 	mkdir -p bb bc &&
-	lines 100 | sed -e "1,20s/line/LINE/" >bb/foo.c &&
-	lines 100 | sed -e "1,4s/line/LINE/" >bc/bar.c &&
+	test_lines 100 | sed -e "1,20s/line/LINE/" >bb/foo.c &&
+	test_lines 100 | sed -e "1,4s/line/LINE/" >bc/bar.c &&
 	commit basename &&
 	test_stat &&
 	grep "rename {ba => bb}/foo.c (80%)" actual

@@ -104,6 +104,17 @@ test_tick () {
 	GIT_COMMITTER_DATE="$test_tick_ -0700"
 }
 
+# test_lines N [PREFIX]: N numbered lines, "PREFIX 1" to "PREFIX N"
+# ("line" by default), for files that change a little at a time.
+test_lines () {
+	test_lines_i_=1
+	while test $test_lines_i_ -le "$1"
+	do
+		echo "${2:-line} $test_lines_i_"
+		test_lines_i_=$((test_lines_i_ + 1))
+	done
+}
+
 # A fresh trash directory, which is also HOME.
 rm -rf "$TRASH_DIRECTORY" || {
 	echo "error: cannot remove '$TRASH_DIRECTORY'" >&2
