@@ -14,6 +14,7 @@
 
 #include "../../lib/buf.h"
 #include "../../lib/notes.h"
+#include "unit-libgit2.h"
 
 struct fixture {
 	struct kvmd_buf out, err;
@@ -181,19 +182,6 @@ static void test_notes_ref_expand_invalid(void **state)
 	assert_null(expand(f, "what?"));
 	assert_null(expand(f, "a:b"));
 	assert_null(expand(f, "a@{1}"));
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return git_libgit2_init() < 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	git_libgit2_shutdown();
-	return 0;
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -15,6 +15,7 @@
 #include "../../lib/buf.h"
 #include "../../lib/digest.h"
 #include "../../lib/trailer.h"
+#include "unit-libgit2.h"
 
 struct fixture {
 	struct kvmd_trailer_parser *p;
@@ -245,20 +246,6 @@ static void test_trailer_section(void **state)
 	assert_int_equal(kvmd_trailer_section("Cc"), 0);
 	assert_int_equal(kvmd_trailer_section("Signed-off-by-x"), 0);
 	assert_int_equal(kvmd_trailer_section(""), 0);
-}
-
-/* libgit2 finds the trailers: it needs its allocator set up. */
-static int group_setup(void **state)
-{
-	(void)state;
-	return git_libgit2_init() < 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	git_libgit2_shutdown();
-	return 0;
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
