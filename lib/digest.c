@@ -390,7 +390,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 {
 	size_t who = kvmd_tally_add(d->contributors, m->contributor_name,
 				    m->contributor_email, m->seq);
-	size_t entry = (size_t)-1;
+	uint32_t entry = NONE;
 	struct patch *p;
 
 	d->mails++;
@@ -405,7 +405,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 		e->contributor = who;
 		e->tag = m->tag;
 		copy_trailers(&e->trailers, m->trailers, m->ntrailers);
-		entry = d->nr_entries - 1;
+		entry = (uint32_t)(d->nr_entries - 1);
 	}
 
 	KVMD_ALLOC_GROW(d->patches, d->nr_patches + 1, d->alloc_patches);
@@ -418,10 +418,10 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	p->fallback = fallback_key(m);
 	p->seq = (uint32_t)m->seq;
 	p->contributor = (uint32_t)who;
-	p->entry = entry == (size_t)-1 ? NONE : (uint32_t)entry;
+	p->entry = entry;
 	p->number = m->tag.number;
 	p->total = m->tag.total;
-	if (entry == (size_t)-1)
+	if (entry == NONE)
 		keep_fallback_subject(d, p->fallback, p->number, m->subject);
 }
 

@@ -392,20 +392,28 @@ static void cache_free(struct cache *c)
 }
 
 /* The base at pack:offset, held until cache_put(), or NULL. */
+/* The entry for pack:offset, or NULL; with the lock held. */
+static struct cached *cache_find(struct cache *c, size_t pack, uint64_t offset)
+{
+	struct cached *e;
+
+	if (!c->nr)
+		return NULL;
+	for (e = c->buckets[cache_hash(c, pack, offset)]; e; e = e->hnext)
+		if (e->offset == offset && e->pack == pack)
+			return e;
+	return NULL;
+}
+
 static struct cached *cache_get(struct cache *c, size_t pack, uint64_t offset)
 {
-	struct cached *e = NULL;
+	struct cached *e;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->nr) {
-		for (e = c->buckets[cache_hash(c, pack, offset)]; e; e = e->hnext)
-			if (e->offset == offset && e->pack == pack)
-				break;
-		if (e) {
-			lru_unlink(e);
-			lru_append(c, e);
-			e->refs++;
-		}
+	if ((e = cache_find(c, pack, offset))) {
+		lru_unlink(e);
+		lru_append(c, e);
+		e->refs++;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return e;
@@ -477,15 +485,11 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 		return;
 	}
 	pthread_mutex_lock(&c->lock);
-	if (c->nr) {
-		/* another reader may have made the same base meanwhile */
-		for (e = c->buckets[cache_hash(c, pack, offset)]; e; e = e->hnext) {
-			if (e->offset == offset && e->pack == pack) {
-				pthread_mutex_unlock(&c->lock);
-				free(data);
-				return;
-			}
-		}
+	/* another reader may have made the same base meanwhile */
+	if (cache_find(c, pack, offset)) {
+		pthread_mutex_unlock(&c->lock);
+		free(data);
+		return;
 	}
 	while (c->used + size > c->limit && c->lru.next != &c->lru)
 		cache_drop(c, c->lru.next);
@@ -599,7 +603,7 @@ static void note_read(struct pack *p, size_t n)
 }
 
 /* Inflates exactly `size` bytes from `pos` into out[size + 1]. */
-static int inflate_at(struct kvmd_pack_reader *r, const struct pack *p, size_t pos,
+static int inflate_at(struct kvmd_pack_reader *r, struct pack *p, size_t pos,
 		      unsigned char *out, size_t size)
 {
 	size_t avail = p->size - ID_SIZE - pos;
@@ -619,7 +623,7 @@ static int inflate_at(struct kvmd_pack_reader *r, const struct pack *p, size_t p
 	r->z.avail_out = (unsigned)size + 1;	/* one more: a stream too long shows */
 	st = inflate(&r->z, Z_FINISH);
 	/* a read maps a page at least, however few bytes it takes */
-	note_read((struct pack *)p, r->z.total_in + PAGE_GUESS);
+	note_read(p, r->z.total_in + PAGE_GUESS);
 	out[size] = '\0';
 	return st == Z_STREAM_END && r->z.total_out == size ? 0 : -1;
 }
@@ -757,7 +761,7 @@ static void plain_release(void *ctx, void *data)
 static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		  const struct sink *sink, void **out, size_t *out_size, git_object_t *out_type)
 {
-	const struct pack *p = &r->packs->pack[pack];
+	struct pack *p = &r->packs->pack[pack];
 	struct cache *cache = r->packs->cache;
 	struct cached *hit = NULL;
 	size_t n = 0, i, size;
