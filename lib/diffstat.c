@@ -1562,9 +1562,9 @@ static int parent_tree(git_tree **out, struct kvmd_diffstat *ds,
 }
 
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
-			 git_commit *commit)
+			 git_commit *commit, git_tree *tree)
 {
-	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_tree *old_tree = NULL;
 	size_t i;
 	int error;
 
@@ -1572,8 +1572,7 @@ int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 	ds->gen++;
 	if ((error = parent_tree(&old_tree, ds, commit)) < 0)
 		goto cleanup;
-	if ((error = git_commit_tree(&new_tree, commit)) < 0 ||
-	    (error = collect_files(ds, old_tree, new_tree)) < 0 ||
+	if ((error = collect_files(ds, old_tree, tree)) < 0 ||
 	    (error = detect_renames(ds)) < 0)
 		goto cleanup;
 
@@ -1592,7 +1591,6 @@ int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 cleanup:
 	reset_commit(ds);
 	kept_expire(ds, ds->gen);
-	git_tree_free(new_tree);
 	git_tree_free(old_tree);
 	return error;
 }

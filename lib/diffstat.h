@@ -53,10 +53,11 @@ int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo);
 void kvmd_diffstat_free(struct kvmd_diffstat *ds);
 
 /*
- * Appends the block of `commit` to `out`.  Returns 0, or a negative
+ * Appends the block of `commit`, whose tree is `tree` (read by the
+ * caller, who has it already), to `out`.  Returns 0, or a negative
  * libgit2 error code (a missing object, say) with nothing appended.
  */
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
-			 git_commit *commit);
+			 git_commit *commit, git_tree *tree);
 
 #endif

@@ -154,14 +154,12 @@ static int parent_has_blob(git_commit *commit, const char *name, const git_oid *
 	return same;
 }
 
-int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit)
+int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit,
+			git_tree *tree)
 {
-	git_tree *tree = NULL;
 	const git_tree_entry *e;
 	int ret;
 
-	if (git_commit_tree(&tree, commit) < 0)
-		return -1;
 	if ((e = git_tree_entry_byname(tree, "m")) &&
 	    git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
 	    (git_tree_entrycount(tree) == 1 || !parent_has_blob(commit, "m", git_tree_entry_id(e)))) {
@@ -176,6 +174,5 @@ int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit)
 	} else {
 		ret = KVMD_COMMIT_CODE;
 	}
-	git_tree_free(tree);
 	return ret;
 }

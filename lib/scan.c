@@ -136,7 +136,7 @@ static const char *commit_body(const char *msg)
 }
 
 static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
-		    size_t seq, git_commit *commit)
+		    size_t seq, git_commit *commit, git_tree *tree)
 {
 	const git_signature *author = git_commit_author(commit);
 	const char *name, *email;
@@ -149,7 +149,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo)) < 0)
 		return error;
 	kvmd_buf_reset(&r->scratch);
-	if ((error = kvmd_diffstat_commit(&r->scratch, r->diffstat, commit)) < 0)
+	if ((error = kvmd_diffstat_commit(&r->scratch, r->diffstat, commit, tree)) < 0)
 		return error;
 	kvmd_mailmap_resolve(r->mailmap, author->name, author->email, &name, &email);
 
@@ -177,6 +177,7 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *commit = NULL;
+	git_tree *tree = NULL;
 	git_oid blob;
 	int type;
 
@@ -190,7 +191,9 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 		git_commit_free(commit);
 		return 0;
 	}
-	type = kvmd_range_classify(&blob, r->repo, commit);
+	/* read once: the classification and the diffstat both start from it */
+	type = git_commit_tree(&tree, commit) < 0 ? -1 :
+		kvmd_range_classify(&blob, r->repo, commit, tree);
 	if (type < 0) {
 		kvmd_buf_reset(&r->scratch);
 		kvmd_buf_addf(&r->scratch, "cannot read its tree: %s", kvmd_git_error());
@@ -198,12 +201,13 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 	} else if (type == KVMD_COMMIT_MAIL) {
 		add_mail(r, d, hex, seq, &blob);
 	} else if (type == KVMD_COMMIT_CODE) {
-		if (add_code(r, d, hex, seq, commit) < 0) {
+		if (add_code(r, d, hex, seq, commit, tree) < 0) {
 			kvmd_buf_reset(&r->scratch);
 			kvmd_buf_addf(&r->scratch, "cannot diff it: %s", kvmd_git_error());
 			skip(d, hex, r->scratch.ptr);
 		}
 	}
+	git_tree_free(tree);
 	git_commit_free(commit);
 	return 0;
 }
@@ -410,11 +414,14 @@ out:
 static int archive_tip(git_repository *repo, const struct kvmd_range *range)
 {
 	git_commit *commit = NULL;
+	git_tree *tree = NULL;
 	git_oid blob;
 	int type = -1;
 
-	if (git_commit_lookup(&commit, repo, &range->new) == 0)
-		type = kvmd_range_classify(&blob, repo, commit);
+	if (git_commit_lookup(&commit, repo, &range->new) == 0 &&
+	    git_commit_tree(&tree, commit) == 0)
+		type = kvmd_range_classify(&blob, repo, commit, tree);
+	git_tree_free(tree);
 	git_commit_free(commit);
 	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
 }

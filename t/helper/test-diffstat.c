@@ -32,6 +32,7 @@ static int show_one(struct kvmd_buf *out, git_repository *repo,
 {
 	git_object *obj = NULL;
 	git_commit *commit = NULL;
+	git_tree *tree = NULL;
 	int error;
 
 	if ((error = git_revparse_single(&obj, repo, spec)) < 0 ||
@@ -46,10 +47,12 @@ static int show_one(struct kvmd_buf *out, git_repository *repo,
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
 		kvmd_buf_addf(out, "commit %s\n", hex);
 	}
-	if ((error = kvmd_diffstat_commit(out, ds, commit)) < 0)
+	if ((error = git_commit_tree(&tree, commit)) < 0 ||
+	    (error = kvmd_diffstat_commit(out, ds, commit, tree)) < 0)
 		error = report("cannot diffstat", spec);
 
 cleanup:
+	git_tree_free(tree);
 	git_commit_free(commit);
 	git_object_free(obj);
 	return error;
