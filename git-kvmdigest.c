@@ -13,6 +13,7 @@
 #include "lib/mail.h"
 #include "lib/notes.h"
 #include "lib/options.h"
+#include "lib/pack.h"
 #include "lib/range.h"
 #include "lib/render.h"
 #include "lib/scan.h"
@@ -61,6 +62,7 @@ struct digest_opts {
 /* Everything one run needs to digest ranges. */
 struct runner {
 	git_repository *repo;
+	struct kvmd_packs *packs; /* what repo reads its packs through */
 	struct digest_opts *o;
 	struct kvmd_buf notes_ref;
 	unsigned sections;
@@ -82,7 +84,14 @@ static void print_version(void)
 	       gmime_micro_version);
 }
 
-static git_repository *open_repository(void)
+/*
+ * The repository, and with `packs` its packs read through git's
+ * delta-base cache (lib/pack.h) from the start: resolving `master~50000`
+ * read through libgit2's own mapping of the packs left them whole in
+ * memory (an archive's 10,000 newest messages: 64 MB peak, 32 MB with
+ * hex ids).  Free with close_repository().
+ */
+static git_repository *open_repository(struct kvmd_packs **packs)
 {
 	git_repository *repo = NULL;
 
@@ -93,15 +102,28 @@ static git_repository *open_repository(void)
 	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
 		kvmd_die("not a git repository (or any of the parent directories): %s",
 			 kvmd_git_error());
+	if (packs) {
+		*packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT);
+		if (kvmd_packs_attach(repo, *packs) < 0)
+			kvmd_die("cannot read the packs: %s", kvmd_git_error());
+	}
 	return repo;
 }
 
+static void close_repository(git_repository *repo, struct kvmd_packs *packs)
+{
+	git_repository_free(repo);
+	kvmd_packs_free(packs); /* after: the repository reads through them */
+}
+
 /* Reads kvmdigest.* configuration (command-line options win) and checks it. */
-static void runner_init(struct runner *r, git_repository *repo, struct digest_opts *o)
+static void runner_init(struct runner *r, git_repository *repo, struct kvmd_packs *packs,
+			struct digest_opts *o)
 {
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
+	r->packs = packs;
 	r->o = o;
 	/* the strings stay valid as long as r->cfg */
 	r->cfg = kvmd_config_open(repo);
@@ -168,6 +190,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 
 	memset(&scan, 0, sizeof(scan));
 	scan.config = r->cfg;
+	scan.packs = r->packs;
 	scan.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (scan.jobs < 1)
 		scan.jobs = 1;
@@ -290,6 +313,7 @@ static int cmd_digest(int argc, const char **argv)
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	struct kvmd_range range;
 	struct runner r;
+	struct kvmd_packs *packs;
 	git_repository *repo;
 	int nr, ret;
 
@@ -309,8 +333,8 @@ static int cmd_digest(int argc, const char **argv)
 		return 0;
 	}
 
-	repo = open_repository();
-	runner_init(&r, repo, &o);
+	repo = open_repository(&packs);
+	runner_init(&r, repo, packs, &o);
 	if (nr == 1) {
 		if (kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 			kvmd_die("%s", err.ptr);
@@ -321,7 +345,7 @@ static int cmd_digest(int argc, const char **argv)
 	}
 	runner_release(&r);
 	kvmd_buf_release(&err);
-	git_repository_free(repo);
+	close_repository(repo, packs);
 	return ret;
 }
 
@@ -403,14 +427,15 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 static int cmd_hook(int argc, const char **argv)
 {
 	struct digest_opts o = { 0, 1, 0, -1, NULL, NULL, NULL, NULL, -1, 0 };
+	struct kvmd_packs *packs;
 	git_repository *repo;
 	struct runner r;
 	int ret = 0;
 
 	if (argc < 2)
 		kvmd_die("hook: which hook?");
-	repo = open_repository();
-	runner_init(&r, repo, &o);
+	repo = open_repository(&packs);
+	runner_init(&r, repo, packs, &o);
 	if (!strcmp(argv[1], "post-merge"))
 		ret = hook_post_merge(&r, argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "reference-transaction"))
@@ -418,7 +443,7 @@ static int cmd_hook(int argc, const char **argv)
 	else
 		kvmd_die("hook: unknown hook '%s'", argv[1]);
 	runner_release(&r);
-	git_repository_free(repo);
+	close_repository(repo, packs);
 	return ret < 0 ? 128 : 0;
 }
 
@@ -438,7 +463,7 @@ static int cmd_hooks(int argc, const char **argv, int install)
 		kvmd_usage_with_options(usage, options, nr != KVMD_PARSE_HELP);
 		return 129;
 	}
-	repo = open_repository();
+	repo = open_repository(NULL);
 	if (kvmd_hooks_dir(&dir, repo, &err) < 0)
 		kvmd_die("%s", err.ptr);
 	if (install) {
@@ -461,7 +486,7 @@ static int cmd_hooks(int argc, const char **argv, int install)
 	kvmd_buf_release(&src);
 	kvmd_buf_release(&report);
 	kvmd_buf_release(&err);
-	git_repository_free(repo);
+	close_repository(repo, NULL);
 	return 0;
 }
 
@@ -475,6 +500,7 @@ int main(int argc, const char **argv)
 		kvmd_die("cannot run git help kvmdigest");
 	}
 	git_libgit2_init();
+	kvmd_scan_global_init();
 	kvmd_mail_global_init();
 	if (argc > 1 && !strcmp(argv[1], "install-hooks"))
 		ret = cmd_hooks(argc - 1, argv + 1, 1);

@@ -391,7 +391,6 @@ static void cache_free(struct cache *c)
 	free(c);
 }
 
-/* The base at pack:offset, held until cache_put(), or NULL. */
 /* The entry for pack:offset, or NULL; with the lock held. */
 static struct cached *cache_find(struct cache *c, size_t pack, uint64_t offset)
 {
@@ -405,6 +404,7 @@ static struct cached *cache_find(struct cache *c, size_t pack, uint64_t offset)
 	return NULL;
 }
 
+/* The base at pack:offset, held until cache_put(), or NULL. */
 static struct cached *cache_get(struct cache *c, size_t pack, uint64_t offset)
 {
 	struct cached *e;
@@ -507,6 +507,17 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 	lru_append(c, e);
 	c->used += size;
 	c->nr++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void kvmd_packs_set_cache_limit(struct kvmd_packs *packs, size_t cache_limit)
+{
+	struct cache *c = packs->cache;
+
+	pthread_mutex_lock(&c->lock);
+	c->limit = cache_limit;
+	while (c->used > c->limit && c->lru.next != &c->lru)
+		cache_drop(c, c->lru.next);
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -31,6 +31,12 @@ struct kvmd_packs;
 struct kvmd_packs *kvmd_packs_open(git_repository *repo, size_t cache_limit);
 void kvmd_packs_free(struct kvmd_packs *packs);
 
+/*
+ * Sizes the delta-base cache anew (bases beyond the new limit are let
+ * go), for a run whose ranges want different sizes.
+ */
+void kvmd_packs_set_cache_limit(struct kvmd_packs *packs, size_t cache_limit);
+
 /* How many packs it reads. */
 size_t kvmd_packs_count(const struct kvmd_packs *packs);
 

@@ -8,6 +8,7 @@ struct kvmd_config;
 struct kvmd_digest;
 struct kvmd_mail;
 struct kvmd_message;
+struct kvmd_packs;
 struct kvmd_range;
 struct kvmd_subject_parser;
 
@@ -19,7 +20,17 @@ struct kvmd_scan_opts {
 	struct kvmd_config *config; /* for the mailmap settings; may be NULL */
 	int jobs;           /* readers (threads), 1 or more; the digest is the
 			       same whatever the number */
+	struct kvmd_packs *packs; /* the packs `repo` reads through (attached
+			       with kvmd_packs_attach), for the other readers
+			       too; its cache is sized for each scan and
+			       emptied after it.  NULL: libgit2 reads all */
 };
+
+/*
+ * libgit2's process-wide settings for reading whole histories: call
+ * once, before anything is read (resolving the range reads too).
+ */
+void kvmd_scan_global_init(void);
 
 /*
  * Walks `range` in `repo` newest first and adds every commit to `d`:
