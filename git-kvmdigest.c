@@ -203,7 +203,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		goto cleanup;
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
-	    !kvmd_digest_skipped(d, NULL, NULL)) {
+	    !kvmd_digest_skipped(d, NULL)) {
 		if (!r->o->quiet)
 			fprintf(stderr, "nothing to digest in %s\n", label.ptr);
 		ret = 0;

@@ -42,7 +42,7 @@ static void add_one(struct kvmd_digest *d, const char *raw, size_t len, size_t s
 
 	snprintf(hex, sizeof(hex), "%040zx", seq * 0x9e3779b97f4a7c15u);
 	if (kvmd_mail_parse(&mail, raw, len, &why) < 0) {
-		kvmd_digest_add_skipped(d, hex, why.ptr);
+		kvmd_digest_add_skipped(d, hex, seq, why.ptr);
 		kvmd_buf_release(&why);
 		return;
 	}

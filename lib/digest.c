@@ -34,9 +34,14 @@ struct patch {
 
 #define NONE UINT32_MAX
 
-/* The subject of the lowest-numbered old patch of each fallback group. */
+/*
+ * The subject of the lowest-numbered old patch of each fallback group;
+ * of equal numbers, the newest (the smallest seq), whatever order the
+ * threads add them in.
+ */
 struct fallback_subject {
 	int number;
+	uint32_t seq;
 	char *subject;
 };
 
@@ -47,16 +52,16 @@ struct series {
 	size_t pos;
 };
 
-/* The temporary file entry bodies wait in; shared by a run's digests. */
-struct spill {
-	int fd;
-	long long end;
-	pthread_mutex_t lock;
-	int refs;
-};
-
 struct kvmd_digest {
-	struct spill *spill;
+	/*
+	 * The readers of a scan add to one digest: a lock held for the few
+	 * microseconds an add takes, where digests of their own had to be
+	 * merged at the end (100,000 messages: 8.7 MB of arrays held twice
+	 * while merged, the peak of the run).
+	 */
+	pthread_mutex_t lock;
+	int spill_fd;           /* where entry bodies wait, or -1 */
+	long long spill_end;
 	struct kvmd_tally *contributors, *signers, *reviewers;
 	struct kvmd_entry *entries;
 	size_t nr_entries, alloc_entries;
@@ -66,7 +71,7 @@ struct kvmd_digest {
 	struct kvmd_listing *listings;
 	size_t nr_listings;
 	size_t mails, codes;
-	char **skipped_commits, **skipped_reasons;
+	struct kvmd_skip *skipped;
 	size_t nr_skipped, alloc_skipped;
 };
 
@@ -113,75 +118,38 @@ static void fallback_subject_free(gpointer p)
 	free(fs);
 }
 
-static void spill_unref(struct spill *sp)
-{
-	int last;
-
-	if (!sp)
-		return;
-	pthread_mutex_lock(&sp->lock);
-	last = !--sp->refs;
-	pthread_mutex_unlock(&sp->lock);
-	if (last) {
-		close(sp->fd);
-		pthread_mutex_destroy(&sp->lock);
-		free(sp);
-	}
-}
-
 int kvmd_digest_spill_bodies(struct kvmd_digest *d)
 {
 	FILE *f;
-	struct spill *sp;
 
-	if (d->spill)
+	if (d->spill_fd >= 0)
 		return 0;
 	f = tmpfile(); /* unlinked: nothing is left behind, whatever happens */
 	if (!f)
 		return -1;
-	sp = kvmd_xcalloc(1, sizeof(*sp));
-	sp->fd = dup(fileno(f));
+	d->spill_fd = dup(fileno(f));
 	fclose(f);
-	if (sp->fd < 0) {
-		free(sp);
-		return -1;
-	}
-	pthread_mutex_init(&sp->lock, NULL);
-	sp->refs = 1;
-	d->spill = sp;
-	return 0;
+	return d->spill_fd < 0 ? -1 : 0;
 }
 
-struct kvmd_digest *kvmd_digest_new_like(const struct kvmd_digest *like)
-{
-	struct kvmd_digest *d = kvmd_digest_new();
-
-	if (like->spill) {
-		pthread_mutex_lock(&like->spill->lock);
-		like->spill->refs++;
-		pthread_mutex_unlock(&like->spill->lock);
-		d->spill = like->spill;
-	}
-	return d;
-}
-
-/* Puts the body aside in the spill file, or keeps it when there is none. */
+/*
+ * Puts the body aside in the spill file, or keeps it when there is none;
+ * with the lock held.
+ */
 static void keep_body(struct kvmd_digest *d, struct kvmd_entry *e, char *body)
 {
 	size_t len = strlen(body), done = 0;
 	long long off;
 
 	e->body_len = len;
-	if (!d->spill || !len) {
+	if (d->spill_fd < 0 || !len) {
 		e->body = body;
 		return;
 	}
-	pthread_mutex_lock(&d->spill->lock);
-	off = d->spill->end;
-	d->spill->end += (long long)len;
-	pthread_mutex_unlock(&d->spill->lock);
+	off = d->spill_end;
+	d->spill_end += (long long)len;
 	while (done < len) {
-		ssize_t n = pwrite(d->spill->fd, body + done, len - done, (off_t)(off + (long long)done));
+		ssize_t n = pwrite(d->spill_fd, body + done, len - done, (off_t)(off + (long long)done));
 		if (n <= 0) {
 			e->body = body; /* a full disk: keep it in memory after all */
 			return;
@@ -200,11 +168,11 @@ const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entr
 	if (e->body)
 		return e->body;
 	kvmd_buf_reset(scratch);
-	if (!e->body_len || !d->spill)
+	if (!e->body_len || d->spill_fd < 0)
 		return "";
 	kvmd_buf_grow(scratch, e->body_len);
 	while (done < e->body_len) {
-		ssize_t n = pread(d->spill->fd, scratch->ptr + done, e->body_len - done,
+		ssize_t n = pread(d->spill_fd, scratch->ptr + done, e->body_len - done,
 				  (off_t)(e->body_off + (long long)done));
 		if (n <= 0)
 			return "";
@@ -219,6 +187,8 @@ struct kvmd_digest *kvmd_digest_new(void)
 {
 	struct kvmd_digest *d = kvmd_xcalloc(1, sizeof(*d));
 
+	pthread_mutex_init(&d->lock, NULL);
+	d->spill_fd = -1;
 	d->contributors = kvmd_tally_new();
 	d->signers = kvmd_tally_new();
 	d->reviewers = kvmd_tally_new();
@@ -243,7 +213,9 @@ void kvmd_digest_free(struct kvmd_digest *d)
 
 	if (!d)
 		return;
-	spill_unref(d->spill);
+	if (d->spill_fd >= 0)
+		close(d->spill_fd);
+	pthread_mutex_destroy(&d->lock);
 	kvmd_tally_free(d->contributors);
 	kvmd_tally_free(d->signers);
 	kvmd_tally_free(d->reviewers);
@@ -254,11 +226,10 @@ void kvmd_digest_free(struct kvmd_digest *d)
 	g_hash_table_destroy(d->fallback_subjects);
 	free(d->listings);
 	for (i = 0; i < d->nr_skipped; i++) {
-		free(d->skipped_commits[i]);
-		free(d->skipped_reasons[i]);
+		free(d->skipped[i].commit);
+		free(d->skipped[i].reason);
 	}
-	free(d->skipped_commits);
-	free(d->skipped_reasons);
+	free(d->skipped);
 	free(d);
 }
 
@@ -303,18 +274,32 @@ static void count_trailers(struct kvmd_digest *d, const struct kvmd_trailer *t,
 	}
 }
 
-static struct kvmd_entry *new_entry(struct kvmd_digest *d, const char *commit,
-				    size_t seq, const char *subject)
+/* A new entry, made before the lock is taken: add it with add_entry(). */
+static void new_entry(struct kvmd_entry *e, const char *commit, size_t seq,
+		      const char *subject, const char *name, const char *email,
+		      const struct kvmd_trailer *t, size_t nt)
 {
-	struct kvmd_entry *e;
+	struct kvmd_buf author = KVMD_BUF_INIT;
 
-	KVMD_ALLOC_GROW(d->entries, d->nr_entries + 1, d->alloc_entries);
-	e = &d->entries[d->nr_entries++];
 	memset(e, 0, sizeof(*e));
 	e->commit = kvmd_xstrdup(commit);
 	e->seq = seq;
 	e->subject = kvmd_xstrdup(subject);
-	return e;
+	kvmd_ident_format_bare(&author, name, email);
+	e->author = kvmd_xstrdup(author.ptr); /* no spare room: there is one per entry */
+	kvmd_buf_release(&author);
+	copy_trailers(&e->trailers, t, nt);
+}
+
+/* Adds `e` with its body; with the lock held.  Returns its index. */
+static uint32_t add_entry(struct kvmd_digest *d, struct kvmd_entry *e, char *body,
+			  size_t contributor)
+{
+	keep_body(d, e, body);
+	e->contributor = contributor;
+	KVMD_ALLOC_GROW(d->entries, d->nr_entries + 1, d->alloc_entries);
+	d->entries[d->nr_entries] = *e;
+	return (uint32_t)d->nr_entries++;
 }
 
 /*
@@ -345,13 +330,6 @@ static char *capped_body(const char *body, size_t len)
 	return kvmd_buf_detach(&b, NULL);
 }
 
-static char *format_author(const char *name, const char *email)
-{
-	struct kvmd_buf b = KVMD_BUF_INIT;
-	kvmd_ident_format_bare(&b, name, email);
-	return kvmd_buf_detach(&b, NULL);
-}
-
 static uint64_t fallback_key(const struct kvmd_message *m)
 {
 	struct kvmd_buf key = KVMD_BUF_INIT;
@@ -367,8 +345,9 @@ static uint64_t fallback_key(const struct kvmd_message *m)
 	return h;
 }
 
-static void keep_fallback_subject(struct kvmd_digest *d, uint64_t key,
-				  int number, const char *subject)
+/* With the lock held. */
+static void keep_fallback_subject(struct kvmd_digest *d, uint64_t key, int number,
+				  uint32_t seq, const char *subject)
 {
 	struct fallback_subject *fs = g_hash_table_lookup(d->fallback_subjects, &key);
 
@@ -376,128 +355,105 @@ static void keep_fallback_subject(struct kvmd_digest *d, uint64_t key,
 		uint64_t *k = kvmd_xmalloc(sizeof(*k));
 		*k = key;
 		fs = kvmd_xcalloc(1, sizeof(*fs));
-		fs->number = number;
-		fs->subject = kvmd_xstrdup(subject);
 		g_hash_table_insert(d->fallback_subjects, k, fs);
-	} else if (number < fs->number) {
-		free(fs->subject);
-		fs->number = number;
-		fs->subject = kvmd_xstrdup(subject);
+	} else if (number > fs->number || (number == fs->number && seq > fs->seq)) {
+		return;
 	}
+	free(fs->subject);
+	fs->number = number;
+	fs->seq = seq;
+	fs->subject = kvmd_xstrdup(subject);
 }
 
 void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 {
-	size_t who = kvmd_tally_add(d->contributors, m->contributor_name,
-				    m->contributor_email, m->seq);
-	uint32_t entry = NONE;
-	struct patch *p;
+	int is_patch = m->tag.kind == KVMD_KIND_PATCH;
+	int is_new = is_patch && kvmd_subject_is_new_patch(&m->tag);
+	struct kvmd_entry e;
+	struct patch p;
+	char *body = NULL;
+	size_t who;
 
-	d->mails++;
-	count_trailers(d, m->trailers, m->ntrailers, m->seq);
-	if (m->tag.kind != KVMD_KIND_PATCH)
-		return;
-
-	if (kvmd_subject_is_new_patch(&m->tag)) {
-		struct kvmd_entry *e = new_entry(d, m->commit, m->seq, m->subject);
-		e->author = format_author(m->from_name, m->from_email);
-		keep_body(d, e, capped_body(m->body ? m->body : "", m->body ? m->body_len : 0));
-		e->contributor = who;
-		e->tag = m->tag;
-		copy_trailers(&e->trailers, m->trailers, m->ntrailers);
-		entry = (uint32_t)(d->nr_entries - 1);
+	/* what takes time is done before the lock is taken */
+	memset(&p, 0, sizeof(p));
+	if (is_patch) {
+		p.id = hash_id(m->message_id);
+		p.irt = hash_id(m->in_reply_to);
+		p.first_ref = m->nrefs ? hash_id(m->refs[0]) : 0;
+		p.last_ref = m->nrefs ? hash_id(m->refs[m->nrefs - 1]) : 0;
+		p.fallback = fallback_key(m);
+		p.seq = (uint32_t)m->seq;
+		p.entry = NONE;
+		p.number = m->tag.number;
+		p.total = m->tag.total;
+	}
+	if (is_new) {
+		new_entry(&e, m->commit, m->seq, m->subject, m->from_name, m->from_email,
+			  m->trailers, m->ntrailers);
+		e.tag = m->tag;
+		body = capped_body(m->body ? m->body : "", m->body ? m->body_len : 0);
 	}
 
-	KVMD_ALLOC_GROW(d->patches, d->nr_patches + 1, d->alloc_patches);
-	p = &d->patches[d->nr_patches++];
-	memset(p, 0, sizeof(*p));
-	p->id = hash_id(m->message_id);
-	p->irt = hash_id(m->in_reply_to);
-	p->first_ref = m->nrefs ? hash_id(m->refs[0]) : 0;
-	p->last_ref = m->nrefs ? hash_id(m->refs[m->nrefs - 1]) : 0;
-	p->fallback = fallback_key(m);
-	p->seq = (uint32_t)m->seq;
-	p->contributor = (uint32_t)who;
-	p->entry = entry;
-	p->number = m->tag.number;
-	p->total = m->tag.total;
-	if (entry == NONE)
-		keep_fallback_subject(d, p->fallback, p->number, m->subject);
+	pthread_mutex_lock(&d->lock);
+	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
+	d->mails++;
+	count_trailers(d, m->trailers, m->ntrailers, m->seq);
+	if (is_patch) {
+		if (is_new)
+			p.entry = add_entry(d, &e, body, who);
+		else
+			keep_fallback_subject(d, p.fallback, p.number, p.seq, m->subject);
+		p.contributor = (uint32_t)who;
+		KVMD_ALLOC_GROW(d->patches, d->nr_patches + 1, d->alloc_patches);
+		d->patches[d->nr_patches++] = p;
+	}
+	pthread_mutex_unlock(&d->lock);
 }
 
 void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c)
 {
-	size_t who = kvmd_tally_add(d->contributors, c->author_name,
-				    c->author_email, c->seq);
-	struct kvmd_entry *e = new_entry(d, c->commit, c->seq, c->subject);
+	struct kvmd_entry e;
+	char *body;
+	size_t who;
 
+	new_entry(&e, c->commit, c->seq, c->subject, c->author_name, c->author_email,
+		  c->trailers, c->ntrailers);
+	e.is_code = 1;
+	e.diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
+	e.tag.number = e.tag.total = -1;
+	body = capped_body(c->body ? c->body : "", c->body ? c->body_len : 0);
+
+	pthread_mutex_lock(&d->lock);
+	who = kvmd_tally_add(d->contributors, c->author_name, c->author_email, c->seq);
 	d->codes++;
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
-	e->is_code = 1;
-	e->author = format_author(c->author_name, c->author_email);
-	keep_body(d, e, capped_body(c->body ? c->body : "", c->body ? c->body_len : 0));
-	e->diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
-	e->contributor = who;
-	e->tag.number = e->tag.total = -1;
-	copy_trailers(&e->trailers, c->trailers, c->ntrailers);
+	add_entry(d, &e, body, who);
+	pthread_mutex_unlock(&d->lock);
 }
 
-void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, const char *why)
+void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, size_t seq,
+			     const char *why)
 {
-	KVMD_ALLOC_GROW(d->skipped_commits, d->nr_skipped + 1, d->alloc_skipped);
-	d->skipped_reasons = kvmd_xrealloc(d->skipped_reasons,
-					   d->alloc_skipped * sizeof(*d->skipped_reasons));
-	d->skipped_commits[d->nr_skipped] = kvmd_xstrdup(commit);
-	d->skipped_reasons[d->nr_skipped] = kvmd_xstrdup(why);
-	d->nr_skipped++;
-}
+	struct kvmd_skip sk;
 
-void kvmd_digest_merge(struct kvmd_digest *dst, struct kvmd_digest *src)
-{
-	size_t i, base = dst->nr_entries;
-	GHashTableIter it;
-	gpointer k, v;
-
-	kvmd_tally_merge(dst->contributors, src->contributors);
-	kvmd_tally_merge(dst->signers, src->signers);
-	kvmd_tally_merge(dst->reviewers, src->reviewers);
-
-	KVMD_ALLOC_GROW(dst->entries, dst->nr_entries + src->nr_entries, dst->alloc_entries);
-	for (i = 0; i < src->nr_entries; i++) {
-		struct kvmd_entry *e = &dst->entries[dst->nr_entries++];
-		*e = src->entries[i];
-		/* contributor indices are per tally: look them up again */
-		e->contributor = kvmd_tally_find(dst->contributors,
-			kvmd_tally_email(src->contributors, e->contributor));
-	}
-	src->nr_entries = 0;
-
-	KVMD_ALLOC_GROW(dst->patches, dst->nr_patches + src->nr_patches, dst->alloc_patches);
-	for (i = 0; i < src->nr_patches; i++) {
-		struct patch *p = &dst->patches[dst->nr_patches++];
-		*p = src->patches[i];
-		p->contributor = (uint32_t)kvmd_tally_find(dst->contributors,
-			kvmd_tally_email(src->contributors, p->contributor));
-		if (p->entry != NONE)
-			p->entry += (uint32_t)base;
-	}
-
-	g_hash_table_iter_init(&it, src->fallback_subjects);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		struct fallback_subject *fs = v;
-		keep_fallback_subject(dst, *(uint64_t *)k, fs->number, fs->subject);
-	}
-
-	for (i = 0; i < src->nr_skipped; i++)
-		kvmd_digest_add_skipped(dst, src->skipped_commits[i], src->skipped_reasons[i]);
-	dst->mails += src->mails;
-	dst->codes += src->codes;
-	kvmd_digest_free(src);
+	sk.commit = kvmd_xstrdup(commit);
+	sk.reason = kvmd_xstrdup(why);
+	sk.seq = seq;
+	pthread_mutex_lock(&d->lock);
+	KVMD_ALLOC_GROW(d->skipped, d->nr_skipped + 1, d->alloc_skipped);
+	d->skipped[d->nr_skipped++] = sk;
+	pthread_mutex_unlock(&d->lock);
 }
 
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct kvmd_entry *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int skip_cmp(const void *a, const void *b)
+{
+	const struct kvmd_skip *x = a, *y = b;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -537,6 +493,8 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	size_t nr_series = 0, alloc_series = 0, i, *entry_pos;
 
 	/* newest first, as the walk lists them, whatever order they came in */
+	if (d->nr_skipped)
+		qsort(d->skipped, d->nr_skipped, sizeof(*d->skipped), skip_cmp);
 	if (d->nr_entries)
 		qsort(d->entries, d->nr_entries, sizeof(*d->entries), entry_cmp);
 	entry_pos = kvmd_xcalloc(d->nr_entries + 1, sizeof(*entry_pos));
@@ -687,12 +645,9 @@ size_t kvmd_digest_code_count(const struct kvmd_digest *d)
 	return d->codes;
 }
 
-size_t kvmd_digest_skipped(const struct kvmd_digest *d, const char *const **commits,
-			   const char *const **reasons)
+size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip **out)
 {
-	if (commits)
-		*commits = (const char *const *)d->skipped_commits;
-	if (reasons)
-		*reasons = (const char *const *)d->skipped_reasons;
+	if (out)
+		*out = d->skipped;
 	return d->nr_skipped;
 }

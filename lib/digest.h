@@ -56,6 +56,13 @@ struct kvmd_code_commit {
 	size_t ntrailers;
 };
 
+/* A commit that could not be digested, and why. */
+struct kvmd_skip {
+	char *commit;
+	char *reason;
+	size_t seq;
+};
+
 /* The tables a digest can show, for --sections. */
 enum kvmd_section {
 	KVMD_SECTION_DOMAINS = 1 << 0,
@@ -108,9 +115,6 @@ void kvmd_digest_free(struct kvmd_digest *d);
  */
 int kvmd_digest_spill_bodies(struct kvmd_digest *d);
 
-/* A new, empty digest that spills into the same file as `like` (for threads). */
-struct kvmd_digest *kvmd_digest_new_like(const struct kvmd_digest *like);
-
 /*
  * An entry's body: borrowed from the entry, or read back into `scratch`
  * from the spill file.  Never NULL ("" if the file cannot be read).
@@ -118,13 +122,15 @@ struct kvmd_digest *kvmd_digest_new_like(const struct kvmd_digest *like);
 const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entry *e,
 			     struct kvmd_buf *scratch);
 
+/*
+ * The adds may be called from several threads at once, in any order of
+ * seq: the finished digest is the same.
+ */
 void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m);
 void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c);
 /* Counts a message that could not be digested. */
-void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, const char *why);
-
-/* Moves everything `src` holds into `dst` (seqs must not overlap); frees `src`. */
-void kvmd_digest_merge(struct kvmd_digest *dst, struct kvmd_digest *src);
+void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, size_t seq,
+			     const char *why);
 
 /* Orders entries and groups series; call once, after the last add. */
 void kvmd_digest_finish(struct kvmd_digest *d);
@@ -137,7 +143,7 @@ size_t kvmd_digest_entries(const struct kvmd_digest *d, const struct kvmd_entry 
 size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out);
 size_t kvmd_digest_mail_count(const struct kvmd_digest *d);
 size_t kvmd_digest_code_count(const struct kvmd_digest *d);
-size_t kvmd_digest_skipped(const struct kvmd_digest *d, const char *const **commits,
-			   const char *const **reasons);
+/* The skipped commits, newest first (out may be NULL); returns how many. */
+size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip **out);
 
 #endif

@@ -117,10 +117,10 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	const struct kvmd_tally *who = kvmd_digest_contributors(d);
 	const struct kvmd_entry *entries;
 	const struct kvmd_listing *list;
-	const char *const *skipped_commits, *const *skipped_reasons;
+	const struct kvmd_skip *skipped;
 	size_t nr_entries = kvmd_digest_entries(d, &entries);
 	size_t nr_list = kvmd_digest_listings(d, &list);
-	size_t nr_skipped = kvmd_digest_skipped(d, &skipped_commits, &skipped_reasons);
+	size_t nr_skipped = kvmd_digest_skipped(d, &skipped);
 	size_t mails = kvmd_digest_mail_count(d), codes = kvmd_digest_code_count(d), i;
 	JsonBuilder *b = json_builder_new();
 	JsonGenerator *gen = NULL;
@@ -172,8 +172,8 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	json_builder_begin_array(b);
 	for (i = 0; i < nr_skipped; i++) {
 		json_builder_begin_object(b);
-		member_str(b, "commit", skipped_commits[i]);
-		member_str(b, "reason", skipped_reasons[i]);
+		member_str(b, "commit", skipped[i].commit);
+		member_str(b, "reason", skipped[i].reason);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -147,7 +147,7 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 	size_t nr_list = kvmd_digest_listings(d, &list), i;
 	const char *basis = kvmd_digest_mail_count(d) || !kvmd_digest_code_count(d) ?
 		"Based on Email Body" : "Based on Commit Author";
-	size_t skipped = kvmd_digest_skipped(d, NULL, NULL);
+	size_t skipped = kvmd_digest_skipped(d, NULL);
 
 	kvmd_render_section_key(out, o->old_hex, o->new_hex);
 	kvmd_buf_addch(out, '\n');

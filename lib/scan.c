@@ -53,10 +53,10 @@ static void reader_release(struct reader *r)
 	kvmd_buf_release(&r->scratch);
 }
 
-static void skip(struct kvmd_digest *d, const char *hex, const char *why)
+static void skip(struct kvmd_digest *d, const char *hex, size_t seq, const char *why)
 {
 	kvmd_warning("skipping commit %.12s: %s", hex, why);
-	kvmd_digest_add_skipped(d, hex, why);
+	kvmd_digest_add_skipped(d, hex, seq, why);
 }
 
 void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
@@ -95,13 +95,13 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	kvmd_buf_reset(&r->scratch);
 	if (git_blob_lookup(&blob, r->repo, blob_id) < 0) {
 		kvmd_buf_addf(&r->scratch, "cannot read its message: %s", kvmd_git_error());
-		skip(d, hex, r->scratch.ptr);
+		skip(d, hex, seq, r->scratch.ptr);
 		return;
 	}
 	if (kvmd_mail_parse(&mail, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob), &r->scratch) < 0) {
 		git_blob_free(blob);
-		skip(d, hex, r->scratch.ptr);
+		skip(d, hex, seq, r->scratch.ptr);
 		return;
 	}
 	git_blob_free(blob);
@@ -197,14 +197,14 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 	if (type < 0) {
 		kvmd_buf_reset(&r->scratch);
 		kvmd_buf_addf(&r->scratch, "cannot read its tree: %s", kvmd_git_error());
-		skip(d, hex, r->scratch.ptr);
+		skip(d, hex, seq, r->scratch.ptr);
 	} else if (type == KVMD_COMMIT_MAIL) {
 		add_mail(r, d, hex, seq, &blob);
 	} else if (type == KVMD_COMMIT_CODE) {
 		if (add_code(r, d, hex, seq, commit, tree) < 0) {
 			kvmd_buf_reset(&r->scratch);
 			kvmd_buf_addf(&r->scratch, "cannot diff it: %s", kvmd_git_error());
-			skip(d, hex, r->scratch.ptr);
+			skip(d, hex, seq, r->scratch.ptr);
 		}
 	}
 	git_tree_free(tree);
@@ -302,11 +302,10 @@ cleanup:
 
 /*
  * The work shared by the readers.  Commits are handed out in blocks from
- * a counter, each reader digests its blocks into a digest of its own
- * through its own repository handle (libgit2 objects are not shared
- * between threads), and the partial digests are merged at the end;
- * since every message keeps its walk position, the merged digest is the
- * same whatever the number of threads.
+ * a counter, each reader digests its blocks through its own repository
+ * handle (libgit2 objects are not shared between threads) into the one
+ * digest; since every message keeps its walk position, the digest is
+ * the same whatever the number of threads.
  */
 #define BLOCK 64
 
@@ -329,7 +328,7 @@ struct worker {
 	pthread_t thread;
 	struct shared *sh;
 	git_repository *repo;
-	struct kvmd_digest *d;
+	struct kvmd_digest *d; /* the same for all */
 	int ret;
 };
 
@@ -506,7 +505,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	sh.opts = opts;
 	for (i = 0; i < jobs; i++) {
 		workers[i].sh = &sh;
-		workers[i].d = i ? kvmd_digest_new_like(d) : d;
+		workers[i].d = d;
 		if (i && open_reader_repo(&workers[i].repo, sh.path, opts->packs, err) < 0) {
 			sh.failed = 1;
 			goto join;
@@ -524,14 +523,13 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 join:
 	for (i = 1; i <= started; i++)
 		pthread_join(workers[i].thread, NULL);
+	/* the delta bases go with the reading: finishing and rendering come next */
+	if (opts->packs)
+		kvmd_packs_set_cache_limit(opts->packs, 0);
 	if (sh.failed) {
 		if (!err->len)
 			kvmd_buf_adds(err, sh.err.ptr);
 		goto cleanup;
-	}
-	for (i = 1; i < jobs; i++) {
-		kvmd_digest_merge(d, workers[i].d);
-		workers[i].d = NULL;
 	}
 	progress(&sh, nr, 1);
 	kvmd_digest_finish(d);
@@ -539,13 +537,10 @@ join:
 
 cleanup:
 	for (i = 0; workers && i < jobs; i++) {
-		if (i)
-			kvmd_digest_free(workers[i].d);
 		if (workers[i].repo != repo)
 			git_repository_free(workers[i].repo);
 	}
-	/* the delta bases go with the scan: the caller renders next */
-	if (opts->packs)
+	if (opts->packs) /* when it failed before reading */
 		kvmd_packs_set_cache_limit(opts->packs, 0);
 	free(workers);
 	free(ids);

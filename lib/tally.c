@@ -128,28 +128,6 @@ size_t kvmd_tally_add(struct kvmd_tally *t, const char *name,
 	return i;
 }
 
-void kvmd_tally_merge(struct kvmd_tally *dst, const struct kvmd_tally *src)
-{
-	size_t i, k;
-
-	for (i = 0; i < src->nr; i++) {
-		const struct identity *s = &src->ids[i];
-		struct identity *d;
-		size_t di;
-
-		di = identity_for(dst, s->key);
-		d = &dst->ids[di];
-		d->count += s->count;
-		dst->total += s->count;
-		for (k = 0; k < s->names.nr; k++)
-			vote(&d->names, s->names.v[k].text, s->names.v[k].count,
-			     s->names.v[k].newest);
-		for (k = 0; k < s->emails.nr; k++)
-			vote(&d->emails, s->emails.v[k].text, s->emails.v[k].count,
-			     s->emails.v[k].newest);
-	}
-}
-
 size_t kvmd_tally_size(const struct kvmd_tally *t)
 {
 	return t->nr;

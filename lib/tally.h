@@ -32,9 +32,6 @@ void kvmd_tally_free(struct kvmd_tally *t);
 size_t kvmd_tally_add(struct kvmd_tally *t, const char *name,
 		      const char *email, size_t seq);
 
-/* Adds everything `src` counted into `dst`, as if added there. */
-void kvmd_tally_merge(struct kvmd_tally *dst, const struct kvmd_tally *src);
-
 size_t kvmd_tally_size(const struct kvmd_tally *t);
 size_t kvmd_tally_total(const struct kvmd_tally *t);
 

@@ -418,15 +418,49 @@ static void test_digest_code_commits(void **state)
 static void test_digest_skipped(void **state)
 {
 	struct fixture *f = *state;
-	const char *const *commits, *const *reasons;
+	const struct kvmd_skip *sk;
 
-	kvmd_digest_add_skipped(f->d, "abc", "no From address");
-	kvmd_digest_add_skipped(f->d, "def", "not an RFC 5322 message");
+	/* newest first once finished, in whatever order they came */
+	kvmd_digest_add_skipped(f->d, "def", 7, "not an RFC 5322 message");
+	kvmd_digest_add_skipped(f->d, "abc", 3, "no From address");
 	kvmd_digest_finish(f->d);
-	assert_int_equal(kvmd_digest_skipped(f->d, &commits, &reasons), 2);
-	assert_string_equal(commits[0], "abc");
-	assert_string_equal(reasons[1], "not an RFC 5322 message");
+	assert_int_equal(kvmd_digest_skipped(f->d, &sk), 2);
+	assert_string_equal(sk[0].commit, "abc");
+	assert_string_equal(sk[0].reason, "no From address");
+	assert_string_equal(sk[1].commit, "def");
+	assert_string_equal(sk[1].reason, "not an RFC 5322 message");
 	assert_int_equal(kvmd_digest_mail_count(f->d), 0);
+}
+
+/*
+ * Later patches of a series whose cover and first patch are older than
+ * the range, two with the same number (a resend): the listing shows the
+ * newest, in whichever order they come.
+ */
+static const struct mail resent[] = {
+	{ 0, "[PATCH v2 2/3] KVM: b, resent", SAMPAT, "y2b@a", "y1@a", "y1@a" },
+	{ 1, "[PATCH v2 3/3] KVM: c", SAMPAT, "y3@a", "y1@a", "y1@a" },
+	{ 2, "[PATCH v2 2/3] KVM: b", SAMPAT, "y2@a", "y1@a", "y1@a" },
+};
+
+static void test_digest_same_number_newest_wins(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_digest *backward = kvmd_digest_new();
+	char *got;
+	size_t i, n = sizeof(resent) / sizeof(resent[0]);
+
+	for (i = 0; i < n; i++) {
+		add_mail(f->d, f->subjects, &resent[i]);
+		add_mail(backward, f->subjects, &resent[n - 1 - i]);
+	}
+	kvmd_digest_finish(f->d);
+	kvmd_digest_finish(backward);
+	assert_dump(f->d, "L 0 [PATCH v2 2/3] KVM: b, resent (Pratik R. Sampat, 3)\n");
+	got = dump(f->d);
+	assert_dump(backward, got);
+	free(got);
+	kvmd_digest_free(backward);
 }
 
 /* Everything at once, to split between two digests. */
@@ -444,25 +478,31 @@ static const struct mail everything[] = {
 	{ 11, "[PATCH v2 1/3] KVM: a", "Pratik Sampat", "PRSAMPAT@amd.com", "s1@a", NULL, NULL },
 };
 
-static char *digest_everything(struct kvmd_subject_parser *sp, int split)
+/*
+ * Everything added in walk order (0), backwards (1), or as two threads
+ * taking turns with the two halves of the walk (2).
+ */
+static char *digest_everything(struct kvmd_subject_parser *sp, int order)
 {
-	struct kvmd_digest *a = kvmd_digest_new(), *b = kvmd_digest_new();
+	struct kvmd_digest *a = kvmd_digest_new();
 	size_t i, n = sizeof(everything) / sizeof(everything[0]);
 	struct kvmd_buf out = KVMD_BUF_INIT;
 	struct kvmd_tally_row *rows;
 	size_t nr;
 	char *text;
 
-	/* alternate between the two halves, so that every series is split */
-	for (i = 0; i < n; i++)
-		add_mail(split && i % 2 ? b : a, sp, &everything[i]);
-	add_code(split ? b : a, 8, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
-		 "KVM: x86: one", "Paolo Bonzini", "PBONZINI@redhat.com");
-	kvmd_digest_add_skipped(split ? b : a, "abc", "no From address");
-	if (split)
-		kvmd_digest_merge(a, b);
-	else
-		kvmd_digest_free(b);
+	if (order == 1)
+		kvmd_digest_add_skipped(a, "abc", 12, "no From address");
+	for (i = 0; i < n; i++) {
+		size_t k = order == 0 ? i : order == 1 ? n - 1 - i :
+			(i % 2 ? (n + 1) / 2 : 0) + i / 2;
+		add_mail(a, sp, &everything[k]);
+		if (i == n / 2)
+			add_code(a, 8, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+				 "KVM: x86: one", "Paolo Bonzini", "PBONZINI@redhat.com");
+	}
+	if (order != 1)
+		kvmd_digest_add_skipped(a, "abc", 12, "no From address");
 	kvmd_digest_finish(a);
 
 	text = dump(a);
@@ -474,18 +514,20 @@ static char *digest_everything(struct kvmd_subject_parser *sp, int split)
 	kvmd_tally_rows_free(rows, nr);
 	kvmd_buf_addf(&out, "mails %zu codes %zu skipped %zu\n",
 		      kvmd_digest_mail_count(a), kvmd_digest_code_count(a),
-		      kvmd_digest_skipped(a, NULL, NULL));
+		      kvmd_digest_skipped(a, NULL));
 	kvmd_digest_free(a);
 	return kvmd_buf_detach(&out, NULL);
 }
 
-static void test_digest_merge(void **state)
+static void test_digest_any_order(void **state)
 {
 	struct fixture *f = *state;
 	char *one = digest_everything(f->subjects, 0);
-	char *merged = digest_everything(f->subjects, 1);
+	char *backward = digest_everything(f->subjects, 1);
+	char *halves = digest_everything(f->subjects, 2);
 
-	assert_string_equal(merged, one);
+	assert_string_equal(backward, one);
+	assert_string_equal(halves, one);
 	/* and the expectation itself */
 	assert_string_equal(one,
 		"L 1 [PATCH 0/1] LoongArch: x (Bibo Mao, 2)\n"
@@ -506,7 +548,8 @@ static void test_digest_merge(void **state)
 		"T 2 Bibo Mao <maobibo@loongson.cn>\n"
 		"mails 11 codes 1 skipped 1\n");
 	free(one);
-	free(merged);
+	free(backward);
+	free(halves);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -525,7 +568,8 @@ int main(void)
 		T(test_digest_entries_sorted_by_seq),
 		T(test_digest_code_commits),
 		T(test_digest_skipped),
-		T(test_digest_merge),
+		T(test_digest_same_number_newest_wins),
+		T(test_digest_any_order),
 	};
 
 	return cmocka_run_group_tests_name("digest", tests, NULL, NULL);

@@ -330,7 +330,7 @@ static void test_render_text_skipped(void **state)
 {
 	struct fixture *f = *state;
 
-	kvmd_digest_add_skipped(f->d, "abc", "no From address");
+	kvmd_digest_add_skipped(f->d, "abc", 0, "no From address");
 	kvmd_digest_finish(f->d);
 	f->opts.sections = 0;
 	kvmd_render_text(&f->out, f->d, &f->opts);
