@@ -172,8 +172,9 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	return 0;
 }
 
-static int add_commit(struct reader *r, struct kvmd_digest *d,
-		      const git_oid *id, size_t seq, struct kvmd_buf *err)
+/* Digests one commit; `parent` (may be NULL) gets its first parent's id. */
+static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id,
+		      size_t seq, git_oid *parent, struct kvmd_buf *err)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	git_commit *commit = NULL;
@@ -186,6 +187,8 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 		kvmd_buf_addf(err, "cannot read commit %s: %s", hex, kvmd_git_error());
 		return -1;
 	}
+	if (parent && git_commit_parentcount(commit))
+		git_oid_cpy(parent, git_commit_parent_id(commit, 0));
 	/* merges are left out, whatever they hold (an archive merged into a kernel tree holds `m`) */
 	if (git_commit_parentcount(commit) > 1) {
 		git_commit_free(commit);
@@ -212,15 +215,21 @@ static int add_commit(struct reader *r, struct kvmd_digest *d,
 	return 0;
 }
 
-/* The range's commits, newest first, as `git log <old>..<new>` lists them. */
+/*
+ * The work is handed out in blocks of this many commits, newest first.
+ */
+#define BLOCK 64
+
 /*
  * A range of a history without merges, listed by following parents from
  * its new end to its old one: an archive epoch is one such line.  Keeps
- * nothing per commit but its id, where libgit2's walk of an A..B range
+ * only the first commit of every block, since a reader finds the others
+ * by following parents again, where libgit2's walk of an A..B range
  * visits and keeps the whole range first (11.5 MB for 100,000 commits,
- * the largest thing in memory while a whole archive is listed).  Returns
- * 1 with the list, or 0 when the range is not such a line (a merge, a
- * parent that cannot be read, an old end not on it): then libgit2 walks.
+ * the largest thing in memory while a whole archive is listed; a list of
+ * every id, 2 MB).  Returns 1 with the list and the number of commits,
+ * or 0 when the range is not such a line (a merge, a parent that cannot
+ * be read, an old end not on it): then libgit2 walks.
  */
 static int list_line(git_oid **out, size_t *nr, git_repository *repo,
 		     const struct kvmd_range *range)
@@ -241,8 +250,11 @@ static int list_line(git_oid **out, size_t *nr, git_repository *repo,
 			git_commit_free(commit);
 			goto not_a_line;
 		}
-		KVMD_ALLOC_GROW(ids, n + 1, alloc);
-		git_oid_cpy(&ids[n++], &id);
+		if (n % BLOCK == 0) {
+			KVMD_ALLOC_GROW(ids, n / BLOCK + 1, alloc);
+			git_oid_cpy(&ids[n / BLOCK], &id);
+		}
+		n++;
 		if (parents)
 			git_oid_cpy(&id, git_commit_parent_id(commit, 0));
 		git_commit_free(commit);
@@ -262,7 +274,12 @@ not_a_line:
 	return 0;
 }
 
-static int list_commits(git_oid **out, size_t *nr, git_repository *repo,
+/*
+ * The range's commits, newest first, as `git log <old>..<new>` lists
+ * them: *line is 1 when they are one line and `out` holds the first of
+ * every block (list_line), else 0 and `out` holds every commit.
+ */
+static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *repo,
 			const struct kvmd_range *range, struct kvmd_buf *err)
 {
 	git_revwalk *walk = NULL;
@@ -270,7 +287,7 @@ static int list_commits(git_oid **out, size_t *nr, git_repository *repo,
 	size_t n = 0, alloc = 0;
 	int error;
 
-	if (list_line(out, nr, repo, range))
+	if ((*line = list_line(out, nr, repo, range)))
 		return 0;
 
 	if ((error = git_revwalk_new(&walk, repo)) < 0 ||
@@ -307,11 +324,10 @@ cleanup:
  * digest; since every message keeps its walk position, the digest is
  * the same whatever the number of threads.
  */
-#define BLOCK 64
-
 struct shared {
-	const git_oid *ids;
-	size_t nr;
+	const git_oid *ids;   /* see list_commits() */
+	int line;
+	size_t nr;            /* commits */
 	size_t next;          /* the next unclaimed commit (atomic) */
 	size_t done;          /* commits digested (atomic) */
 	const char *path;     /* where each reader opens the repository */
@@ -370,6 +386,7 @@ static void *work(void *arg)
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	struct reader r;
 	size_t i, start, end;
+	git_oid id;
 
 	w->ret = -1;
 	if (reader_init(&r, w->repo, sh->mailmap, sh->opts, &err) < 0)
@@ -380,9 +397,14 @@ static void *work(void *arg)
 			break;
 		start = i;
 		end = i + BLOCK < sh->nr ? i + BLOCK : sh->nr;
-		for (; i < end; i++)
-			if (add_commit(&r, w->d, &sh->ids[i], i, &err) < 0)
+		id = sh->ids[sh->line ? i / BLOCK : i];
+		for (; i < end; i++) {
+			/* a line goes on at the parent; a list, at the next id */
+			if (add_commit(&r, w->d, &id, i, sh->line ? &id : NULL, &err) < 0)
 				goto out;
+			if (!sh->line && i + 1 < end)
+				id = sh->ids[i + 1];
+		}
 		progress(sh, __atomic_add_fetch(&sh->done, end - start, __ATOMIC_RELAXED), 0);
 	}
 	w->ret = 0;
@@ -470,6 +492,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	int set = 0;
 	git_oid *ids = NULL;
 	size_t nr = 0;
+	int line = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
 
 	memset(&sh, 0, sizeof(sh));
@@ -492,7 +515,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
 	/* the caller's handle is the first reader, and walks the range */
 	workers[0].repo = repo;
-	if (list_commits(&ids, &nr, repo, range, err) < 0)
+	if (list_commits(&ids, &nr, &line, repo, range, err) < 0)
 		goto cleanup;
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
@@ -500,6 +523,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	/* new-patch text waits on disk, not in memory (see digest.h) */
 	kvmd_digest_spill_bodies(d);
 	sh.ids = ids;
+	sh.line = line;
 	sh.nr = nr;
 	sh.mailmap = mailmap;
 	sh.opts = opts;
