@@ -20,6 +20,7 @@
 #include "lib/usage.h"
 #include "lib/watch.h"
 
+#include <errno.h>
 #include <git2.h>
 #include <gmime/gmime.h>
 #include <pcre2.h>
@@ -217,16 +218,13 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	render.old_hex = range->has_old ? range->old_hex : NULL;
 	render.new_hex = range->new_hex;
 
-	if (r->json) {
-		if (kvmd_render_json(&text, d, &render) < 0) {
-			kvmd_buf_adds(err, "cannot write the digest as JSON");
-			goto cleanup;
-		}
-	} else {
-		/* to standard output in pieces: a long digest is never whole in memory */
-		if (r->o->to_stdout)
-			render.flush = write_out;
-		kvmd_render_text(&text, d, &render);
+	/* to standard output in pieces: a long digest is never whole in memory */
+	if (r->o->to_stdout && !r->json)
+		render.flush = write_out;
+	if ((r->json ? kvmd_render_json(&text, d, &render) :
+		       kvmd_render_text(&text, d, &render)) < 0) {
+		kvmd_buf_addf(err, "cannot write the digest: %s", strerror(errno));
+		goto cleanup;
 	}
 	if (r->o->to_stdout || r->json) {
 		write_out(&text, NULL);

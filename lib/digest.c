@@ -3,6 +3,7 @@
 #include "ident.h"
 #include "tally.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -45,6 +46,35 @@ struct fallback_subject {
 	char *subject;
 };
 
+/*
+ * An entry in memory: where its record waits (see store_record()), and
+ * what finish needs.  The text itself is read back when printed: a
+ * 100,000-message range has 14,000 entries, which held 4.7 MB of
+ * structures and strings (massif) when they were kept whole.
+ */
+struct entry {
+	uint64_t off;         /* of the record in the spill file, or in `kept` */
+	size_t listed;        /* in `listed`: the subject, then a code commit's id */
+	uint32_t len;         /* of the record */
+	uint32_t seq;
+	uint32_t contributor;
+	uint8_t is_code, in_memory;
+};
+
+/*
+ * A record: this head, then NUL-terminated the commit, subject, author,
+ * body and (code commits) diffstat, then for each trailer a byte of
+ * TRAILER_* bits, its key, value, and the name and email it has.
+ */
+struct record_head {
+	uint32_t is_code, ntrailers;
+	int32_t kind, version, number, total;
+	uint64_t tag_end;
+};
+
+#define TRAILER_NAME 1
+#define TRAILER_EMAIL 2
+
 struct series {
 	size_t head;          /* index in patches: the cover, else the lowest number */
 	size_t count;
@@ -60,10 +90,12 @@ struct kvmd_digest {
 	 * while merged, the peak of the run).
 	 */
 	pthread_mutex_t lock;
-	int spill_fd;           /* where entry bodies wait, or -1 */
-	long long spill_end;
+	int spill_fd;           /* where entries wait, or -1 */
+	uint64_t spill_end;
+	struct kvmd_buf kept;   /* the records there is no file (or room) for */
+	struct kvmd_buf listed; /* what the patch list shows of each entry */
 	struct kvmd_tally *contributors, *signers, *reviewers;
-	struct kvmd_entry *entries;
+	struct entry *entries;
 	size_t nr_entries, alloc_entries;
 	struct patch *patches;
 	size_t nr_patches, alloc_patches;
@@ -118,7 +150,7 @@ static void fallback_subject_free(gpointer p)
 	free(fs);
 }
 
-int kvmd_digest_spill_bodies(struct kvmd_digest *d)
+int kvmd_digest_spill(struct kvmd_digest *d)
 {
 	FILE *f;
 
@@ -132,55 +164,125 @@ int kvmd_digest_spill_bodies(struct kvmd_digest *d)
 	return d->spill_fd < 0 ? -1 : 0;
 }
 
-/*
- * Puts the body aside in the spill file, or keeps it when there is none;
- * with the lock held.
- */
-static void keep_body(struct kvmd_digest *d, struct kvmd_entry *e, char *body)
-{
-	size_t len = strlen(body), done = 0;
-	long long off;
-
-	e->body_len = len;
-	if (d->spill_fd < 0 || !len) {
-		e->body = body;
-		return;
-	}
-	off = d->spill_end;
-	d->spill_end += (long long)len;
-	while (done < len) {
-		ssize_t n = pwrite(d->spill_fd, body + done, len - done, (off_t)(off + (long long)done));
-		if (n <= 0) {
-			e->body = body; /* a full disk: keep it in memory after all */
-			return;
-		}
-		done += (size_t)n;
-	}
-	e->body_off = off;
-	free(body);
-}
-
-const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entry *e,
-			     struct kvmd_buf *scratch)
+/* Puts a record aside, in the spill file or else in memory; with the lock held. */
+static void store_record(struct kvmd_digest *d, struct entry *e, const struct kvmd_buf *rec)
 {
 	size_t done = 0;
 
-	if (e->body)
-		return e->body;
-	kvmd_buf_reset(scratch);
-	if (!e->body_len || d->spill_fd < 0)
-		return "";
-	kvmd_buf_grow(scratch, e->body_len);
-	while (done < e->body_len) {
-		ssize_t n = pread(d->spill_fd, scratch->ptr + done, e->body_len - done,
-				  (off_t)(e->body_off + (long long)done));
-		if (n <= 0)
-			return "";
+	e->len = (uint32_t)rec->len;
+	if (d->spill_fd >= 0) {
+		while (done < rec->len) {
+			ssize_t n = pwrite(d->spill_fd, rec->ptr + done, rec->len - done,
+					   (off_t)(d->spill_end + done));
+			if (n <= 0)
+				break;
+			done += (size_t)n;
+		}
+		if (done == rec->len) {
+			e->off = d->spill_end;
+			d->spill_end += rec->len;
+			return;
+		}
+	}
+	/* no file, or a full disk: in memory after all */
+	e->in_memory = 1;
+	e->off = d->kept.len;
+	kvmd_buf_add(&d->kept, rec->ptr, rec->len);
+}
+
+/* The next NUL-terminated string of a record, or NULL past its end. */
+static const char *next_string(const char **p, const char *end)
+{
+	const char *s = *p, *nul = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+
+	if (!nul)
+		return NULL;
+	*p = nul + 1;
+	return s;
+}
+
+static int parse_record(struct kvmd_entry *e)
+{
+	const char *p = e->text_.ptr, *end = p + e->text_.len;
+	struct record_head h;
+	size_t i;
+
+	if (e->text_.len < sizeof(h))
+		return -1;
+	memcpy(&h, p, sizeof(h));
+	p += sizeof(h);
+	e->is_code = (int)h.is_code;
+	e->tag.kind = (enum kvmd_kind)h.kind;
+	e->tag.version = h.version;
+	e->tag.number = h.number;
+	e->tag.total = h.total;
+	e->tag.tag_end = (size_t)h.tag_end;
+	if (!(e->commit = next_string(&p, end)) || !(e->subject = next_string(&p, end)) ||
+	    !(e->author = next_string(&p, end)) || !(e->body = next_string(&p, end)))
+		return -1;
+	e->body_len = strlen(e->body);
+	e->diffstat = NULL;
+	if (h.is_code && !(e->diffstat = next_string(&p, end)))
+		return -1;
+	if (h.ntrailers > e->talloc_) {
+		e->talloc_ = h.ntrailers;
+		e->tv_ = kvmd_xrealloc(e->tv_, e->talloc_ * sizeof(*e->tv_));
+	}
+	for (i = 0; i < h.ntrailers; i++) {
+		struct kvmd_trailer *t = &e->tv_[i];
+		unsigned bits = p < end ? (unsigned char)*p++ : 0;
+
+		t->key = (char *)next_string(&p, end);
+		t->value = (char *)next_string(&p, end);
+		t->name = bits & TRAILER_NAME ? (char *)next_string(&p, end) : NULL;
+		t->email = bits & TRAILER_EMAIL ? (char *)next_string(&p, end) : NULL;
+		if (!t->key || !t->value || (bits & TRAILER_NAME && !t->name) ||
+		    (bits & TRAILER_EMAIL && !t->email))
+			return -1;
+	}
+	e->trailers = e->tv_;
+	e->ntrailers = h.ntrailers;
+	return 0;
+}
+
+int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *e)
+{
+	const struct entry *in = &d->entries[i];
+	size_t done = 0;
+
+	kvmd_buf_reset(&e->text_);
+	kvmd_buf_grow(&e->text_, in->len);
+	if (in->in_memory) {
+		memcpy(e->text_.ptr, d->kept.ptr + in->off, in->len);
+		done = in->len;
+	}
+	while (done < in->len) {
+		ssize_t n = pread(d->spill_fd, e->text_.ptr + done, in->len - done,
+				  (off_t)(in->off + done));
+		if (n < 0)
+			return -1;
+		if (!n) {
+			errno = EIO; /* the file is shorter than what was written */
+			return -1;
+		}
 		done += (size_t)n;
 	}
-	scratch->len = e->body_len;
-	scratch->ptr[scratch->len] = '\0';
-	return scratch->ptr;
+	e->text_.len = in->len;
+	e->text_.ptr[e->text_.len] = '\0';
+	e->seq = in->seq;
+	e->contributor = in->contributor;
+	if (parse_record(e) < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+void kvmd_entry_release(struct kvmd_entry *e)
+{
+	kvmd_buf_release(&e->text_);
+	free(e->tv_);
+	memset(e, 0, sizeof(*e));
 }
 
 struct kvmd_digest *kvmd_digest_new(void)
@@ -197,16 +299,6 @@ struct kvmd_digest *kvmd_digest_new(void)
 	return d;
 }
 
-static void entry_release(struct kvmd_entry *e)
-{
-	free(e->commit);
-	free(e->subject);
-	free(e->author);
-	free(e->body);
-	free(e->diffstat);
-	kvmd_trailers_release(&e->trailers);
-}
-
 void kvmd_digest_free(struct kvmd_digest *d)
 {
 	size_t i;
@@ -219,8 +311,8 @@ void kvmd_digest_free(struct kvmd_digest *d)
 	kvmd_tally_free(d->contributors);
 	kvmd_tally_free(d->signers);
 	kvmd_tally_free(d->reviewers);
-	for (i = 0; i < d->nr_entries; i++)
-		entry_release(&d->entries[i]);
+	kvmd_buf_release(&d->kept);
+	kvmd_buf_release(&d->listed);
 	free(d->entries);
 	free(d->patches);
 	g_hash_table_destroy(d->fallback_subjects);
@@ -231,21 +323,6 @@ void kvmd_digest_free(struct kvmd_digest *d)
 	}
 	free(d->skipped);
 	free(d);
-}
-
-static void copy_trailers(struct kvmd_trailers *out, const struct kvmd_trailer *t, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		struct kvmd_trailer *c;
-		KVMD_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-		c = &out->v[out->nr++];
-		c->key = kvmd_xstrdup(t[i].key);
-		c->value = kvmd_xstrdup(t[i].value);
-		c->name = t[i].name ? kvmd_xstrdup(t[i].name) : NULL;
-		c->email = t[i].email ? kvmd_xstrdup(t[i].email) : NULL;
-	}
 }
 
 /*
@@ -274,47 +351,25 @@ static void count_trailers(struct kvmd_digest *d, const struct kvmd_trailer *t,
 	}
 }
 
-/* A new entry, made before the lock is taken: add it with add_entry(). */
-static void new_entry(struct kvmd_entry *e, const char *commit, size_t seq,
-		      const char *subject, const char *name, const char *email,
-		      const struct kvmd_trailer *t, size_t nt)
-{
-	struct kvmd_buf author = KVMD_BUF_INIT;
-
-	memset(e, 0, sizeof(*e));
-	e->commit = kvmd_xstrdup(commit);
-	e->seq = seq;
-	e->subject = kvmd_xstrdup(subject);
-	kvmd_ident_format_bare(&author, name, email);
-	e->author = kvmd_xstrdup(author.ptr); /* no spare room: there is one per entry */
-	kvmd_buf_release(&author);
-	copy_trailers(&e->trailers, t, nt);
-}
-
-/* Adds `e` with its body; with the lock held.  Returns its index. */
-static uint32_t add_entry(struct kvmd_digest *d, struct kvmd_entry *e, char *body,
-			  size_t contributor)
-{
-	keep_body(d, e, body);
-	e->contributor = contributor;
-	KVMD_ALLOC_GROW(d->entries, d->nr_entries + 1, d->alloc_entries);
-	d->entries[d->nr_entries] = *e;
-	return (uint32_t)d->nr_entries++;
-}
-
 /*
- * The body an entry keeps: at most KVMD_ENTRY_MAX bytes, cut at a line end
- * when there is one (else at a UTF-8 character boundary), with a marker
- * that says how much was left out.  A 5 MB mail is a digest entry, not a
- * 5 MB note.
+ * Appends to `rec` at most KVMD_ENTRY_MAX bytes of a body, cut at a line
+ * end when there is one (else at a UTF-8 character boundary), with a
+ * marker that says how much was left out.  A 5 MB mail is a digest
+ * entry, not a 5 MB note.  Bodies end at a NUL, as C strings do.
  */
-static char *capped_body(const char *body, size_t len)
+static void add_capped_body(struct kvmd_buf *rec, const char *body, size_t len)
 {
-	struct kvmd_buf b = KVMD_BUF_INIT;
-	size_t cut = len;
+	size_t cut;
 
-	if (len <= KVMD_ENTRY_MAX)
-		return kvmd_xmemdupz(body, len);
+	if (!body)
+		len = 0;
+	else if (memchr(body, '\0', len))
+		len = strlen(body);
+	if (len <= KVMD_ENTRY_MAX) {
+		kvmd_buf_add(rec, body, len);
+		kvmd_buf_addch(rec, '\0');
+		return;
+	}
 	cut = KVMD_ENTRY_MAX;
 	while (cut > KVMD_ENTRY_MAX / 2 && body[cut - 1] != '\n')
 		cut--;
@@ -323,11 +378,78 @@ static char *capped_body(const char *body, size_t len)
 		while (cut && ((unsigned char)body[cut] & 0xc0) == 0x80)
 			cut--;
 	}
-	kvmd_buf_add(&b, body, cut);
-	if (b.len && b.ptr[b.len - 1] != '\n')
-		kvmd_buf_addch(&b, '\n');
-	kvmd_buf_addf(&b, "[... %zu more bytes not shown]\n", len - cut);
-	return kvmd_buf_detach(&b, NULL);
+	kvmd_buf_add(rec, body, cut);
+	if (cut && body[cut - 1] != '\n')
+		kvmd_buf_addch(rec, '\n');
+	kvmd_buf_addf(rec, "[... %zu more bytes not shown]\n", len - cut);
+	kvmd_buf_addch(rec, '\0');
+}
+
+static void add_string(struct kvmd_buf *rec, const char *s)
+{
+	kvmd_buf_add(rec, s, strlen(s) + 1);
+}
+
+/* An entry's record, made before the lock is taken: see struct record_head. */
+static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_subject *tag,
+			const char *commit, const char *subject,
+			const char *name, const char *email,
+			const char *body, size_t body_len, const char *diffstat,
+			const struct kvmd_trailer *t, size_t nt)
+{
+	struct record_head h;
+	size_t i;
+
+	memset(&h, 0, sizeof(h));
+	h.is_code = (uint32_t)is_code;
+	h.ntrailers = (uint32_t)nt;
+	h.kind = (int32_t)tag->kind;
+	h.version = tag->version;
+	h.number = tag->number;
+	h.total = tag->total;
+	h.tag_end = tag->tag_end;
+	kvmd_buf_add(rec, &h, sizeof(h));
+	add_string(rec, commit);
+	add_string(rec, subject);
+	kvmd_ident_format_bare(rec, name, email);
+	kvmd_buf_addch(rec, '\0');
+	add_capped_body(rec, body, body_len);
+	if (is_code)
+		add_string(rec, diffstat ? diffstat : "");
+	for (i = 0; i < nt; i++) {
+		kvmd_buf_addch(rec, (char)((t[i].name ? TRAILER_NAME : 0) |
+					   (t[i].email ? TRAILER_EMAIL : 0)));
+		add_string(rec, t[i].key);
+		add_string(rec, t[i].value);
+		if (t[i].name)
+			add_string(rec, t[i].name);
+		if (t[i].email)
+			add_string(rec, t[i].email);
+	}
+}
+
+/*
+ * Adds an entry with its record; with the lock held.  What the patch
+ * list shows of it stays in memory: its subject, and a code commit's id.
+ */
+static uint32_t add_entry(struct kvmd_digest *d, const struct kvmd_buf *rec, size_t seq,
+			  int is_code, const char *subject, const char *commit,
+			  size_t contributor)
+{
+	struct entry *e;
+
+	KVMD_ALLOC_GROW(d->entries, d->nr_entries + 1, d->alloc_entries);
+	e = &d->entries[d->nr_entries];
+	memset(e, 0, sizeof(*e));
+	e->seq = (uint32_t)seq;
+	e->contributor = (uint32_t)contributor;
+	e->is_code = (uint8_t)is_code;
+	e->listed = d->listed.len;
+	add_string(&d->listed, subject);
+	if (is_code)
+		add_string(&d->listed, commit);
+	store_record(d, e, rec);
+	return (uint32_t)d->nr_entries++;
 }
 
 static uint64_t fallback_key(const struct kvmd_message *m)
@@ -369,9 +491,8 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 {
 	int is_patch = m->tag.kind == KVMD_KIND_PATCH;
 	int is_new = is_patch && kvmd_subject_is_new_patch(&m->tag);
-	struct kvmd_entry e;
+	struct kvmd_buf rec = KVMD_BUF_INIT;
 	struct patch p;
-	char *body = NULL;
 	size_t who;
 
 	/* what takes time is done before the lock is taken */
@@ -387,12 +508,10 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 		p.number = m->tag.number;
 		p.total = m->tag.total;
 	}
-	if (is_new) {
-		new_entry(&e, m->commit, m->seq, m->subject, m->from_name, m->from_email,
-			  m->trailers, m->ntrailers);
-		e.tag = m->tag;
-		body = capped_body(m->body ? m->body : "", m->body ? m->body_len : 0);
-	}
+	if (is_new)
+		make_record(&rec, 0, &m->tag, m->commit, m->subject, m->from_name,
+			    m->from_email, m->body, m->body_len, NULL,
+			    m->trailers, m->ntrailers);
 
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
@@ -400,7 +519,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	count_trailers(d, m->trailers, m->ntrailers, m->seq);
 	if (is_patch) {
 		if (is_new)
-			p.entry = add_entry(d, &e, body, who);
+			p.entry = add_entry(d, &rec, m->seq, 0, m->subject, NULL, who);
 		else
 			keep_fallback_subject(d, p.fallback, p.number, p.seq, m->subject);
 		p.contributor = (uint32_t)who;
@@ -408,27 +527,25 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 		d->patches[d->nr_patches++] = p;
 	}
 	pthread_mutex_unlock(&d->lock);
+	kvmd_buf_release(&rec);
 }
 
 void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c)
 {
-	struct kvmd_entry e;
-	char *body;
+	struct kvmd_subject tag = { KVMD_KIND_OTHER, 0, -1, -1, 0 };
+	struct kvmd_buf rec = KVMD_BUF_INIT;
 	size_t who;
 
-	new_entry(&e, c->commit, c->seq, c->subject, c->author_name, c->author_email,
-		  c->trailers, c->ntrailers);
-	e.is_code = 1;
-	e.diffstat = kvmd_xstrdup(c->diffstat ? c->diffstat : "");
-	e.tag.number = e.tag.total = -1;
-	body = capped_body(c->body ? c->body : "", c->body ? c->body_len : 0);
+	make_record(&rec, 1, &tag, c->commit, c->subject, c->author_name, c->author_email,
+		    c->body, c->body_len, c->diffstat, c->trailers, c->ntrailers);
 
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, c->author_name, c->author_email, c->seq);
 	d->codes++;
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
-	add_entry(d, &e, body, who);
+	add_entry(d, &rec, c->seq, 1, c->subject, c->commit, who);
 	pthread_mutex_unlock(&d->lock);
+	kvmd_buf_release(&rec);
 }
 
 void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, size_t seq,
@@ -447,7 +564,7 @@ void kvmd_digest_add_skipped(struct kvmd_digest *d, const char *commit, size_t s
 
 static int entry_cmp(const void *a, const void *b)
 {
-	const struct kvmd_entry *x = a, *y = b;
+	const struct entry *x = a, *y = b;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -575,7 +692,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		struct kvmd_listing *l = &d->listings[d->nr_listings++];
 
 		if (head->entry != NONE) {
-			l->subject = d->entries[head->entry].subject;
+			l->subject = d->listed.ptr + d->entries[head->entry].listed;
 		} else {
 			struct fallback_subject *fs =
 				g_hash_table_lookup(d->fallback_subjects, &head->fallback);
@@ -588,14 +705,14 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 			d->entries[s->first_entry].seq : s->pos;
 	}
 	for (i = 0; i < d->nr_entries; i++) {
-		struct kvmd_entry *e = &d->entries[i];
+		struct entry *e = &d->entries[i];
 		struct kvmd_listing *l;
 
 		if (!e->is_code)
 			continue;
 		l = &d->listings[d->nr_listings++];
-		l->subject = e->subject;
-		l->commit = e->commit;
+		l->subject = d->listed.ptr + e->listed;
+		l->commit = l->subject + strlen(l->subject) + 1;
 		l->contributor = e->contributor;
 		l->messages = 1;
 		l->pos = e->seq;
@@ -623,9 +740,8 @@ const struct kvmd_tally *kvmd_digest_reviewers(const struct kvmd_digest *d)
 	return d->reviewers;
 }
 
-size_t kvmd_digest_entries(const struct kvmd_digest *d, const struct kvmd_entry **out)
+size_t kvmd_digest_entry_count(const struct kvmd_digest *d)
 {
-	*out = d->entries;
 	return d->nr_entries;
 }
 

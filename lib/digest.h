@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "subject.h"
 #include "trailer.h"
 
@@ -15,10 +16,10 @@
  * passed in are borrowed only for the duration of a call.
  *
  * What it keeps is proportional to the distinct contributors, the new
- * patches (their text is printed) and a few words per other patch (to
- * group series); never the text of replies or of other patches.
+ * patches and code commits (their text is printed; see
+ * kvmd_digest_spill()) and a few words per other patch (to group
+ * series); never the text of replies or of other patches.
  */
-struct kvmd_buf;
 struct kvmd_digest;
 struct kvmd_tally;
 
@@ -78,21 +79,31 @@ enum kvmd_section {
 /* The most of a message's text an entry keeps (see OUTPUT in the man page). */
 #define KVMD_ENTRY_MAX (64 * 1024)
 
-/* An entry: a new patch or a code commit, as the last section prints it. */
+/*
+ * An entry: a new patch or a code commit, as the last section prints it,
+ * read back with kvmd_digest_entry().  Its strings live in the entry
+ * itself, until the next read into it or kvmd_entry_release().
+ */
 struct kvmd_entry {
-	char *commit;
+	const char *commit;
 	size_t seq;
 	int is_code;
-	char *subject;
-	char *author;       /* "Name <email>" for the Author: line */
-	char *body;         /* NULL when it waits in the spill file: use kvmd_digest_body() */
-	long long body_off; /* where it waits there */
+	const char *subject;
+	const char *author;       /* "Name <email>" for the Author: line */
+	const char *body;         /* at most KVMD_ENTRY_MAX bytes and a marker */
 	size_t body_len;
-	char *diffstat;     /* code commits only, else NULL */
-	size_t contributor; /* index in the contributors tally */
+	const char *diffstat;     /* code commits only, else NULL */
+	size_t contributor;       /* index in the contributors tally */
 	struct kvmd_subject tag;
-	struct kvmd_trailers trailers; /* copies, owned by the entry */
+	const struct kvmd_trailer *trailers;
+	size_t ntrailers;
+	/* what the strings point into */
+	struct kvmd_buf text_;
+	struct kvmd_trailer *tv_;
+	size_t talloc_;
 };
+
+#define KVMD_ENTRY_INIT { .text_ = KVMD_BUF_INIT }
 
 /* A line of the patch list: a series, a lone patch or a code commit. */
 struct kvmd_listing {
@@ -108,19 +119,12 @@ struct kvmd_digest *kvmd_digest_new(void);
 void kvmd_digest_free(struct kvmd_digest *d);
 
 /*
- * Keep entry bodies in an unlinked temporary file instead of memory, so
- * that what a large range keeps in memory stays small (a 100,000-message
- * range holds ~50 MB of new-patch text).  Returns 0, or -1 (and bodies
+ * Keep entries in an unlinked temporary file instead of memory, so that
+ * what a large range keeps in memory stays small (a 100,000-message
+ * range holds ~50 MB of new-patch text).  Returns 0, or -1 (and entries
  * stay in memory) when no temporary file can be made.
  */
-int kvmd_digest_spill_bodies(struct kvmd_digest *d);
-
-/*
- * An entry's body: borrowed from the entry, or read back into `scratch`
- * from the spill file.  Never NULL ("" if the file cannot be read).
- */
-const char *kvmd_digest_body(const struct kvmd_digest *d, const struct kvmd_entry *e,
-			     struct kvmd_buf *scratch);
+int kvmd_digest_spill(struct kvmd_digest *d);
 
 /*
  * The adds may be called from several threads at once, in any order of
@@ -139,7 +143,14 @@ void kvmd_digest_finish(struct kvmd_digest *d);
 const struct kvmd_tally *kvmd_digest_contributors(const struct kvmd_digest *d);
 const struct kvmd_tally *kvmd_digest_signers(const struct kvmd_digest *d);
 const struct kvmd_tally *kvmd_digest_reviewers(const struct kvmd_digest *d);
-size_t kvmd_digest_entries(const struct kvmd_digest *d, const struct kvmd_entry **out);
+size_t kvmd_digest_entry_count(const struct kvmd_digest *d);
+/*
+ * Reads entry `i` (newest first) into `e`, which may hold an earlier
+ * one.  Returns 0, or -1 with errno set when the temporary file it
+ * waits in cannot be read back.
+ */
+int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *e);
+void kvmd_entry_release(struct kvmd_entry *e);
 size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out);
 size_t kvmd_digest_mail_count(const struct kvmd_digest *d);
 size_t kvmd_digest_code_count(const struct kvmd_digest *d);

@@ -4,6 +4,7 @@
 #include "subject.h"
 #include "tally.h"
 
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -63,25 +64,24 @@ static void table(JsonBuilder *b, const char *name, const struct kvmd_tally *t,
 	kvmd_tally_rows_free(rows, nr);
 }
 
-static void trailers(JsonBuilder *b, const struct kvmd_trailers *t)
+static void trailers(JsonBuilder *b, const struct kvmd_trailer *t, size_t nr)
 {
 	size_t i;
 
 	json_builder_set_member_name(b, "trailers");
 	json_builder_begin_array(b);
-	for (i = 0; i < t->nr; i++) {
+	for (i = 0; i < nr; i++) {
 		json_builder_begin_object(b);
-		member_str(b, "key", t->v[i].key);
-		member_str(b, "value", t->v[i].value);
-		member_str(b, "name", t->v[i].name);
-		member_str(b, "email", t->v[i].email);
+		member_str(b, "key", t[i].key);
+		member_str(b, "value", t[i].value);
+		member_str(b, "name", t[i].name);
+		member_str(b, "email", t[i].email);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
 }
 
-static void entry(JsonBuilder *b, const struct kvmd_digest *d, const struct kvmd_tally *who,
-		  const struct kvmd_entry *e, struct kvmd_buf *scratch)
+static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e)
 {
 	json_builder_begin_object(b);
 	member_str(b, "commit", e->commit);
@@ -105,9 +105,9 @@ static void entry(JsonBuilder *b, const struct kvmd_digest *d, const struct kvmd
 		else
 			json_builder_add_null_value(b);
 	}
-	trailers(b, &e->trailers);
+	trailers(b, e->trailers, e->ntrailers);
 	member_str(b, "diffstat", e->diffstat);
-	member_str(b, "body", kvmd_digest_body(d, e, scratch));
+	member_str(b, "body", e->body);
 	json_builder_end_object(b);
 }
 
@@ -115,10 +115,10 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *o)
 {
 	const struct kvmd_tally *who = kvmd_digest_contributors(d);
-	const struct kvmd_entry *entries;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
 	const struct kvmd_listing *list;
 	const struct kvmd_skip *skipped;
-	size_t nr_entries = kvmd_digest_entries(d, &entries);
+	size_t nr_entries = kvmd_digest_entry_count(d);
 	size_t nr_list = kvmd_digest_listings(d, &list);
 	size_t nr_skipped = kvmd_digest_skipped(d, &skipped);
 	size_t mails = kvmd_digest_mail_count(d), codes = kvmd_digest_code_count(d), i;
@@ -162,10 +162,14 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	json_builder_set_member_name(b, "entries");
 	json_builder_begin_array(b);
 	for (i = 0; i < nr_entries; i++) {
-		struct kvmd_buf scratch = KVMD_BUF_INIT;
-		entry(b, d, who, &entries[i], &scratch);
-		kvmd_buf_release(&scratch);
+		if (kvmd_digest_entry(d, i, &e) < 0) {
+			kvmd_entry_release(&e);
+			g_object_unref(b);
+			return -1;
+		}
+		entry(b, who, &e);
 	}
+	kvmd_entry_release(&e);
 	json_builder_end_array(b);
 
 	json_builder_set_member_name(b, "skipped_messages");
@@ -192,5 +196,7 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	json_node_unref(root);
 	g_object_unref(gen);
 	g_object_unref(b);
+	if (!text)
+		errno = ENOMEM;
 	return text ? 0 : -1;
 }

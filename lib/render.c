@@ -104,8 +104,7 @@ static void add_body(struct kvmd_buf *out, const char *body)
 		kvmd_buf_addch(out, '\n');
 }
 
-static void entry(struct kvmd_buf *out, const struct kvmd_digest *d,
-		  const struct kvmd_entry *e, struct kvmd_buf *scratch)
+static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
 {
 	kvmd_buf_adds(out, "New: ");
 	if (e->is_code) {
@@ -121,7 +120,7 @@ static void entry(struct kvmd_buf *out, const struct kvmd_digest *d,
 	kvmd_buf_adds(out, "\nAuthor: ");
 	add_safe(out, e->author);
 	kvmd_buf_adds(out, "\n\n");
-	add_body(out, kvmd_digest_body(d, e, scratch));
+	add_body(out, e->body);
 	if (e->is_code) {
 		kvmd_buf_adds(out, "---\n");
 		add_body(out, e->diffstat);
@@ -137,13 +136,12 @@ static void maybe_flush(struct kvmd_buf *out, const struct kvmd_render_opts *o, 
 		o->flush(out, o->flush_data);
 }
 
-void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
-		      const struct kvmd_render_opts *o)
+int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
+		     const struct kvmd_render_opts *o)
 {
 	const struct kvmd_tally *who = kvmd_digest_contributors(d);
-	const struct kvmd_entry *entries;
 	const struct kvmd_listing *list;
-	size_t nr_entries = kvmd_digest_entries(d, &entries);
+	size_t nr_entries = kvmd_digest_entry_count(d);
 	size_t nr_list = kvmd_digest_listings(d, &list), i;
 	const char *basis = kvmd_digest_mail_count(d) || !kvmd_digest_code_count(d) ?
 		"Based on Email Body" : "Based on Commit Author";
@@ -192,19 +190,24 @@ void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		kvmd_buf_addch(out, '\n');
 	}
 	if (o->sections & KVMD_SECTION_MESSAGES) {
-		struct kvmd_buf scratch = KVMD_BUF_INIT;
+		struct kvmd_entry e = KVMD_ENTRY_INIT;
 
 		kvmd_buf_adds(out, "===== Patch Commit Messages ====\n\n");
 		for (i = 0; i < nr_entries; i++) {
-			entry(out, d, &entries[i], &scratch);
+			if (kvmd_digest_entry(d, i, &e) < 0) {
+				kvmd_entry_release(&e);
+				return -1;
+			}
+			entry(out, &e);
 			maybe_flush(out, o, 0);
 		}
-		kvmd_buf_release(&scratch);
+		kvmd_entry_release(&e);
 	}
 	if (skipped)
 		kvmd_buf_addf(out, "Skipped %zu message%s that could not be digested.\n",
 			      skipped, skipped == 1 ? "" : "s");
 	maybe_flush(out, o, 1);
+	return 0;
 }
 
 int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf *err)

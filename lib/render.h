@@ -29,13 +29,18 @@ struct kvmd_render_opts {
 #define KVMD_DEFAULT_TOP 15
 #define KVMD_SEPARATOR_LEN 70
 
-/* Appends the digest as text, in the format of the digest-format page. */
-void kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
-		      const struct kvmd_render_opts *opts);
+/*
+ * Appends the digest as text, in the format of the digest-format page.
+ * Returns 0, or -1 with errno set when its entries cannot be read back
+ * (kvmd_digest_entry()).
+ */
+int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
+		     const struct kvmd_render_opts *opts);
 
 /*
  * Appends the digest as one JSON document (see OUTPUT in the man page).
- * Returns 0, or -1 when the JSON library fails.
+ * Returns 0, or -1 with errno set when its entries cannot be read back
+ * or the JSON library fails.
  */
 int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *opts);

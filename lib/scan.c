@@ -520,8 +520,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
 
-	/* new-patch text waits on disk, not in memory (see digest.h) */
-	kvmd_digest_spill_bodies(d);
+	/* entries wait on disk, not in memory (see digest.h) */
+	kvmd_digest_spill(d);
 	sh.ids = ids;
 	sh.line = line;
 	sh.nr = nr;

@@ -112,8 +112,8 @@ static char *dump(const struct kvmd_digest *d)
 {
 	struct kvmd_buf out = KVMD_BUF_INIT;
 	const struct kvmd_listing *l;
-	const struct kvmd_entry *e;
-	size_t nl = kvmd_digest_listings(d, &l), ne = kvmd_digest_entries(d, &e), i;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
+	size_t nl = kvmd_digest_listings(d, &l), ne = kvmd_digest_entry_count(d), i;
 
 	for (i = 0; i < nl; i++) {
 		kvmd_buf_addf(&out, "L %zu %s (%s, %zu)", l[i].pos, l[i].subject,
@@ -122,9 +122,12 @@ static char *dump(const struct kvmd_digest *d)
 			kvmd_buf_addf(&out, " commit %.12s", l[i].commit);
 		kvmd_buf_addch(&out, '\n');
 	}
-	for (i = 0; i < ne; i++)
-		kvmd_buf_addf(&out, "E %zu %s%s (%s)\n", e[i].seq, e[i].subject,
-			      e[i].is_code ? " [code]" : "", who(d, e[i].contributor));
+	for (i = 0; i < ne; i++) {
+		assert_int_equal(kvmd_digest_entry(d, i, &e), 0);
+		kvmd_buf_addf(&out, "E %zu %s%s (%s)\n", e.seq, e.subject,
+			      e.is_code ? " [code]" : "", who(d, e.contributor));
+	}
+	kvmd_entry_release(&e);
 	return kvmd_buf_detach(&out, NULL);
 }
 
@@ -152,7 +155,7 @@ static const struct mail cover_series[] = {
 static void test_digest_cover_series(void **state)
 {
 	struct fixture *f = *state;
-	const struct kvmd_entry *e;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
 
 	ADD_ALL(f, cover_series);
 	kvmd_digest_finish(f->d);
@@ -165,15 +168,18 @@ static void test_digest_cover_series(void **state)
 	assert_int_equal(kvmd_digest_code_count(f->d), 0);
 
 	/* what an entry keeps */
-	assert_int_equal(kvmd_digest_entries(f->d, &e), 2);
-	assert_string_equal(e[0].author, "Pratik R. Sampat <prsampat@amd.com>");
-	assert_string_equal(e[0].body, "body of [PATCH v8 01/03] KVM: selftests: one\n");
-	assert_string_equal(e[0].commit, "0000000000000000000000000000000000c0fff0");
-	assert_false(e[0].is_code);
-	assert_null(e[0].diffstat);
-	assert_int_equal(e[0].tag.kind, KVMD_KIND_PATCH);
-	assert_int_equal(e[0].tag.number, 1);
-	assert_int_equal(e[0].tag.version, 8);
+	assert_int_equal(kvmd_digest_entry_count(f->d), 2);
+	assert_int_equal(kvmd_digest_entry(f->d, 0, &e), 0);
+	assert_string_equal(e.author, "Pratik R. Sampat <prsampat@amd.com>");
+	assert_string_equal(e.body, "body of [PATCH v8 01/03] KVM: selftests: one\n");
+	assert_string_equal(e.commit, "0000000000000000000000000000000000c0fff0");
+	assert_false(e.is_code);
+	assert_null(e.diffstat);
+	assert_int_equal(e.tag.kind, KVMD_KIND_PATCH);
+	assert_int_equal(e.tag.number, 1);
+	assert_int_equal(e.tag.version, 8);
+	assert_int_equal(e.ntrailers, 0);
+	kvmd_entry_release(&e);
 }
 
 /* The patches name the cover by In-Reply-To only, or by References only. */
@@ -345,7 +351,7 @@ static void test_digest_entries_sorted_by_seq(void **state)
 {
 	struct fixture *f = *state;
 	static const size_t order[] = { 7, 2, 9, 0, 5, 3, 8, 1, 6, 4 };
-	const struct kvmd_entry *e;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
 	size_t i, n;
 
 	for (i = 0; i < 10; i++) {
@@ -357,15 +363,17 @@ static void test_digest_entries_sorted_by_seq(void **state)
 		add_mail(f->d, f->subjects, &m);
 	}
 	kvmd_digest_finish(f->d);
-	n = kvmd_digest_entries(f->d, &e);
+	n = kvmd_digest_entry_count(f->d);
 	assert_int_equal(n, 10);
 	for (i = 0; i < n; i++) {
 		char want[64];
 
 		snprintf(want, sizeof(want), "[PATCH] KVM: fix %zu", i);
-		assert_int_equal(e[i].seq, i);
-		assert_string_equal(e[i].subject, want);
+		assert_int_equal(kvmd_digest_entry(f->d, i, &e), 0);
+		assert_int_equal(e.seq, i);
+		assert_string_equal(e.subject, want);
 	}
+	kvmd_entry_release(&e);
 }
 
 static void add_code(struct kvmd_digest *d, size_t seq, const char *hex,
@@ -388,7 +396,7 @@ static void add_code(struct kvmd_digest *d, size_t seq, const char *hex,
 static void test_digest_code_commits(void **state)
 {
 	struct fixture *f = *state;
-	const struct kvmd_entry *e;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
 	const struct kvmd_listing *l;
 
 	add_code(f->d, 1, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
@@ -404,15 +412,110 @@ static void test_digest_code_commits(void **state)
 	assert_int_equal(kvmd_digest_code_count(f->d), 2);
 	assert_int_equal(kvmd_digest_mail_count(f->d), 0);
 
-	assert_int_equal(kvmd_digest_entries(f->d, &e), 2);
-	assert_true(e[1].is_code);
-	assert_string_equal(e[1].commit, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
-	assert_string_equal(e[1].author, "Paolo Bonzini <pbonzini@redhat.com>");
-	assert_string_equal(e[1].body, "Why it changes.\n");
-	assert_string_equal(e[1].diffstat, " x.c | 1 +\n 1 file changed, 1 insertion(+)\n");
+	assert_int_equal(kvmd_digest_entry_count(f->d), 2);
+	assert_int_equal(kvmd_digest_entry(f->d, 1, &e), 0);
+	assert_true(e.is_code);
+	assert_string_equal(e.commit, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
+	assert_string_equal(e.author, "Paolo Bonzini <pbonzini@redhat.com>");
+	assert_string_equal(e.body, "Why it changes.\n");
+	assert_string_equal(e.diffstat, " x.c | 1 +\n 1 file changed, 1 insertion(+)\n");
+	kvmd_entry_release(&e);
 	assert_int_equal(kvmd_digest_listings(f->d, &l), 2);
 	assert_string_equal(l[1].commit, "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
 	assert_int_equal(kvmd_tally_count(kvmd_digest_contributors(f->d), l[1].contributor), 2);
+}
+
+/*
+ * What an entry keeps comes back whole, from memory or from the file it
+ * waits in: trailers with and without a name or address, a diffstat,
+ * and a body cut at KVMD_ENTRY_MAX.
+ */
+static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill)
+{
+	static const struct kvmd_trailer trailers[] = {
+		{ "Signed-off-by", "Paolo Bonzini <pbonzini@redhat.com>",
+		  "Paolo Bonzini", "pbonzini@redhat.com" },
+		{ "Link", "https://lore.kernel.org/r/x@y", NULL, NULL },
+		{ "Reported-by", "<only@address>", NULL, "only@address" },
+	};
+	struct kvmd_digest *d = kvmd_digest_new();
+	struct kvmd_buf body = KVMD_BUF_INIT, out = KVMD_BUF_INIT;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
+	struct kvmd_code_commit c;
+	struct kvmd_message m;
+	size_t i, k;
+
+	if (spill)
+		assert_int_equal(kvmd_digest_spill(d), 0);
+	while (body.len < KVMD_ENTRY_MAX + 100)
+		kvmd_buf_adds(&body, "a line of a long patch\n");
+	memset(&m, 0, sizeof(m));
+	m.commit = "00000000000000000000000000000000000000aa";
+	m.seq = 1;
+	m.subject = "[PATCH v3] KVM: long";
+	kvmd_subject_parse(&m.tag, sp, m.subject);
+	m.contributor_name = m.from_name = "Peng Hao";
+	m.contributor_email = m.from_email = "flyingpeng@tencent.com";
+	m.message_id = "long@t";
+	m.body = body.ptr;
+	m.body_len = body.len;
+	m.trailers = trailers;
+	m.ntrailers = 3;
+	kvmd_digest_add_mail(d, &m);
+	memset(&c, 0, sizeof(c));
+	c.commit = "00000000000000000000000000000000000000bb";
+	c.seq = 0;
+	c.subject = "KVM: x86: short";
+	c.author_name = "Paolo Bonzini";
+	c.author_email = "pbonzini@redhat.com";
+	c.body = "Why.\n";
+	c.body_len = 5;
+	c.diffstat = " x.c | 1 +\n";
+	c.trailers = trailers;
+	c.ntrailers = 1;
+	kvmd_digest_add_code(d, &c);
+	kvmd_digest_finish(d);
+
+	for (i = 0; i < kvmd_digest_entry_count(d); i++) {
+		assert_int_equal(kvmd_digest_entry(d, i, &e), 0);
+		kvmd_buf_addf(&out, "%s %zu %d %s|%s|%s|v%d %d/%d+%zu|%s|%s|",
+			      e.commit, e.seq, e.is_code, e.subject, e.author,
+			      e.diffstat ? e.diffstat : "(none)", e.tag.version,
+			      e.tag.number, e.tag.total, e.tag.tag_end,
+			      e.body + (e.body_len > 40 ? e.body_len - 40 : 0),
+			      e.body_len == strlen(e.body) ? "len" : "bad");
+		for (k = 0; k < e.ntrailers; k++)
+			kvmd_buf_addf(&out, "%s=%s(%s,%s)", e.trailers[k].key, e.trailers[k].value,
+				      e.trailers[k].name ? e.trailers[k].name : "-",
+				      e.trailers[k].email ? e.trailers[k].email : "-");
+		kvmd_buf_addf(&out, " %zu\n", e.body_len);
+	}
+	kvmd_entry_release(&e);
+	kvmd_buf_release(&body);
+	kvmd_digest_free(d);
+	return kvmd_buf_detach(&out, NULL);
+}
+
+static void test_digest_entry_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	char *memory = entry_round_trip(f->subjects, 0);
+	char *spilled = entry_round_trip(f->subjects, 1);
+
+	assert_string_equal(spilled, memory);
+	assert_string_equal(memory,
+		"00000000000000000000000000000000000000bb 0 1 KVM: x86: short|"
+		"Paolo Bonzini <pbonzini@redhat.com>| x.c | 1 +\n|v0 -1/-1+0|"
+		"Why.\n|len|Signed-off-by=Paolo Bonzini <pbonzini@redhat.com>"
+		"(Paolo Bonzini,pbonzini@redhat.com) 5\n"
+		"00000000000000000000000000000000000000aa 1 0 [PATCH v3] KVM: long|"
+		"Peng Hao <flyingpeng@tencent.com>|(none)|v3 -1/-1+10|"
+		"ng patch\n[... 115 more bytes not shown]\n|len|"
+		"Signed-off-by=Paolo Bonzini <pbonzini@redhat.com>(Paolo Bonzini,pbonzini@redhat.com)"
+		"Link=https://lore.kernel.org/r/x@y(-,-)"
+		"Reported-by=<only@address>(-,only@address) 65558\n");
+	free(memory);
+	free(spilled);
 }
 
 static void test_digest_skipped(void **state)
@@ -567,6 +670,7 @@ int main(void)
 		T(test_digest_lone_patches_apart),
 		T(test_digest_entries_sorted_by_seq),
 		T(test_digest_code_commits),
+		T(test_digest_entry_round_trip),
 		T(test_digest_skipped),
 		T(test_digest_same_number_newest_wins),
 		T(test_digest_any_order),

@@ -177,7 +177,7 @@ static void test_render_text_small(void **state)
 	struct fixture *f = *state;
 
 	add_small(f);
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_string_equal(f->out.ptr, small_text);
 }
 
@@ -189,7 +189,7 @@ static void test_render_text_top_title_sections(void **state)
 	f->opts.title = "KVM weekly";
 	f->opts.top = 2;
 	f->opts.sections = KVMD_SECTION_CONTRIBUTORS | KVMD_SECTION_PATCHES;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_string_equal(f->out.ptr,
 		"From 0123abcd to 89abcdef\n"
 		"KVM weekly from 0123abcd to 89abcdef\n"
@@ -218,7 +218,7 @@ static void test_render_count_width(void **state)
 	}
 	kvmd_digest_finish(f->d);
 	f->opts.sections = KVMD_SECTION_DOMAINS | KVMD_SECTION_CONTRIBUTORS;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_non_null(strstr(f->out.ptr, "\n   1234 example.com\n"));
 	assert_non_null(strstr(f->out.ptr, "\n   1234  A <a@example.com>\n"));
 }
@@ -248,7 +248,7 @@ static void test_render_text_code_commit(void **state)
 	add_code(f, "Why it changes.\n\nSigned-off-by: Paolo Bonzini <pbonzini@redhat.com>\n");
 	f->opts.old_hex = NULL;
 	f->opts.new_hex = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_string_equal(f->out.ptr,
 		"From root to 1a2b3c4d\n"
 		"KVM mailing list update from root to 1a2b3c4d\n"
@@ -289,7 +289,7 @@ static void test_render_text_code_commit_no_body(void **state)
 
 	add_code(f, NULL);
 	f->opts.sections = KVMD_SECTION_MESSAGES;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	entry = strstr(f->out.ptr, "New: ");
 	assert_non_null(entry);
 	assert_string_equal(entry,
@@ -319,7 +319,7 @@ static void test_render_text_mail_and_code_basis(void **state)
 	add_mail(f, &m);
 	kvmd_digest_finish(f->d);
 	f->opts.sections = KVMD_SECTION_DOMAINS;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	/* any mail commit in the range keeps "Based on Email Body" */
 	assert_non_null(strstr(f->out.ptr,
 		"Top 15 contributor Email domains (Based on Email Body)\n\n"
@@ -333,7 +333,7 @@ static void test_render_text_skipped(void **state)
 	kvmd_digest_add_skipped(f->d, "abc", 0, "no From address");
 	kvmd_digest_finish(f->d);
 	f->opts.sections = 0;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_string_equal(f->out.ptr,
 		"From 0123abcd to 89abcdef\n"
 		"KVM mailing list update from 0123abcd to 89abcdef\n"
@@ -351,7 +351,7 @@ static void test_render_text_escapes_subjects(void **state)
 	kvmd_digest_finish(f->d);
 	f->opts.sections = KVMD_SECTION_CONTRIBUTORS | KVMD_SECTION_PATCHES |
 			   KVMD_SECTION_MESSAGES;
-	kvmd_render_text(&f->out, f->d, &f->opts);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_null(strchr(f->out.ptr, '\x1b'));
 	assert_null(strchr(f->out.ptr, '\x07'));
 	assert_null(strchr(f->out.ptr, '\r'));
