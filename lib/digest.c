@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <glib.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -152,15 +151,17 @@ static void fallback_subject_free(gpointer p)
 
 int kvmd_digest_spill(struct kvmd_digest *d)
 {
-	FILE *f;
+	struct kvmd_buf path = KVMD_BUF_INIT;
+	const char *dir = getenv("TMPDIR");
 
 	if (d->spill_fd >= 0)
 		return 0;
-	f = tmpfile(); /* unlinked: nothing is left behind, whatever happens */
-	if (!f)
-		return -1;
-	d->spill_fd = dup(fileno(f));
-	fclose(f);
+	/* where git puts its temporary files; tmpfile() would ignore TMPDIR */
+	kvmd_buf_addf(&path, "%s/git-kvmdigest-XXXXXX", dir && *dir ? dir : "/tmp");
+	d->spill_fd = mkstemp(path.ptr);
+	if (d->spill_fd >= 0)
+		unlink(path.ptr); /* nothing is left behind, whatever happens */
+	kvmd_buf_release(&path);
 	return d->spill_fd < 0 ? -1 : 0;
 }
 

@@ -119,10 +119,11 @@ struct kvmd_digest *kvmd_digest_new(void);
 void kvmd_digest_free(struct kvmd_digest *d);
 
 /*
- * Keep entries in an unlinked temporary file instead of memory, so that
- * what a large range keeps in memory stays small (a 100,000-message
- * range holds ~50 MB of new-patch text).  Returns 0, or -1 (and entries
- * stay in memory) when no temporary file can be made.
+ * Keep entries in an unlinked temporary file in $TMPDIR (else /tmp)
+ * instead of memory, so that what a large range keeps in memory stays
+ * small (a 100,000-message range holds ~50 MB of new-patch text).
+ * Returns 0, or -1 (and entries stay in memory) when no temporary file
+ * can be made.
  */
 int kvmd_digest_spill(struct kvmd_digest *d);
 

@@ -17,15 +17,6 @@ commit_blob () {
 	echo "$4" | git -C arch.git commit-tree "$commit_tree_" -p "$3"
 }
 
-test_must_be_empty_ () {
-	if test -s "$1"
-	then
-		echo "'$1' is not empty:" >&2
-		cat "$1" >&2
-		return 1
-	fi
-}
-
 no_notes_ref () {
 	test_must_fail git -C arch.git rev-parse --verify -q refs/notes/kvmdigest
 }
@@ -118,7 +109,7 @@ test_expect_success ARCHIVE 'a range whose end is not a commit is refused' '
 
 test_expect_success ARCHIVE 'an unknown option is a usage error' '
 	test_expect_code 129 git -C arch.git kvmdigest --bogus $c0..$c2 >out 2>err &&
-	test_must_be_empty_ out &&
+	test_must_be_empty out &&
 	grep "^error: unknown option" err &&
 	grep "^usage: git kvmdigest " err &&
 	grep -e "--notes-ref" err &&
@@ -134,7 +125,7 @@ test_expect_success ARCHIVE 'an unknown switch is a usage error' '
 
 test_expect_success ARCHIVE '-h prints the usage on stdout' '
 	test_expect_code 129 git -C arch.git kvmdigest -h >out 2>err &&
-	test_must_be_empty_ err &&
+	test_must_be_empty err &&
 	head -n 1 out >first &&
 	echo "usage: git kvmdigest [<options>] [<old>..<new>]" >expect &&
 	test_cmp expect first &&
@@ -192,7 +183,7 @@ test_expect_success ARCHIVE '--sections=bogus is fatal' '
 	grep "bogus" err &&
 	test_expect_code 128 git -C arch.git kvmdigest --stdout \
 		--sections=domains,bogus $c0..$c2 >out 2>err &&
-	test_must_be_empty_ out &&
+	test_must_be_empty out &&
 	grep "^fatal: " err &&
 	no_notes_ref
 '
@@ -235,16 +226,16 @@ test_expect_success ARCHIVE 'a bad kvmdigest.sections is fatal' '
 
 test_expect_success ARCHIVE 'an empty range: nothing to digest, no note' '
 	test_expect_code 0 git -C arch.git kvmdigest HEAD..HEAD >out 2>err &&
-	test_must_be_empty_ out &&
+	test_must_be_empty out &&
 	grep "nothing to digest" err &&
 	no_notes_ref &&
 	test_expect_code 0 git -C arch.git kvmdigest $c2..$c0 2>err &&
 	grep "nothing to digest" err &&
 	no_notes_ref &&
 	test_expect_code 0 git -C arch.git kvmdigest --stdout HEAD..HEAD >out 2>err &&
-	test_must_be_empty_ out &&
+	test_must_be_empty out &&
 	test_expect_code 0 git -C arch.git kvmdigest -q HEAD..HEAD >out 2>err &&
-	test_must_be_empty_ err &&
+	test_must_be_empty err &&
 	no_notes_ref
 '
 
@@ -343,7 +334,7 @@ test_expect_success ARCHIVE 'a range of only a bad message still makes a digest'
 
 test_expect_success ARCHIVE 'a removal alone is nothing to digest' '
 	test_expect_code 0 git -C arch.git kvmdigest $bad..$rm >out 2>err &&
-	test_must_be_empty_ out &&
+	test_must_be_empty out &&
 	grep "nothing to digest" err &&
 	! grep "^warning" err &&
 	no_notes_ref

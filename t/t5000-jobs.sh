@@ -60,6 +60,26 @@ test_expect_success DATA 'a long digest is the same on standard output, written 
 	test_cmp text note
 '
 
+test_expect_success DATA 'entries wait in $TMPDIR, or in memory without one: the same digest' '
+	root=$(git -C archive.git rev-list --max-parents=0 HEAD) &&
+	git -C archive.git kvmdigest --stdout --sections=all $root..HEAD >text &&
+	git -C archive.git kvmdigest --format=json $root..HEAD >json &&
+	mkdir tmp &&
+	TMPDIR="$PWD/tmp" git -C archive.git kvmdigest --stdout --sections=all \
+		$root..HEAD >text.tmp &&
+	test_cmp text text.tmp &&
+	# nothing is left behind
+	find tmp -type f >left &&
+	test_must_be_empty left &&
+	TMPDIR="$PWD/nowhere" git -C archive.git kvmdigest --stdout --sections=all \
+		$root..HEAD >text.mem 2>err &&
+	test_must_be_empty err &&
+	test_cmp text text.mem &&
+	TMPDIR="$PWD/nowhere" git -C archive.git kvmdigest --format=json \
+		$root..HEAD >json.mem &&
+	test_cmp json json.mem
+'
+
 # The digest of old..new without its first two lines (they name old).
 digest_body () {
 	git -C archive.git kvmdigest --stdout --sections=all "$1" >full &&

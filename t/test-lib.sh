@@ -368,6 +368,16 @@ test_path_is_dir () {
 	return 1
 }
 
+test_must_be_empty () {
+	test_path_is_file "$1" || return 1
+	if test -s "$1"
+	then
+		echo >&2 "'$1' is not empty, it contains:"
+		cat >&2 "$1"
+		return 1
+	fi
+}
+
 test_path_is_missing () {
 	test -e "$1" || test -L "$1" || return 0
 	echo >&2 "path '$1' exists"
