@@ -17,7 +17,7 @@ VERSION = 0.1
 
 WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Ilib $(WARNINGS) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib $(WARNINGS) $(CFLAGS) \
 	-DKVMD_VERSION='"$(VERSION)"' -DKVMD_SHAREDIR='"$(sharedir)"' \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lpthread

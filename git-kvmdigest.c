@@ -223,7 +223,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		render.flush = write_out;
 	if ((r->json ? kvmd_render_json(&text, d, &render) :
 		       kvmd_render_text(&text, d, &render)) < 0) {
-		kvmd_buf_addf(err, "cannot write the digest: %s", strerror(errno));
+		kvmd_buf_addf(err, "cannot render the digest: %s", strerror(errno));
 		goto cleanup;
 	}
 	if (r->o->to_stdout || r->json) {

@@ -53,8 +53,8 @@ struct fallback_subject {
  */
 struct entry {
 	uint64_t off;         /* of the record in the spill file, or in `kept` */
+	uint64_t len;         /* of the record */
 	size_t listed;        /* in `listed`: the subject, then a code commit's id */
-	uint32_t len;         /* of the record */
 	uint32_t seq;
 	uint32_t contributor;
 	uint8_t is_code, in_memory;
@@ -170,11 +170,13 @@ static void store_record(struct kvmd_digest *d, struct entry *e, const struct kv
 {
 	size_t done = 0;
 
-	e->len = (uint32_t)rec->len;
+	e->len = rec->len;
 	if (d->spill_fd >= 0) {
 		while (done < rec->len) {
 			ssize_t n = pwrite(d->spill_fd, rec->ptr + done, rec->len - done,
 					   (off_t)(d->spill_end + done));
+			if (n < 0 && errno == EINTR)
+				continue;
 			if (n <= 0)
 				break;
 			done += (size_t)n;
@@ -212,6 +214,9 @@ static int parse_record(struct kvmd_entry *e)
 		return -1;
 	memcpy(&h, p, sizeof(h));
 	p += sizeof(h);
+	/* a trailer takes at least its bits and two NULs */
+	if (h.ntrailers > (size_t)(end - p) / 3)
+		return -1;
 	e->is_code = (int)h.is_code;
 	e->tag.kind = (enum kvmd_kind)h.kind;
 	e->tag.version = h.version;
@@ -222,6 +227,8 @@ static int parse_record(struct kvmd_entry *e)
 	    !(e->author = next_string(&p, end)) || !(e->body = next_string(&p, end)))
 		return -1;
 	e->body_len = strlen(e->body);
+	if (e->tag.tag_end > strlen(e->subject))
+		return -1;
 	e->diffstat = NULL;
 	if (h.is_code && !(e->diffstat = next_string(&p, end)))
 		return -1;
@@ -249,17 +256,19 @@ static int parse_record(struct kvmd_entry *e)
 int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *e)
 {
 	const struct entry *in = &d->entries[i];
-	size_t done = 0;
+	size_t len = (size_t)in->len, done = 0;
 
 	kvmd_buf_reset(&e->text_);
-	kvmd_buf_grow(&e->text_, in->len);
+	kvmd_buf_grow(&e->text_, len);
 	if (in->in_memory) {
-		memcpy(e->text_.ptr, d->kept.ptr + in->off, in->len);
-		done = in->len;
+		memcpy(e->text_.ptr, d->kept.ptr + in->off, len);
+		done = len;
 	}
-	while (done < in->len) {
-		ssize_t n = pread(d->spill_fd, e->text_.ptr + done, in->len - done,
+	while (done < len) {
+		ssize_t n = pread(d->spill_fd, e->text_.ptr + done, len - done,
 				  (off_t)(in->off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			return -1;
 		if (!n) {
@@ -268,8 +277,8 @@ int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *
 		}
 		done += (size_t)n;
 	}
-	e->text_.len = in->len;
-	e->text_.ptr[e->text_.len] = '\0';
+	e->text_.len = len;
+	e->text_.ptr[len] = '\0';
 	e->seq = in->seq;
 	e->contributor = in->contributor;
 	if (parse_record(e) < 0) {
@@ -281,9 +290,11 @@ int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *
 
 void kvmd_entry_release(struct kvmd_entry *e)
 {
+	struct kvmd_entry empty = KVMD_ENTRY_INIT;
+
 	kvmd_buf_release(&e->text_);
 	free(e->tv_);
-	memset(e, 0, sizeof(*e));
+	*e = empty;
 }
 
 struct kvmd_digest *kvmd_digest_new(void)

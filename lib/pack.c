@@ -480,13 +480,9 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 	struct cached *e;
 	size_t h;
 
-	if (!c->limit || size > c->limit / 2) {
-		free(data);
-		return;
-	}
 	pthread_mutex_lock(&c->lock);
-	/* another reader may have made the same base meanwhile */
-	if (cache_find(c, pack, offset)) {
+	/* too large to keep, or another reader made the same base meanwhile */
+	if (!c->limit || size > c->limit / 2 || cache_find(c, pack, offset)) {
 		pthread_mutex_unlock(&c->lock);
 		free(data);
 		return;
@@ -510,14 +506,29 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* Lets bases go until at most `keep` bytes are held; with the lock held. */
+static void cache_trim(struct cache *c, size_t keep)
+{
+	while (c->used > keep && c->lru.next != &c->lru)
+		cache_drop(c, c->lru.next);
+}
+
 void kvmd_packs_set_cache_limit(struct kvmd_packs *packs, size_t cache_limit)
 {
 	struct cache *c = packs->cache;
 
 	pthread_mutex_lock(&c->lock);
 	c->limit = cache_limit;
-	while (c->used > c->limit && c->lru.next != &c->lru)
-		cache_drop(c, c->lru.next);
+	cache_trim(c, cache_limit);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void kvmd_packs_drop_cache(struct kvmd_packs *packs)
+{
+	struct cache *c = packs->cache;
+
+	pthread_mutex_lock(&c->lock);
+	cache_trim(c, 0);
 	pthread_mutex_unlock(&c->lock);
 }
 

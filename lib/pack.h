@@ -33,9 +33,12 @@ void kvmd_packs_free(struct kvmd_packs *packs);
 
 /*
  * Sizes the delta-base cache anew (bases beyond the new limit are let
- * go), for a run whose ranges want different sizes.
+ * go), for a run whose ranges want different sizes; at any time.
  */
 void kvmd_packs_set_cache_limit(struct kvmd_packs *packs, size_t cache_limit);
+
+/* Lets every base go (those in use when they are put back); the limit stays. */
+void kvmd_packs_drop_cache(struct kvmd_packs *packs);
 
 /* How many packs it reads. */
 size_t kvmd_packs_count(const struct kvmd_packs *packs);

@@ -163,8 +163,11 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	json_builder_begin_array(b);
 	for (i = 0; i < nr_entries; i++) {
 		if (kvmd_digest_entry(d, i, &e) < 0) {
+			int saved = errno;
+
 			kvmd_entry_release(&e);
 			g_object_unref(b);
+			errno = saved;
 			return -1;
 		}
 		entry(b, who, &e);

@@ -4,6 +4,7 @@
 #include "ident.h"
 #include "tally.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <string.h>
 
@@ -195,7 +196,10 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		kvmd_buf_adds(out, "===== Patch Commit Messages ====\n\n");
 		for (i = 0; i < nr_entries; i++) {
 			if (kvmd_digest_entry(d, i, &e) < 0) {
+				int saved = errno;
+
 				kvmd_entry_release(&e);
+				errno = saved;
 				return -1;
 			}
 			entry(out, &e);

@@ -172,7 +172,10 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	return 0;
 }
 
-/* Digests one commit; `parent` (may be NULL) gets its first parent's id. */
+/*
+ * Digests one commit.  `parent` (may be NULL) gets the way on along a
+ * line: its only parent's id, else zeros.
+ */
 static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id,
 		      size_t seq, git_oid *parent, struct kvmd_buf *err)
 {
@@ -187,8 +190,10 @@ static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id
 		kvmd_buf_addf(err, "cannot read commit %s: %s", hex, kvmd_git_error());
 		return -1;
 	}
-	if (parent && git_commit_parentcount(commit))
+	if (parent && git_commit_parentcount(commit) == 1)
 		git_oid_cpy(parent, git_commit_parent_id(commit, 0));
+	else if (parent)
+		memset(parent, 0, sizeof(*parent));
 	/* merges are left out, whatever they hold (an archive merged into a kernel tree holds `m`) */
 	if (git_commit_parentcount(commit) > 1) {
 		git_commit_free(commit);
@@ -402,8 +407,15 @@ static void *work(void *arg)
 			/* a line goes on at the parent; a list, at the next id */
 			if (add_commit(&r, w->d, &id, i, sh->line ? &id : NULL, &err) < 0)
 				goto out;
-			if (!sh->line && i + 1 < end)
+			if (i + 1 == end)
+				break;
+			if (!sh->line) {
 				id = sh->ids[i + 1];
+			} else if (git_oid_is_zero(&id)) {
+				/* a graft or a shallow boundary that came meanwhile */
+				kvmd_buf_adds(&err, "the history changed while it was read");
+				goto out;
+			}
 		}
 		progress(sh, __atomic_add_fetch(&sh->done, end - start, __ATOMIC_RELAXED), 0);
 	}
@@ -549,7 +561,7 @@ join:
 		pthread_join(workers[i].thread, NULL);
 	/* the delta bases go with the reading: finishing and rendering come next */
 	if (opts->packs)
-		kvmd_packs_set_cache_limit(opts->packs, 0);
+		kvmd_packs_drop_cache(opts->packs);
 	if (sh.failed) {
 		if (!err->len)
 			kvmd_buf_adds(err, sh.err.ptr);
@@ -565,7 +577,7 @@ cleanup:
 			git_repository_free(workers[i].repo);
 	}
 	if (opts->packs) /* when it failed before reading */
-		kvmd_packs_set_cache_limit(opts->packs, 0);
+		kvmd_packs_drop_cache(opts->packs);
 	free(workers);
 	free(ids);
 	kvmd_mailmap_free(mailmap);

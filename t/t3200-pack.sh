@@ -86,6 +86,17 @@ test_expect_success 'fast-import pack: every object, cold and warm cache' '
 	test_cmp expect2 actual
 '
 
+test_expect_success 'fast-import pack: a cache shrunk, grown or emptied between reads' '
+	cd repo.git &&
+	cat expect expect >expect2 &&
+	"$helper" --twice --then-cache=4096 <ids >actual &&
+	test_cmp expect2 actual &&
+	"$helper" --cache=0 --twice --then-cache=100000000 <ids >actual &&
+	test_cmp expect2 actual &&
+	"$helper" --twice --then-drop <ids >actual &&
+	test_cmp expect2 actual
+'
+
 test_expect_success 'fast-import pack: no cache, and a cache that evicts all the time' '
 	cd repo.git &&
 	check_reader --cache=0 &&

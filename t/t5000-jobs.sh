@@ -105,6 +105,19 @@ test_expect_success DATA 'a line of history is listed by parents; anything else 
 	tr "\r" "\n" <err | grep "(1499/1499), done"
 '
 
+test_expect_success DATA 'blocks of a line end where they should: 63 to 129 commits' '
+	for n in 63 64 65 128 129
+	do
+		digest_body HEAD~$n..HEAD >line &&
+		side=$(echo side | git -C archive.git commit-tree -p HEAD~$n HEAD~$n^{tree}) &&
+		digest_body $side..HEAD >beside &&
+		test_cmp line beside &&
+		git -C archive.git kvmdigest --stdout --progress --jobs=2 HEAD~$n..HEAD \
+			>/dev/null 2>err &&
+		tr "\r" "\n" <err | grep "($n/$n), done" || return 1
+	done
+'
+
 test -w /dev/full && test_set_prereq DEVFULL
 
 test_expect_success DATA,DEVFULL 'standard output that cannot be written is an error' '

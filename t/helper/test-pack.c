@@ -1,5 +1,6 @@
 /*
- * test-pack [--cache=<bytes>] [--twice]: read the object ids on stdin
+ * test-pack [--cache=<bytes>] [--twice [--then-cache=<bytes> | --then-drop]]:
+ * read the object ids on stdin
  * through the pack reader alone (lib/pack.c, not libgit2's) in the
  * repository of the current directory, and print for each
  *
@@ -10,7 +11,8 @@
  *   <id> missing          in no pack it reads
  *
  * so that the tests can compare it with `git cat-file --batch-check`.
- * --twice reads the list a second time, from a warm cache.
+ * --twice reads the list a second time, from a warm cache, or from one
+ * sized anew (--then-cache) or emptied (--then-drop) in between.
  */
 #include "buf.h"
 #include "pack.h"
@@ -57,15 +59,21 @@ int main(int argc, char **argv)
 	struct kvmd_pack_reader *r;
 	git_oid *ids = NULL;
 	char line[256];
-	int twice = 0, i;
+	int twice = 0, drop = 0, i;
+	long long then = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--cache=", 8)) {
 			cache = (size_t)strtoull(argv[i] + 8, NULL, 10);
 		} else if (!strcmp(argv[i], "--twice")) {
 			twice = 1;
+		} else if (!strncmp(argv[i], "--then-cache=", 13)) {
+			then = strtoll(argv[i] + 13, NULL, 10);
+		} else if (!strcmp(argv[i], "--then-drop")) {
+			drop = 1;
 		} else {
-			fprintf(stderr, "usage: test-pack [--cache=<bytes>] [--twice] <ids\n");
+			fprintf(stderr, "usage: test-pack [--cache=<bytes>] "
+				"[--twice [--then-cache=<bytes> | --then-drop]] <ids\n");
 			return 129;
 		}
 	}
@@ -87,6 +95,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "packs: %zu\n", kvmd_packs_count(packs));
 	r = kvmd_pack_reader_new(packs);
 	read_all(r, ids, nr);
+	if (then >= 0)
+		kvmd_packs_set_cache_limit(packs, (size_t)then);
+	if (drop)
+		kvmd_packs_drop_cache(packs);
 	if (twice)
 		read_all(r, ids, nr);
 	kvmd_pack_reader_free(r);

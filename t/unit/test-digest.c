@@ -8,12 +8,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "../../lib/buf.h"
 #include "../../lib/digest.h"
+#include "../../lib/render.h"
 #include "../../lib/subject.h"
 #include "../../lib/tally.h"
 
@@ -430,7 +437,8 @@ static void test_digest_code_commits(void **state)
  * waits in: trailers with and without a name or address, a diffstat,
  * and a body cut at KVMD_ENTRY_MAX.
  */
-static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill)
+static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill,
+			      rlim_t file_limit)
 {
 	static const struct kvmd_trailer trailers[] = {
 		{ "Signed-off-by", "Paolo Bonzini <pbonzini@redhat.com>",
@@ -445,8 +453,18 @@ static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill)
 	struct kvmd_message m;
 	size_t i, k;
 
+	struct rlimit old, lim;
+
 	if (spill)
 		assert_int_equal(kvmd_digest_spill(d), 0);
+	if (file_limit) {
+		/* a full disk, as far as the digest can tell: EFBIG */
+		signal(SIGXFSZ, SIG_IGN);
+		assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+		lim = old;
+		lim.rlim_cur = file_limit;
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	}
 	while (body.len < KVMD_ENTRY_MAX + 100)
 		kvmd_buf_adds(&body, "a line of a long patch\n");
 	memset(&m, 0, sizeof(m));
@@ -474,6 +492,8 @@ static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill)
 	c.trailers = trailers;
 	c.ntrailers = 1;
 	kvmd_digest_add_code(d, &c);
+	if (file_limit)
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	kvmd_digest_finish(d);
 
 	for (i = 0; i < kvmd_digest_entry_count(d); i++) {
@@ -499,10 +519,13 @@ static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill)
 static void test_digest_entry_round_trip(void **state)
 {
 	struct fixture *f = *state;
-	char *memory = entry_round_trip(f->subjects, 0);
-	char *spilled = entry_round_trip(f->subjects, 1);
+	char *memory = entry_round_trip(f->subjects, 0, 0);
+	char *spilled = entry_round_trip(f->subjects, 1, 0);
+	/* the long one is cut short in the file and kept in memory, the next one is filed */
+	char *mixed = entry_round_trip(f->subjects, 1, 40000);
 
 	assert_string_equal(spilled, memory);
+	assert_string_equal(mixed, memory);
 	assert_string_equal(memory,
 		"00000000000000000000000000000000000000bb 0 1 KVM: x86: short|"
 		"Paolo Bonzini <pbonzini@redhat.com>| x.c | 1 +\n|v0 -1/-1+0|"
@@ -516,6 +539,82 @@ static void test_digest_entry_round_trip(void **state)
 		"Reported-by=<only@address>(-,only@address) 65558\n");
 	free(memory);
 	free(spilled);
+	free(mixed);
+}
+
+/* The descriptor of the spill file, found as an unlinked file in `dir`. */
+static int spill_fd_in(const char *dir)
+{
+	DIR *fds = opendir("/proc/self/fd");
+	struct dirent *de;
+	char prefix[4200];
+	int fd = -1;
+
+	if (!fds)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "%s/git-kvmdigest-", dir);
+	while (fd < 0 && (de = readdir(fds))) {
+		char path[300], target[4300];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strncmp(target, prefix, strlen(prefix)) && strstr(target, " (deleted)"))
+			fd = atoi(de->d_name);
+	}
+	closedir(fds);
+	return fd;
+}
+
+/*
+ * The entries wait in $TMPDIR, unlinked; when the file cannot be read
+ * back, reading an entry and rendering fail with an error, not an
+ * empty entry.
+ */
+static void test_digest_spill_file(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/test-digest-XXXXXX", *old = getenv("TMPDIR");
+	struct kvmd_render_opts o = { "t", 15, KVMD_SECTIONS_DEFAULT, NULL, "0123", NULL, NULL };
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
+	struct kvmd_buf out = KVMD_BUF_INIT;
+	int fd;
+
+	if (access("/proc/self/fd", R_OK))
+		skip();
+	old = old ? strdup(old) : NULL;
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	assert_int_equal(kvmd_digest_spill(f->d), 0);
+	if (old)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	ADD_ALL(f, cover_series);
+	kvmd_digest_finish(f->d);
+	/* there, unlinked: nothing is left behind */
+	fd = spill_fd_in(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(kvmd_digest_entry(f->d, 1, &e), 0);
+	assert_string_equal(e.subject, "[PATCH v8 00/03] Basic SEV-SNP Selftests");
+
+	assert_int_equal(ftruncate(fd, 0), 0);
+	errno = 0;
+	assert_int_equal(kvmd_digest_entry(f->d, 1, &e), -1);
+	assert_int_equal(errno, EIO);
+	errno = 0;
+	assert_int_equal(kvmd_render_text(&out, f->d, &o), -1);
+	assert_int_equal(errno, EIO);
+	errno = 0;
+	assert_int_equal(kvmd_render_json(&out, f->d, &o), -1);
+	assert_int_equal(errno, EIO);
+	kvmd_entry_release(&e);
+	kvmd_buf_release(&out);
 }
 
 static void test_digest_skipped(void **state)
@@ -585,13 +684,34 @@ static const struct mail everything[] = {
  * Everything added in walk order (0), backwards (1), or as two threads
  * taking turns with the two halves of the walk (2).
  */
+/* All a finished digest says: dump(), the contributors, the counts, the skipped. */
+static char *describe(const struct kvmd_digest *d)
+{
+	struct kvmd_buf out = KVMD_BUF_INIT;
+	const struct kvmd_skip *sk;
+	struct kvmd_tally_row *rows;
+	size_t i, nr;
+	char *text = dump(d);
+
+	kvmd_buf_adds(&out, text);
+	free(text);
+	nr = kvmd_tally_rows(kvmd_digest_contributors(d), 0, &rows);
+	for (i = 0; i < nr; i++)
+		kvmd_buf_addf(&out, "T %zu %s\n", rows[i].count, rows[i].text);
+	kvmd_tally_rows_free(rows, nr);
+	kvmd_buf_addf(&out, "mails %zu codes %zu skipped %zu\n",
+		      kvmd_digest_mail_count(d), kvmd_digest_code_count(d),
+		      kvmd_digest_skipped(d, NULL));
+	nr = kvmd_digest_skipped(d, &sk);
+	for (i = 1; i < nr; i++)
+		assert_true(sk[i - 1].seq < sk[i].seq);
+	return kvmd_buf_detach(&out, NULL);
+}
+
 static char *digest_everything(struct kvmd_subject_parser *sp, int order)
 {
 	struct kvmd_digest *a = kvmd_digest_new();
 	size_t i, n = sizeof(everything) / sizeof(everything[0]);
-	struct kvmd_buf out = KVMD_BUF_INIT;
-	struct kvmd_tally_row *rows;
-	size_t nr;
 	char *text;
 
 	if (order == 1)
@@ -607,19 +727,9 @@ static char *digest_everything(struct kvmd_subject_parser *sp, int order)
 	if (order != 1)
 		kvmd_digest_add_skipped(a, "abc", 12, "no From address");
 	kvmd_digest_finish(a);
-
-	text = dump(a);
-	kvmd_buf_adds(&out, text);
-	free(text);
-	nr = kvmd_tally_rows(kvmd_digest_contributors(a), 0, &rows);
-	for (i = 0; i < nr; i++)
-		kvmd_buf_addf(&out, "T %zu %s\n", rows[i].count, rows[i].text);
-	kvmd_tally_rows_free(rows, nr);
-	kvmd_buf_addf(&out, "mails %zu codes %zu skipped %zu\n",
-		      kvmd_digest_mail_count(a), kvmd_digest_code_count(a),
-		      kvmd_digest_skipped(a, NULL));
+	text = describe(a);
 	kvmd_digest_free(a);
-	return kvmd_buf_detach(&out, NULL);
+	return text;
 }
 
 static void test_digest_any_order(void **state)
@@ -655,6 +765,100 @@ static void test_digest_any_order(void **state)
 	free(halves);
 }
 
+/*
+ * Message k of a made-up stretch of the list, newest first: series of a
+ * cover and four patches, each with two replies from someone else; the
+ * oldest and newest series are cut by the range.  Every 29th is a code
+ * commit and every 97th could not be read.
+ */
+static void made_up(struct kvmd_digest *d, struct kvmd_subject_parser *sp, size_t k)
+{
+	static const char *const who[][2] = { { SAMPAT }, { ODAKI }, { BONZINI }, { MAO } };
+	char subject[96], id[32], cover[32], hex[41];
+	size_t series = (k + 3) / 7, n = (k + 3) % 7, s = series % 4;
+	struct mail m = { k, subject, who[s][0], who[s][1], id, cover, cover };
+
+	snprintf(id, sizeof(id), "m%zu@x", k);
+	snprintf(cover, sizeof(cover), "m%zu@x", series * 7 + 3);
+	snprintf(hex, sizeof(hex), "%040zx", k);
+	if (k % 97 == 0) {
+		kvmd_digest_add_skipped(d, hex, k, "no From address");
+	} else if (k % 29 == 0) {
+		add_code(d, k, hex, "KVM: x86: made up", who[s][0], who[s][1]);
+	} else if (n == 6) {
+		snprintf(subject, sizeof(subject), "[PATCH v%zu 0/4] series %zu", s + 1, series);
+		m.in_reply_to = m.ref = NULL;
+		add_mail(d, sp, &m);
+	} else if (n >= 2) {
+		snprintf(subject, sizeof(subject), "[PATCH v%zu %zu/4] part %zu of %zu",
+			 s + 1, 6 - n, 6 - n, series);
+		add_mail(d, sp, &m);
+	} else {
+		snprintf(subject, sizeof(subject), "Re: [PATCH v%zu 0/4] series %zu", s + 1, series);
+		m.name = who[(s + 1) % 4][0];
+		m.email = who[(s + 1) % 4][1];
+		add_mail(d, sp, &m);
+	}
+}
+
+#define MADE_UP 3000
+#define THREADS 4
+
+struct adder {
+	pthread_t thread;
+	struct kvmd_digest *d;
+	size_t first;
+};
+
+/* Adds blocks of 64 made-up messages, every THREADS-th, as a reader of the scan does. */
+static void *add_blocks(void *arg)
+{
+	struct adder *a = arg;
+	struct kvmd_subject_parser *sp = kvmd_subject_parser_new();
+	size_t k;
+
+	for (k = a->first * 64; k < MADE_UP; k++) {
+		if (k / 64 % THREADS != a->first)
+			continue;
+		made_up(a->d, sp, k);
+	}
+	kvmd_subject_parser_free(sp);
+	return NULL;
+}
+
+/* Readers add at once; the digest is the one made by adding in walk order. */
+static void test_digest_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_digest *together = kvmd_digest_new();
+	struct adder adders[THREADS];
+	char *want, *got;
+	size_t k;
+	int i;
+
+	for (k = 0; k < MADE_UP; k++)
+		made_up(f->d, f->subjects, k);
+	kvmd_digest_finish(f->d);
+	want = describe(f->d);
+	assert_true(kvmd_digest_entry_count(f->d) > 400);
+	assert_true(kvmd_digest_skipped(f->d, NULL) > 20);
+
+	assert_int_equal(kvmd_digest_spill(together), 0);
+	for (i = 0; i < THREADS; i++) {
+		adders[i].d = together;
+		adders[i].first = (size_t)i;
+		assert_int_equal(pthread_create(&adders[i].thread, NULL, add_blocks, &adders[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++)
+		pthread_join(adders[i].thread, NULL);
+	kvmd_digest_finish(together);
+	got = describe(together);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	kvmd_digest_free(together);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -671,6 +875,8 @@ int main(void)
 		T(test_digest_entries_sorted_by_seq),
 		T(test_digest_code_commits),
 		T(test_digest_entry_round_trip),
+		T(test_digest_spill_file),
+		T(test_digest_threads),
 		T(test_digest_skipped),
 		T(test_digest_same_number_newest_wins),
 		T(test_digest_any_order),
