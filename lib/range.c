@@ -48,8 +48,9 @@ int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
 		return -1;
 	}
 	if (git_revparse(&rs, repo, spec) < 0) {
+		/* libgit2 1.5 keeps `from` when `to` fails: freed below */
 		kvmd_buf_addf(err, "bad range '%s': %s", spec, kvmd_git_error());
-		return -1;
+		goto cleanup;
 	}
 	if (!(rs.flags & GIT_REVSPEC_RANGE) || !rs.from || !rs.to) {
 		kvmd_buf_addf(err, "'%s' is not a range: give <old>..<new>", spec);
