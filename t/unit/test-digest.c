@@ -295,6 +295,41 @@ static void test_digest_series_without_cover(void **state)
 		    "E 5 [PATCH v1 1/2] KVM: z (Akihiko Odaki)\n");
 }
 
+/*
+ * Only later patches of two series in the range: each series is one
+ * listing, headed by its lowest number whatever the order, and counts
+ * every message, a deep-threaded one (In-Reply-To its predecessor) too.
+ */
+static const struct mail later_only[] = {
+	{ 0, "[PATCH v2 4/4] KVM: d", SAMPAT, "z4@a", "z0@a", "z0@a" },
+	{ 1, "[PATCH v3 3/3] KVM: y", ODAKI, "w3@d", "w0@d", "w0@d" },
+	{ 2, "[PATCH v2 2/4] KVM: b", SAMPAT, "z2@a", "z0@a", "z0@a" },
+	{ 3, "[PATCH v2 3/4] KVM: c", SAMPAT, "z3@a", "z0@a", "z0@a" },
+	{ 4, "[PATCH v3 2/3] KVM: x", ODAKI, "w2@d", "w1@d", "w0@d" },
+};
+
+static void test_digest_later_patches_only(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_digest *backward = kvmd_digest_new();
+	size_t i, n = sizeof(later_only) / sizeof(later_only[0]);
+	char *got;
+
+	for (i = 0; i < n; i++) {
+		add_mail(f->d, f->subjects, &later_only[i]);
+		add_mail(backward, f->subjects, &later_only[n - 1 - i]);
+	}
+	kvmd_digest_finish(f->d);
+	kvmd_digest_finish(backward);
+	assert_dump(f->d,
+		    "L 0 [PATCH v2 2/4] KVM: b (Pratik R. Sampat, 3)\n"
+		    "L 1 [PATCH v3 2/3] KVM: x (Akihiko Odaki, 2)\n");
+	got = dump(f->d);
+	assert_dump(backward, got);
+	free(got);
+	kvmd_digest_free(backward);
+}
+
 /* Two series of the same sender in one thread differ by version. */
 static const struct mail no_cover_versions[] = {
 	{ 0, "[PATCH v3 1/2] KVM: a", SAMPAT, "v3a@a", "root@a", "root@a" },
@@ -870,6 +905,7 @@ int main(void)
 		T(test_digest_replies_are_no_entries),
 		T(test_digest_series_without_cover),
 		T(test_digest_series_without_cover_versions),
+		T(test_digest_later_patches_only),
 		T(test_digest_lone_patch),
 		T(test_digest_lone_patches_apart),
 		T(test_digest_entries_sorted_by_seq),
