@@ -308,26 +308,29 @@ static const struct mail later_only[] = {
 	{ 4, "[PATCH v3 2/3] KVM: x", ODAKI, "w2@d", "w1@d", "w0@d" },
 };
 
-static void test_digest_later_patches_only(void **state)
+/* Adds `m` in walk order and backwards: both digests dump as `want`. */
+static void assert_both_orders(struct fixture *f, const struct mail *m, size_t n,
+			       const char *want)
 {
-	struct fixture *f = *state;
 	struct kvmd_digest *backward = kvmd_digest_new();
-	size_t i, n = sizeof(later_only) / sizeof(later_only[0]);
-	char *got;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		add_mail(f->d, f->subjects, &later_only[i]);
-		add_mail(backward, f->subjects, &later_only[n - 1 - i]);
+		add_mail(f->d, f->subjects, &m[i]);
+		add_mail(backward, f->subjects, &m[n - 1 - i]);
 	}
 	kvmd_digest_finish(f->d);
 	kvmd_digest_finish(backward);
-	assert_dump(f->d,
-		    "L 0 [PATCH v2 2/4] KVM: b (Pratik R. Sampat, 3)\n"
-		    "L 1 [PATCH v3 2/3] KVM: x (Akihiko Odaki, 2)\n");
-	got = dump(f->d);
-	assert_dump(backward, got);
-	free(got);
+	assert_dump(f->d, want);
+	assert_dump(backward, want);
 	kvmd_digest_free(backward);
+}
+
+static void test_digest_later_patches_only(void **state)
+{
+	assert_both_orders(*state, later_only, sizeof(later_only) / sizeof(later_only[0]),
+			   "L 0 [PATCH v2 2/4] KVM: b (Pratik R. Sampat, 3)\n"
+			   "L 1 [PATCH v3 2/3] KVM: x (Akihiko Odaki, 2)\n");
 }
 
 /* Two series of the same sender in one thread differ by version. */
@@ -682,25 +685,11 @@ static const struct mail resent[] = {
 
 static void test_digest_same_number_newest_wins(void **state)
 {
-	struct fixture *f = *state;
-	struct kvmd_digest *backward = kvmd_digest_new();
-	char *got;
-	size_t i, n = sizeof(resent) / sizeof(resent[0]);
-
-	for (i = 0; i < n; i++) {
-		add_mail(f->d, f->subjects, &resent[i]);
-		add_mail(backward, f->subjects, &resent[n - 1 - i]);
-	}
-	kvmd_digest_finish(f->d);
-	kvmd_digest_finish(backward);
-	assert_dump(f->d, "L 0 [PATCH v2 2/3] KVM: b, resent (Pratik R. Sampat, 3)\n");
-	got = dump(f->d);
-	assert_dump(backward, got);
-	free(got);
-	kvmd_digest_free(backward);
+	assert_both_orders(*state, resent, sizeof(resent) / sizeof(resent[0]),
+			   "L 0 [PATCH v2 2/3] KVM: b, resent (Pratik R. Sampat, 3)\n");
 }
 
-/* Everything at once, to split between two digests. */
+/* Everything at once, to add in several orders. */
 static const struct mail everything[] = {
 	{ 0, "[PATCH net-next v8 2/2] tun: more", ODAKI, "o2@d", "oc@d", "oc@d" },
 	{ 1, "[PATCH 1/1] LoongArch: y", MAO, "m1@l", "mc@l", "mc@l" },
