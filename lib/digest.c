@@ -622,7 +622,11 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 		add_patch(d, &p);
 	} else if (is_patch) {
 		keep_fallback_subject(d, p.fallback, p.number, p.seq, m->subject);
-		add_later(d, &p);
+		/* without N, finish gives each its own series: no sharing */
+		if (p.total >= 0)
+			add_later(d, &p);
+		else
+			add_patch(d, &p);
 	}
 	pthread_mutex_unlock(&d->lock);
 	kvmd_buf_release(&rec);

@@ -333,6 +333,37 @@ static void test_digest_later_patches_only(void **state)
 			   "L 1 [PATCH v3 2/3] KVM: x (Akihiko Odaki, 2)\n");
 }
 
+/*
+ * A later patch without N (the subject parser never makes one, a caller
+ * might): each is a series of its own, as with a record each.
+ */
+static void test_digest_later_without_total(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_message m;
+	size_t seq;
+
+	for (seq = 0; seq < 2; seq++) {
+		memset(&m, 0, sizeof(m));
+		m.commit = "00000000000000000000000000000000000000cc";
+		m.seq = seq;
+		m.subject = "[PATCH 3] KVM: odd";
+		m.tag.kind = KVMD_KIND_PATCH;
+		m.tag.version = 1;
+		m.tag.number = 3;
+		m.tag.total = -1;
+		m.contributor_name = m.from_name = "Bibo Mao";
+		m.contributor_email = m.from_email = "maobibo@loongson.cn";
+		m.message_id = seq ? "o1@l" : "o0@l";
+		m.in_reply_to = "gone@l";
+		kvmd_digest_add_mail(f->d, &m);
+	}
+	kvmd_digest_finish(f->d);
+	assert_dump(f->d,
+		    "L 0 [PATCH 3] KVM: odd (Bibo Mao, 1)\n"
+		    "L 1 [PATCH 3] KVM: odd (Bibo Mao, 1)\n");
+}
+
 /* Two series of the same sender in one thread differ by version. */
 static const struct mail no_cover_versions[] = {
 	{ 0, "[PATCH v3 1/2] KVM: a", SAMPAT, "v3a@a", "root@a", "root@a" },
@@ -895,6 +926,7 @@ int main(void)
 		T(test_digest_series_without_cover),
 		T(test_digest_series_without_cover_versions),
 		T(test_digest_later_patches_only),
+		T(test_digest_later_without_total),
 		T(test_digest_lone_patch),
 		T(test_digest_lone_patches_apart),
 		T(test_digest_entries_sorted_by_seq),
