@@ -419,27 +419,17 @@ static struct cached *cache_get(struct cache *c, size_t pack, uint64_t offset)
 	return e;
 }
 
-static void cache_put(struct cache *c, struct cached *e)
-{
-	int gone;
-
-	pthread_mutex_lock(&c->lock);
-	gone = !--e->refs && e->dropped;
-	pthread_mutex_unlock(&c->lock);
-	if (gone)
-		cached_free(e);
-}
-
 /*
- * cache_put(), making the entry the first to go: a base read as itself
- * is, in a newest-first walk, seldom wanted again (see unpack()).
+ * Hands back an entry from cache_get().  `spent`: make it the first to
+ * go, for a base read as itself, which in a newest-first walk is seldom
+ * wanted again (see unpack()).
  */
-static void cache_put_spent(struct cache *c, struct cached *e)
+static void cache_put(struct cache *c, struct cached *e, int spent)
 {
 	int gone;
 
 	pthread_mutex_lock(&c->lock);
-	if (!e->dropped) {
+	if (spent && !e->dropped) {
 		lru_unlink(e);
 		e->prev = &c->lru;
 		e->next = c->lru.next;
@@ -473,6 +463,13 @@ static void cache_rehash(struct cache *c)
 	free(buckets);
 }
 
+/* Lets bases go until at most `keep` bytes are held; with the lock held. */
+static void cache_trim(struct cache *c, size_t keep)
+{
+	while (c->used > keep && c->lru.next != &c->lru)
+		cache_drop(c, c->lru.next);
+}
+
 /* Keeps `data` (malloc()ed) as the base at pack:offset, or frees it. */
 static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 		      git_object_t type, unsigned char *data, size_t size)
@@ -487,8 +484,7 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 		free(data);
 		return;
 	}
-	while (c->used + size > c->limit && c->lru.next != &c->lru)
-		cache_drop(c, c->lru.next);
+	cache_trim(c, c->limit - size);
 	if (c->nr >= c->nbuckets)
 		cache_rehash(c);
 	e = kvmd_xcalloc(1, sizeof(*e));
@@ -504,13 +500,6 @@ static void cache_add(struct cache *c, size_t pack, uint64_t offset,
 	c->used += size;
 	c->nr++;
 	pthread_mutex_unlock(&c->lock);
-}
-
-/* Lets bases go until at most `keep` bytes are held; with the lock held. */
-static void cache_trim(struct cache *c, size_t keep)
-{
-	while (c->used > keep && c->lru.next != &c->lru)
-		cache_drop(c, c->lru.next);
 }
 
 void kvmd_packs_set_cache_limit(struct kvmd_packs *packs, size_t cache_limit)
@@ -763,6 +752,23 @@ struct sink {
 	void *ctx;
 };
 
+/*
+ * Room for one result of a chain: the last, handed out, from the sink;
+ * the ones before it, kept as bases or freed, from malloc().
+ */
+static void *result_alloc(const struct sink *sink, int last, size_t size)
+{
+	return last ? sink->alloc(sink->ctx, size) : malloc(size);
+}
+
+static void result_release(const struct sink *sink, int last, void *data)
+{
+	if (last)
+		sink->release(sink->ctx, data);
+	else
+		free(data);
+}
+
 static void *plain_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
@@ -789,7 +795,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 	size_t n = 0, i, size;
 	git_object_t type;
 	unsigned char *obj;
-	int owned;
+	int owned, error;
 
 	for (;;) {
 		uint64_t base_offset;
@@ -825,7 +831,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 			*out_size = hit->size;
 			*out_type = hit->type;
 		}
-		cache_put_spent(cache, hit);
+		cache_put(cache, hit, 1);
 		return obj ? 0 : -1;
 	}
 	if (hit) {
@@ -838,14 +844,11 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 
 		type = (git_object_t)whole->type;
 		size = whole->size;
-		obj = n ? malloc(size + 1) : sink->alloc(sink->ctx, size + 1);
+		obj = result_alloc(sink, !n, size + 1);
 		if (!obj)
 			return -1;
 		if (inflate_at(r, p, whole->pos, obj, size) < 0) {
-			if (n)
-				free(obj);
-			else
-				sink->release(sink->ctx, obj);
+			result_release(sink, !n, obj);
 			return GIT_PASSTHROUGH;
 		}
 		owned = 1;
@@ -858,36 +861,36 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		size_t want_base, result_size;
 		unsigned char *result = NULL;
 
+		error = -1;
 		if (l->size + 1 > r->delta_alloc) {
 			/* a forged size must not end the process: libgit2 decides */
 			free(r->delta);
 			r->delta_alloc = 0;
 			if (!(r->delta = malloc(l->size + 1)))
-				goto oom;
+				goto fail;
 			r->delta_alloc = l->size + 1;
 		}
 		op = r->delta;
 		end = r->delta + l->size;
+		error = GIT_PASSTHROUGH;
 		if (inflate_at(r, p, l->pos, r->delta, l->size) < 0 ||
 		    delta_sizes(&op, end, &want_base, &result_size) ||
 		    want_base != size || result_size > UINT_MAX - 1)
-			goto damaged;
-		result = i ? malloc(result_size + 1) : sink->alloc(sink->ctx, result_size + 1);
-		if (!result)
-			goto oom;
+			goto fail;
+		if (!(result = result_alloc(sink, !i, result_size + 1))) {
+			error = -1;
+			goto fail;
+		}
 		if (delta_run(obj, size, op, end, result, result_size)) {
-			if (i)
-				free(result);
-			else
-				sink->release(sink->ctx, result);
-			goto damaged;
+			result_release(sink, !i, result);
+			goto fail;
 		}
 		result[result_size] = '\0';
 		/* the base has served: keep it for the next object */
 		if (owned)
 			cache_add(cache, pack, r->chain[i + 1].offset, type, obj, size);
 		else
-			cache_put(cache, hit);
+			cache_put(cache, hit, 0);
 		obj = result;
 		size = result_size;
 		owned = 1;
@@ -897,18 +900,13 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 	*out_type = type;
 	return 0;
 
-damaged:
+fail:
+	/* damaged: libgit2 reads it (GIT_PASSTHROUGH); out of memory: -1 */
 	if (owned)
 		free(obj);
 	else
-		cache_put(cache, hit);
-	return GIT_PASSTHROUGH;
-oom:
-	if (owned)
-		free(obj);
-	else
-		cache_put(cache, hit);
-	return -1;
+		cache_put(cache, hit, 0);
+	return error;
 }
 
 /* Finds the pack holding `id`, the last one used first. */
