@@ -514,11 +514,11 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	clock_gettime(CLOCK_MONOTONIC, &sh.start);
 
 	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
-		goto cleanup;
+		goto failed;
 	/* git's delta-base cache, for all the readers (see pack.c) */
 	if (opts->config &&
 	    (set = kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err)) < 0)
-		goto cleanup;
+		goto failed;
 	if (!set && archive_tip(repo, range))
 		cache = ARCHIVE_CACHE;
 	if (opts->packs)
@@ -528,7 +528,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	/* the caller's handle is the first reader, and walks the range */
 	workers[0].repo = repo;
 	if (list_commits(&ids, &nr, &line, repo, range, err) < 0)
-		goto cleanup;
+		goto failed;
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
 
@@ -542,20 +542,20 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	for (i = 0; i < jobs; i++) {
 		workers[i].sh = &sh;
 		workers[i].d = d;
-		if (i && open_reader_repo(&workers[i].repo, sh.path, opts->packs, err) < 0) {
-			sh.failed = 1;
-			goto join;
-		}
+		if (i && open_reader_repo(&workers[i].repo, sh.path, opts->packs, err) < 0)
+			goto failed;
 	}
 	for (i = 1; i < jobs; i++) {
 		if (pthread_create(&workers[i].thread, NULL, work, &workers[i])) {
 			kvmd_buf_adds(err, "cannot start a thread");
-			sh.failed = 1;
-			goto join;
+			goto failed;
 		}
 		started = i;
 	}
 	work(&workers[0]); /* the calling thread is a reader too */
+	goto join;
+failed:
+	sh.failed = 1;
 join:
 	for (i = 1; i <= started; i++)
 		pthread_join(workers[i].thread, NULL);
@@ -576,8 +576,6 @@ cleanup:
 		if (workers[i].repo != repo)
 			git_repository_free(workers[i].repo);
 	}
-	if (opts->packs) /* when it failed before reading */
-		kvmd_packs_drop_cache(opts->packs);
 	free(workers);
 	free(ids);
 	kvmd_mailmap_free(mailmap);
