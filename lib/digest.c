@@ -69,11 +69,12 @@ struct entry {
 
 /*
  * A record: this head, then NUL-terminated the commit, subject, author,
- * body and (code commits) diffstat, then for each trailer a byte of
- * TRAILER_* bits, its key, value, and the name and email it has.
+ * body and (code commits, see struct entry) diffstat, then for each
+ * trailer a byte of TRAILER_* bits, its key, value, and the name and
+ * email it has.
  */
 struct record_head {
-	uint32_t is_code, ntrailers;
+	uint32_t ntrailers;
 	int32_t kind, version, number, total;
 	uint64_t tag_end;
 };
@@ -213,6 +214,7 @@ static const char *next_string(const char **p, const char *end)
 	return s;
 }
 
+/* Points `e` into its record; e->is_code says whether a diffstat is there. */
 static int parse_record(struct kvmd_entry *e)
 {
 	const char *p = e->text_.ptr, *end = p + e->text_.len;
@@ -226,7 +228,6 @@ static int parse_record(struct kvmd_entry *e)
 	/* a trailer takes at least its bits and two NULs */
 	if (h.ntrailers > (size_t)(end - p) / 3)
 		return -1;
-	e->is_code = (int)h.is_code;
 	e->tag.kind = (enum kvmd_kind)h.kind;
 	e->tag.version = h.version;
 	e->tag.number = h.number;
@@ -239,7 +240,7 @@ static int parse_record(struct kvmd_entry *e)
 	if (e->tag.tag_end > strlen(e->subject))
 		return -1;
 	e->diffstat = NULL;
-	if (h.is_code && !(e->diffstat = next_string(&p, end)))
+	if (e->is_code && !(e->diffstat = next_string(&p, end)))
 		return -1;
 	if (h.ntrailers > e->talloc_) {
 		e->talloc_ = h.ntrailers;
@@ -290,6 +291,7 @@ int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *
 	e->text_.ptr[len] = '\0';
 	e->seq = in->seq;
 	e->contributor = in->contributor;
+	e->is_code = in->is_code;
 	if (parse_record(e) < 0) {
 		errno = EIO;
 		return -1;
@@ -383,10 +385,7 @@ static void add_capped_body(struct kvmd_buf *rec, const char *body, size_t len)
 {
 	size_t cut;
 
-	if (!body)
-		len = 0;
-	else if (memchr(body, '\0', len))
-		len = strlen(body);
+	len = body ? strnlen(body, len) : 0;
 	if (len <= KVMD_ENTRY_MAX) {
 		kvmd_buf_add(rec, body, len);
 		kvmd_buf_addch(rec, '\0');
@@ -423,7 +422,6 @@ static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_sub
 	size_t i;
 
 	memset(&h, 0, sizeof(h));
-	h.is_code = (uint32_t)is_code;
 	h.ntrailers = (uint32_t)nt;
 	h.kind = (int32_t)tag->kind;
 	h.version = tag->version;
@@ -709,7 +707,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	GHashTable *covers = g_hash_table_new(u64_hash, u64_equal);
 	GHashTable *fallback = g_hash_table_new(u64_hash, u64_equal);
 	struct series *series = NULL;
-	size_t nr_series = 0, alloc_series = 0, i, *entry_pos;
+	size_t nr_series = 0, alloc_series = 0, i;
 
 	/* the records move: their index goes */
 	free(d->later);
@@ -720,9 +718,6 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 		qsort(d->skipped, d->nr_skipped, sizeof(*d->skipped), skip_cmp);
 	if (d->nr_entries)
 		qsort(d->entries, d->nr_entries, sizeof(*d->entries), entry_cmp);
-	entry_pos = kvmd_xcalloc(d->nr_entries + 1, sizeof(*entry_pos));
-	for (i = 0; i < d->nr_entries; i++)
-		entry_pos[i] = d->entries[i].seq;
 	for (i = 0; i < d->nr_patches; i++) {
 		struct patch *p = &d->patches[i];
 		if (p->entry != NONE) {
@@ -730,7 +725,7 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 			size_t lo = 0, hi = d->nr_entries;
 			while (lo < hi) {
 				size_t mid = (lo + hi) / 2;
-				if (entry_pos[mid] < p->seq)
+				if (d->entries[mid].seq < p->seq)
 					lo = mid + 1;
 				else
 					hi = mid;
@@ -738,7 +733,6 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 			p->entry = (uint32_t)lo;
 		}
 	}
-	free(entry_pos);
 	if (d->nr_patches)
 		qsort(d->patches, d->nr_patches, sizeof(*d->patches), patch_cmp);
 

@@ -35,10 +35,10 @@ enum kvmd_commit_type {
 
 /*
  * Classifies `commit`, whose tree the caller has read (`tree`), and, for
- * a mail commit, returns the message blob's id in `blob`: the `m` of a v2 archive (beside other files only when
- * the commit changed it), or the blob that a v1 archive
- * commit adds at its fan-out path.  Returns the type, or -1 on a
- * repository error (libgit2's message is set).
+ * a mail commit, returns the message blob's id in `blob`: the `m` of a
+ * v2 archive (beside other files only when the commit changed it), or
+ * the blob that a v1 archive commit adds at its fan-out path.  Returns
+ * the type, or -1 on a repository error (libgit2's message is set).
  */
 int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit,
 			git_tree *tree);
