@@ -11,12 +11,7 @@ and the create/delete/rename/mode lines.
 '
 . "$(dirname "$0")"/test-lib.sh
 
-helper="$KVMD_BUILD_DIR/t/helper/test-diffstat"
-if ! test -x "$helper"
-then
-	skip_all='t/helper/test-diffstat is not built (run make)'
-	test_done
-fi
+test_require_helper test-diffstat
 
 ln -s target "$TRASH_DIRECTORY/symlink-probe" 2>/dev/null &&
 test_set_prereq SYMLINKS

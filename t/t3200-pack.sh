@@ -13,12 +13,7 @@ must not change with any of them.
 '
 . "$(dirname "$0")"/test-lib.sh
 
-helper="$KVMD_BUILD_DIR/t/helper/test-pack"
-if ! test -x "$helper"
-then
-	skip_all='t/helper/test-pack is not built (run make)'
-	test_done
-fi
+test_require_helper test-pack
 if ! command -v python3 >/dev/null 2>&1
 then
 	skip_all='python3 is needed to write the fast-import stream'

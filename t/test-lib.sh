@@ -368,6 +368,17 @@ test_path_is_dir () {
 	return 1
 }
 
+# test_require_helper <name>: sets $helper to t/helper/<name>, or skips
+# the whole script when it is not built.
+test_require_helper () {
+	helper="$KVMD_BUILD_DIR/t/helper/$1"
+	if ! test -x "$helper"
+	then
+		skip_all="t/helper/$1 is not built (run make)"
+		test_done
+	fi
+}
+
 test_must_be_empty () {
 	test_path_is_file "$1" || return 1
 	if test -s "$1"

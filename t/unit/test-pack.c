@@ -23,6 +23,26 @@ static char *apply(const unsigned char *delta, size_t n, size_t *size)
 	return (char *)kvmd_delta_apply(base, BASE_SIZE, delta, n, size);
 }
 
+/* `delta` makes exactly the string `want` of `base`, NUL-terminated. */
+static void assert_applies(const unsigned char *delta, size_t n, const char *want)
+{
+	size_t size = (size_t)-1;
+	char *out = apply(delta, n, &size);
+
+	assert_non_null(out);
+	assert_int_equal(size, strlen(want));
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* `delta` is refused: damaged, or not made for `base`. */
+static void assert_refused(const unsigned char *delta, size_t n)
+{
+	size_t size;
+
+	assert_null(apply(delta, n, &size));
+}
+
 static void test_delta_copy_and_insert(void **state)
 {
 	/* base 36, result 9: copy 3 at 10, insert "XYZ", copy 3 at 0 */
@@ -32,14 +52,9 @@ static void test_delta_copy_and_insert(void **state)
 		3, 'X', 'Y', 'Z',
 		0x80 | 0x10, 3,
 	};
-	size_t size = 0;
-	char *out = apply(delta, sizeof(delta), &size);
 
 	(void)state;
-	assert_non_null(out);
-	assert_int_equal(size, 9);
-	assert_string_equal(out, "abcXYZ012");
-	free(out);
+	assert_applies(delta, sizeof(delta), "abcXYZ012");
 }
 
 static void test_delta_multibyte_sizes(void **state)
@@ -73,46 +88,42 @@ static void test_delta_copy_size_zero_means_64k(void **state)
 	const unsigned char delta[] = { 36, 0x80 | 0x80, 0x80 | 0x04, 0x80 | 0x01 };
 
 	(void)state;
-	assert_null(kvmd_delta_apply(base, BASE_SIZE, delta, sizeof(delta), &(size_t){0}));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_rejects_base_size_mismatch(void **state)
 {
 	const unsigned char delta[] = { 35, 1, 0x80 | 0x10, 1 };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(delta, sizeof(delta), &size));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_rejects_copy_past_base(void **state)
 {
 	/* copy 10 bytes at 30 of a 36-byte base */
 	const unsigned char delta[] = { 36, 10, 0x80 | 0x01 | 0x10, 30, 10 };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(delta, sizeof(delta), &size));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_rejects_overlong_result(void **state)
 {
 	/* says 2 bytes, writes 3 */
 	const unsigned char delta[] = { 36, 2, 3, 'a', 'b', 'c' };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(delta, sizeof(delta), &size));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_rejects_short_result(void **state)
 {
 	/* says 5 bytes, writes 3 */
 	const unsigned char delta[] = { 36, 5, 3, 'a', 'b', 'c' };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(delta, sizeof(delta), &size));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_rejects_truncated(void **state)
@@ -120,35 +131,28 @@ static void test_delta_rejects_truncated(void **state)
 	const unsigned char insert[] = { 36, 5, 5, 'a', 'b' };
 	const unsigned char copy[] = { 36, 5, 0x80 | 0x01 | 0x02 | 0x10, 1 };
 	const unsigned char varint[] = { 36, 0x80 };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(insert, sizeof(insert), &size));
-	assert_null(apply(copy, sizeof(copy), &size));
-	assert_null(apply(varint, sizeof(varint), &size));
-	assert_null(apply(varint, 0, &size));
+	assert_refused(insert, sizeof(insert));
+	assert_refused(copy, sizeof(copy));
+	assert_refused(varint, sizeof(varint));
+	assert_refused(varint, 0);
 }
 
 static void test_delta_rejects_reserved_opcode(void **state)
 {
 	const unsigned char delta[] = { 36, 1, 0, 1, 'a' };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(delta, sizeof(delta), &size));
+	assert_refused(delta, sizeof(delta));
 }
 
 static void test_delta_empty_result(void **state)
 {
 	const unsigned char delta[] = { 36, 0 };
-	size_t size = 1;
-	char *out = apply(delta, sizeof(delta), &size);
 
 	(void)state;
-	assert_non_null(out);
-	assert_int_equal(size, 0);
-	assert_string_equal(out, "");
-	free(out);
+	assert_applies(delta, sizeof(delta), "");
 }
 
 static void test_delta_huge_sizes(void **state)
@@ -157,11 +161,10 @@ static void test_delta_huge_sizes(void **state)
 	const unsigned char huge[] = { 36, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
 	const unsigned char endless[] = { 36, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 					  0xff, 0xff, 0xff, 0x01 };
-	size_t size;
 
 	(void)state;
-	assert_null(apply(huge, sizeof(huge), &size));
-	assert_null(apply(endless, sizeof(endless), &size));
+	assert_refused(huge, sizeof(huge));
+	assert_refused(endless, sizeof(endless));
 }
 
 #define T(f) cmocka_unit_test(f)
