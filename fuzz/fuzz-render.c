@@ -1,13 +1,13 @@
 /*
- * libFuzzer target: kvmd_render_safe(), which every string of a digest
+ * libFuzzer target: kvmd_quote_text(), which every string of a digest
  * goes through.  Whatever comes in, what comes out must be valid UTF-8
  * with no C0 control character other than newline and tab, no DEL and
  * no C1 control (U+0080..U+009F): nothing a terminal could be fooled by.
- * kvmd_render_safe_line() (subjects, names) the same, and one line: no
+ * kvmd_quote_line() (subjects, names) the same, and one line: no
  * newline nor tab either.
  */
 #include "../lib/buf.h"
-#include "../lib/render.h"
+#include "../lib/quote.h"
 
 #include <assert.h>
 #include <stddef.h>
@@ -49,7 +49,7 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 
 static void fail(const char *what, const struct kvmd_buf *out, size_t at)
 {
-	fprintf(stderr, "kvmd_render_safe: %s at offset %zu of %zu bytes\n",
+	fprintf(stderr, "kvmd_quote_text: %s at offset %zu of %zu bytes\n",
 		what, at, out->len);
 	abort();
 }
@@ -97,8 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size)
 		memcpy(text, data, size);
-	check(kvmd_render_safe, text, size, 0);
-	check(kvmd_render_safe_line, text, size, 1);
+	check(kvmd_quote_text, text, size, 0);
+	check(kvmd_quote_line, text, size, 1);
 	free(text);
 	return 0;
 }

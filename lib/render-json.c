@@ -1,4 +1,5 @@
 #include "render.h"
+#include "quote.h"
 #include "buf.h"
 #include "digest.h"
 #include "subject.h"
@@ -22,7 +23,7 @@ static void member_str(JsonBuilder *b, const char *name, const char *value)
 		json_builder_add_null_value(b);
 	} else {
 		struct kvmd_buf safe = KVMD_BUF_INIT;
-		kvmd_render_safe(&safe, value, strlen(value));
+		kvmd_quote_text(&safe, value, strlen(value));
 		json_builder_add_string_value(b, safe.ptr);
 		kvmd_buf_release(&safe);
 	}

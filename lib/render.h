@@ -45,17 +45,6 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *opts);
 
-/*
- * Appends `len` bytes of `text` made safe for a terminal and a note:
- * control characters other than newline and tab are shown as `\xNN`
- * (C1 controls as `\u00NN`; a CR before a newline is dropped), and bytes that are not valid UTF-8
- * become U+FFFD.
- */
-void kvmd_render_safe(struct kvmd_buf *out, const char *text, size_t len);
-
-/* The same for a one-line field (subject, name): newline and tab escaped too. */
-void kvmd_render_safe_line(struct kvmd_buf *out, const char *text, size_t len);
-
 /* The first line of a text output: "From <old8> to <new8>". */
 void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
 			     const char *new_hex);

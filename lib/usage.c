@@ -1,6 +1,6 @@
 #include "usage.h"
 #include "buf.h"
-#include "render.h"
+#include "quote.h"
 
 #include <git2.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@ static void report(const char *prefix, const char *fmt, va_list ap)
 
 	kvmd_buf_vaddf(&msg, fmt, ap);
 	kvmd_buf_adds(&out, prefix);
-	kvmd_render_safe(&out, msg.ptr, msg.len);
+	kvmd_quote_text(&out, msg.ptr, msg.len);
 	kvmd_buf_addch(&out, '\n');
 	fflush(stdout);
 	fwrite(out.ptr, 1, out.len, stderr);

@@ -5,7 +5,7 @@
  */
 #include "buf.h"
 #include "mail.h"
-#include "render.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +15,7 @@ static void field(const char *name, const char *value)
 	struct kvmd_buf b = KVMD_BUF_INIT;
 
 	if (value)
-		kvmd_render_safe_line(&b, value, strlen(value));
+		kvmd_quote_line(&b, value, strlen(value));
 	printf("%s: %s\n", name, value ? b.ptr : "(none)");
 	kvmd_buf_release(&b);
 }
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	field("author-name", m.author_name);
 	field("author-email", m.author_email);
 	printf("body-start: %zu\n", m.body_start);
-	kvmd_render_safe(&body, m.body, m.body_len);
+	kvmd_quote_text(&body, m.body, m.body_len);
 	printf("body:\n%s\n", body.ptr);
 	kvmd_mail_release(&m);
 	kvmd_buf_release(&raw);

@@ -376,75 +376,6 @@ static void test_render_section_key(void **state)
 	assert_string_equal(f->out.ptr, "From root to 89abcdef");
 }
 
-static const char *safe(struct fixture *f, const char *text, size_t len)
-{
-	kvmd_buf_reset(&f->out);
-	kvmd_render_safe(&f->out, text, len);
-	return f->out.ptr;
-}
-
-#define SAFE(f, lit) safe((f), (lit), sizeof(lit) - 1)
-
-static void test_render_safe_escapes_controls(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_string_equal(SAFE(f, "a\x1b[31mb"), "a\\x1b[31mb");
-	assert_string_equal(SAFE(f, "bell\a"), "bell\\x07");
-	assert_string_equal(SAFE(f, "del\x7f"), "del\\x7f");
-	assert_string_equal(SAFE(f, "nul\0x"), "nul\\x00x");
-}
-
-static void test_render_safe_cr(void **state)
-{
-	struct fixture *f = *state;
-
-	/* dropped before a newline, shown elsewhere */
-	assert_string_equal(SAFE(f, "one\r\ntwo\r\n"), "one\ntwo\n");
-	assert_string_equal(SAFE(f, "over\rwrite"), "over\\x0dwrite");
-	assert_string_equal(SAFE(f, "end\r"), "end\\x0d");
-}
-
-static void test_render_safe_keeps_tab_newline(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_string_equal(SAFE(f, "\tindented\n\nx\t\n"), "\tindented\n\nx\t\n");
-	assert_string_equal(SAFE(f, ""), "");
-}
-
-static void test_render_safe_invalid_utf8(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_string_equal(SAFE(f, "caf\xe9!"), "caf\xef\xbf\xbd!");
-	assert_string_equal(SAFE(f, "\xff\xfe"), "\xef\xbf\xbd\xef\xbf\xbd");
-	/* a sequence cut short at the end of the text */
-	assert_string_equal(SAFE(f, "ab\xe2\x82"), "ab\xef\xbf\xbd\xef\xbf\xbd");
-	/* an overlong encoding of '/' */
-	assert_string_equal(SAFE(f, "\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");
-	/* a control after an invalid byte is still escaped */
-	assert_string_equal(SAFE(f, "\xff\x1b"), "\xef\xbf\xbd\\x1b");
-}
-
-static void test_render_safe_keeps_utf8(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_string_equal(SAFE(f, "J\xc3\xb6rg R\xc3\xb6" "del \xe2\x82\xac \xf0\x9f\x98\x80"),
-			    "J\xc3\xb6rg R\xc3\xb6" "del \xe2\x82\xac \xf0\x9f\x98\x80");
-	assert_string_equal(SAFE(f, "\xe6\x9d\x8e\xe5\x9b\x9b"), "\xe6\x9d\x8e\xe5\x9b\x9b");
-}
-
-static void test_render_safe_respects_len(void **state)
-{
-	struct fixture *f = *state;
-
-	assert_string_equal(safe(f, "abc\x1b", 3), "abc");
-	/* a CR at the end of the span is not followed by the newline beyond it */
-	assert_string_equal(safe(f, "a\r\n", 2), "a\\x0d");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -460,12 +391,6 @@ int main(void)
 		T(test_render_text_skipped),
 		T(test_render_text_escapes_subjects),
 		T(test_render_section_key),
-		T(test_render_safe_escapes_controls),
-		T(test_render_safe_cr),
-		T(test_render_safe_keeps_tab_newline),
-		T(test_render_safe_invalid_utf8),
-		T(test_render_safe_keeps_utf8),
-		T(test_render_safe_respects_len),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
