@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: a log message's trailer block as
- * kvmd_trailers_parse() reads it (no mailmap), and the same bytes as one
+ * kvmd_trailers_parse() reads it, and the same bytes as one
  * trailer value for kvmd_trailer_ident().
  */
 #include "../lib/buf.h"
@@ -27,11 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parser = kvmd_trailer_parser_new();
 		assert(parser);
 	}
-	n = kvmd_trailers_parse(&t, parser, (const char *)data, size, NULL);
+	n = kvmd_trailers_parse(&t, parser, (const char *)data, size);
 	assert(n == t.nr);
 	for (i = 0; i < t.nr; i++) {
 		assert(t.v[i].key && t.v[i].value);
-		(void)kvmd_trailer_section(t.v[i].key);
+		(void)kvmd_trailer_kind(t.v[i].key);
 		/* an identity always has an address */
 		assert(!t.v[i].name || t.v[i].email);
 	}

@@ -359,18 +359,18 @@ static void count_trailers(struct kvmd_digest *d, const struct kvmd_trailer *t,
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		unsigned section = kvmd_trailer_section(t[i].key);
+		enum kvmd_trailer_kind kind = kvmd_trailer_kind(t[i].key);
 		struct kvmd_tally *tally;
 		int dup = 0;
 
-		if (!section || !t[i].email)
+		if (kind == KVMD_TRAILER_OTHER || !t[i].email)
 			continue;
 		for (j = 0; j < i && !dup; j++)
-			dup = t[j].email && kvmd_trailer_section(t[j].key) == section &&
+			dup = t[j].email && kvmd_trailer_kind(t[j].key) == kind &&
 			      !g_ascii_strcasecmp(t[j].email, t[i].email);
 		if (dup)
 			continue;
-		tally = section == KVMD_SECTION_SIGNERS ? d->signers : d->reviewers;
+		tally = kind == KVMD_TRAILER_SIGNER ? d->signers : d->reviewers;
 		kvmd_tally_add(tally, t[i].name, t[i].email, seq);
 	}
 }

@@ -192,3 +192,18 @@ void kvmd_mailmap_resolve(const struct kvmd_mailmap *mm, const char *name,
 	free(lname);
 	free(lemail);
 }
+
+void kvmd_mailmap_apply(const struct kvmd_mailmap *mm, char **name, char **email)
+{
+	const char *rn, *re;
+	char *new_name, *new_email;
+
+	kvmd_mailmap_resolve(mm, *name, *email, &rn, &re);
+	/* copy before freeing: the result may point into the arguments */
+	new_name = rn && *rn ? kvmd_xstrdup(rn) : NULL;
+	new_email = kvmd_xstrdup(re);
+	free(*name);
+	free(*email);
+	*name = new_name;
+	*email = new_email;
+}

@@ -39,4 +39,11 @@ void kvmd_mailmap_resolve(const struct kvmd_mailmap *mm, const char *name,
 			  const char *email, const char **out_name,
 			  const char **out_email);
 
+/*
+ * Replaces the identity in `*name` and `*email` (malloc()ed, owned by the
+ * caller; `*name` may be NULL) with the one it maps to, in new malloc()ed
+ * strings; an empty mapped name becomes NULL.  `mm` may be NULL.
+ */
+void kvmd_mailmap_apply(const struct kvmd_mailmap *mm, char **name, char **email);
+
 #endif

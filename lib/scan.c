@@ -81,6 +81,18 @@ void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
 	}
 }
 
+/* The trailers of `message`, their identities mapped as the authors' are. */
+static void parse_trailers(struct kvmd_trailers *out, struct reader *r,
+			   const char *message, size_t len)
+{
+	size_t i = out->nr;
+
+	kvmd_trailers_parse(out, r->trailers, message, len);
+	for (; i < out->nr; i++)
+		if (out->v[i].email)
+			kvmd_mailmap_apply(r->mailmap, &out->v[i].name, &out->v[i].email);
+}
+
 static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 		     size_t seq, const git_oid *blob_id)
 {
@@ -114,7 +126,7 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	body = mail.body + mail.body_start;
 	body_len = mail.body_len - mail.body_start;
 	if (r->opts->want_trailers) {
-		kvmd_trailers_parse(&trailers, r->trailers, body, body_len, r->mailmap);
+		parse_trailers(&trailers, r, body, body_len);
 		m.trailers = trailers.v;
 		m.ntrailers = trailers.nr;
 	}
@@ -163,7 +175,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	c.body_len = strlen(c.body);
 	c.diffstat = r->scratch.ptr;
 	if (r->opts->want_trailers && msg) {
-		kvmd_trailers_parse(&trailers, r->trailers, msg, strlen(msg), r->mailmap);
+		parse_trailers(&trailers, r, msg, strlen(msg));
 		c.trailers = trailers.v;
 		c.ntrailers = trailers.nr;
 	}

@@ -1,8 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "trailer.h"
 #include "buf.h"
-#include "digest.h"
-#include "mailmap.h"
 #include "pattern.h"
 
 #include <git2.h>
@@ -61,8 +59,7 @@ int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
 
 size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 			   struct kvmd_trailer_parser *p,
-			   const char *message, size_t len,
-			   const struct kvmd_mailmap *mailmap)
+			   const char *message, size_t len)
 {
 	git_message_trailer_array arr = { 0 };
 	char *copy = kvmd_xmemdupz(message, len);
@@ -83,12 +80,8 @@ size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 		t->key = kvmd_xstrdup(arr.trailers[i].key);
 		t->value = kvmd_xstrdup(arr.trailers[i].value);
 		if (kvmd_trailer_ident(p, t->value, &name, &email)) {
-			const char *rn, *re;
-			kvmd_mailmap_resolve(mailmap, name, email, &rn, &re);
-			t->name = rn && *rn ? kvmd_xstrdup(rn) : NULL;
-			t->email = kvmd_xstrdup(re);
-			free(name);
-			free(email);
+			t->name = name;
+			t->email = email;
 		}
 		n++;
 	}
@@ -112,12 +105,12 @@ void kvmd_trailers_release(struct kvmd_trailers *t)
 	t->nr = t->alloc = 0;
 }
 
-unsigned kvmd_trailer_section(const char *key)
+enum kvmd_trailer_kind kvmd_trailer_kind(const char *key)
 {
 	if (!strcasecmp(key, "Signed-off-by"))
-		return KVMD_SECTION_SIGNERS;
+		return KVMD_TRAILER_SIGNER;
 	if (!strcasecmp(key, "Reviewed-by") || !strcasecmp(key, "Acked-by") ||
 	    !strcasecmp(key, "Tested-by"))
-		return KVMD_SECTION_REVIEWERS;
-	return 0;
+		return KVMD_TRAILER_REVIEWER;
+	return KVMD_TRAILER_OTHER;
 }

@@ -12,7 +12,7 @@
 struct kvmd_trailer {
 	char *key;     /* as written, e.g. "Signed-off-by" */
 	char *value;
-	char *name;    /* the identity in `value` after the mailmap, or NULL */
+	char *name;    /* the identity's name in `value`, or NULL */
 	char *email;   /* NULL when `value` holds no address */
 };
 
@@ -24,7 +24,6 @@ struct kvmd_trailers {
 #define KVMD_TRAILERS_INIT { NULL, 0, 0 }
 
 struct kvmd_trailer_parser;
-struct kvmd_mailmap;
 
 /* Compiles the identity pattern once; NULL when PCRE2 refuses it. */
 struct kvmd_trailer_parser *kvmd_trailer_parser_new(void);
@@ -32,13 +31,13 @@ void kvmd_trailer_parser_free(struct kvmd_trailer_parser *p);
 
 /*
  * Appends the trailers of `message` (the log message: for a mail, the
- * body up to its `---` line) to `out`.  The identities go through
- * `mailmap` when it is not NULL.  Returns the number appended.
+ * body up to its `---` line) to `out`, identities as written: mapping
+ * them (kvmd_mailmap_apply) is the caller's step, as in git shortlog.
+ * Returns the number appended.
  */
 size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 			   struct kvmd_trailer_parser *p,
-			   const char *message, size_t len,
-			   const struct kvmd_mailmap *mailmap);
+			   const char *message, size_t len);
 
 /* Splits `value` into an identity: 1 when it holds `Name <email>` or a bare address. */
 int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
@@ -46,7 +45,13 @@ int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
 
 void kvmd_trailers_release(struct kvmd_trailers *t);
 
-/* Which table a trailer key counts in: signers, reviewers or none (0). */
-unsigned kvmd_trailer_section(const char *key);
+/* What a trailer says of the identity in it, by its key (case ignored). */
+enum kvmd_trailer_kind {
+	KVMD_TRAILER_OTHER = 0, /* Link:, Cc:, Fixes: ... */
+	KVMD_TRAILER_SIGNER,    /* Signed-off-by */
+	KVMD_TRAILER_REVIEWER,  /* Reviewed-by, Acked-by, Tested-by */
+};
+
+enum kvmd_trailer_kind kvmd_trailer_kind(const char *key);
 
 #endif

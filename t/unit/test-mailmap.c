@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mailmap.h"
@@ -84,6 +85,34 @@ static void test_mailmap_null_map(void **state)
 	assert_string_equal(e, "x@y");
 }
 
+/* What the scan does to a trailer's identity: owned strings replaced. */
+static void test_mailmap_apply_replaces_owned_strings(void **state)
+{
+	char *name = strdup("carol typo"), *email = strdup("Carol@Typo.Example");
+
+	kvmd_mailmap_apply(*state, &name, &email);
+	assert_string_equal(name, "Carol Proper");
+	assert_string_equal(email, "carol@proper.example");
+	free(name);
+	free(email);
+
+	/* no name in, and the map gives none: still none */
+	name = NULL;
+	email = strdup("bob@old.example");
+	kvmd_mailmap_apply(*state, &name, &email);
+	assert_null(name);
+	assert_string_equal(email, "bob@new.example");
+	free(email);
+
+	/* unmapped: the same spelling, in new strings */
+	name = strdup("");
+	email = strdup("eve@example.com");
+	kvmd_mailmap_apply(NULL, &name, &email);
+	assert_null(name);
+	assert_string_equal(email, "eve@example.com");
+	free(email);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +122,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mailmap_comment_after_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mailmap_unmapped_keeps_its_spelling, setup, teardown),
 		cmocka_unit_test(test_mailmap_null_map),
+		cmocka_unit_test_setup_teardown(test_mailmap_apply_replaces_owned_strings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "../../lib/buf.h"
-#include "../../lib/digest.h"
 #include "../../lib/trailer.h"
 #include "unit-libgit2.h"
 
@@ -50,7 +49,7 @@ static int teardown(void **state)
 
 static size_t parse(struct fixture *f, const char *message)
 {
-	return kvmd_trailers_parse(&f->t, f->p, message, strlen(message), NULL);
+	return kvmd_trailers_parse(&f->t, f->p, message, strlen(message));
 }
 
 /* The trailers found, one "key|value|name|email" line each. */
@@ -155,7 +154,7 @@ static void test_trailer_parse_respects_len(void **state)
 	const char *msg = "x\n\nSigned-off-by: A <a@example.com>\nAcked-by: B <b@example.com>\n";
 	size_t len = strstr(msg, "Acked-by") - msg;
 
-	assert_int_equal(kvmd_trailers_parse(&f->t, f->p, msg, len, NULL), 1);
+	assert_int_equal(kvmd_trailers_parse(&f->t, f->p, msg, len), 1);
 	assert_trailers(&f->t, "Signed-off-by|A <a@example.com>|A|a@example.com\n");
 }
 
@@ -233,19 +232,19 @@ static void test_trailer_ident_url_is_no_address(void **state)
 	assert_null(f->email);
 }
 
-static void test_trailer_section(void **state)
+static void test_trailer_kind(void **state)
 {
 	(void)state;
-	assert_int_equal(kvmd_trailer_section("Signed-off-by"), KVMD_SECTION_SIGNERS);
-	assert_int_equal(kvmd_trailer_section("signed-off-by"), KVMD_SECTION_SIGNERS);
-	assert_int_equal(kvmd_trailer_section("Reviewed-by"), KVMD_SECTION_REVIEWERS);
-	assert_int_equal(kvmd_trailer_section("Acked-by"), KVMD_SECTION_REVIEWERS);
-	assert_int_equal(kvmd_trailer_section("Tested-by"), KVMD_SECTION_REVIEWERS);
-	assert_int_equal(kvmd_trailer_section("REVIEWED-BY"), KVMD_SECTION_REVIEWERS);
-	assert_int_equal(kvmd_trailer_section("Reported-by"), 0);
-	assert_int_equal(kvmd_trailer_section("Cc"), 0);
-	assert_int_equal(kvmd_trailer_section("Signed-off-by-x"), 0);
-	assert_int_equal(kvmd_trailer_section(""), 0);
+	assert_int_equal(kvmd_trailer_kind("Signed-off-by"), KVMD_TRAILER_SIGNER);
+	assert_int_equal(kvmd_trailer_kind("signed-off-by"), KVMD_TRAILER_SIGNER);
+	assert_int_equal(kvmd_trailer_kind("Reviewed-by"), KVMD_TRAILER_REVIEWER);
+	assert_int_equal(kvmd_trailer_kind("Acked-by"), KVMD_TRAILER_REVIEWER);
+	assert_int_equal(kvmd_trailer_kind("Tested-by"), KVMD_TRAILER_REVIEWER);
+	assert_int_equal(kvmd_trailer_kind("REVIEWED-BY"), KVMD_TRAILER_REVIEWER);
+	assert_int_equal(kvmd_trailer_kind("Reported-by"), KVMD_TRAILER_OTHER);
+	assert_int_equal(kvmd_trailer_kind("Cc"), KVMD_TRAILER_OTHER);
+	assert_int_equal(kvmd_trailer_kind("Signed-off-by-x"), KVMD_TRAILER_OTHER);
+	assert_int_equal(kvmd_trailer_kind(""), KVMD_TRAILER_OTHER);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -263,7 +262,7 @@ int main(void)
 		T(test_trailer_ident_bare),
 		T(test_trailer_ident_none),
 		T(test_trailer_ident_url_is_no_address),
-		T(test_trailer_section),
+		T(test_trailer_kind),
 	};
 
 	return cmocka_run_group_tests_name("trailer", tests, group_setup, group_teardown);
