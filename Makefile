@@ -2,6 +2,7 @@
 #
 #   make            build git-kvmdigest
 #   make test       unit tests, then the end-to-end suite (t/)
+#   make check-layers  fail when a lib/ module uses one above its layer
 #   make demo       install missing build dependencies, build, digest the sample
 #   make SANITIZE=1 build (and test) under AddressSanitizer and UBSan
 
@@ -11,6 +12,7 @@ mandir = $(prefix)/share/man
 sharedir = $(prefix)/share/git-kvmdigest
 
 CC ?= cc
+NM ?= nm
 PKG_CONFIG ?= pkg-config
 DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0 zlib
 VERSION = 0.1
@@ -59,9 +61,14 @@ t/helper/%: t/helper/%.o $(LIB)
 t/unit/test-%: t/unit/test-%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-test: $(PROGRAM) $(HELPERS) $(UNIT_TESTS)
+test: $(PROGRAM) $(HELPERS) $(UNIT_TESTS) check-layers
 	@sh t/run-unit.sh $(UNIT_TESTS)
 	@sh t/run-tests.sh
+
+# lib/ is three layers, each using only those below it: read from the
+# object files, so that no include or declaration can hide a use.
+check-layers: $(LIB_OBJS)
+	@sh t/check-layers.sh $(NM)
 
 # Dependencies first, in their own make, so pkg-config then finds them.
 demo:
@@ -96,7 +103,7 @@ clean:
 		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
 	$(RM) -r t/trash\ directory.* demo
 
-.PHONY: all test demo doc install uninstall clean FORCE
+.PHONY: all test check-layers demo doc install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)

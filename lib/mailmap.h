@@ -3,25 +3,18 @@
 
 #include <git2.h>
 
-struct kvmd_buf;
-struct kvmd_config;
-
 /*
- * The repository's mailmap, read as git reads it: `.mailmap` at the top
- * of the work tree, then mailmap.blob (HEAD:.mailmap by default in a bare
- * repository), then mailmap.file, later entries winning — with `git -c`
- * overrides seen, and matched ignoring case as gitmailmap(5) says.
+ * A mailmap: identities mapped as gitmailmap(5) says, matched ignoring
+ * case.  Where the text comes from (the work tree, mailmap.blob,
+ * mailmap.file) is the engine's business: lib/mailmap-repo.h.
  *
- * libgit2 1.5 reads neither `git -c` nor matches ignoring case, so the
- * lines are parsed here (PCRE2) and stored in a git_mailmap with the
- * matched name and address lower-cased; lookups lower-case them too.
- * Resolving only reads the map: one map serves every thread.
+ * libgit2 1.5 does not match ignoring case, so the lines are parsed here
+ * (PCRE2) and stored in a git_mailmap with the matched name and address
+ * lower-cased; lookups lower-case them too.  Resolving only reads the
+ * map: one map serves every thread.
  */
 struct kvmd_mailmap;
 
-/* 0, or -1 with a message in `err` (an unreadable mailmap.file is skipped, as git does). */
-int kvmd_mailmap_load(struct kvmd_mailmap **out, git_repository *repo,
-		      struct kvmd_config *cfg, struct kvmd_buf *err);
 void kvmd_mailmap_free(struct kvmd_mailmap *mm);
 
 /* Adds the entries of mailmap text `text` (one file's worth). */

@@ -6,6 +6,7 @@
 #include "digest.h"
 #include "mail.h"
 #include "mailmap.h"
+#include "mailmap-repo.h"
 #include "pack.h"
 #include "range.h"
 #include "subject.h"
