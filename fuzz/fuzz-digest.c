@@ -90,8 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!subjects) {
 		git_libgit2_init();
 		kvmd_mail_global_init();
-		subjects = kvmd_subject_parser_new();
-		trailers = kvmd_trailer_parser_new();
+		subjects = kvmd_subject_parser_new(NULL);
+		trailers = kvmd_trailer_parser_new(NULL);
 		assert(subjects && trailers);
 	}
 	d = kvmd_digest_new();

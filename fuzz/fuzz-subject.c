@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *subject;
 
 	if (!parser) {
-		parser = kvmd_subject_parser_new();
+		parser = kvmd_subject_parser_new(NULL);
 		assert(parser);
 	}
 	subject = kvmd_xmemdupz(data, size);

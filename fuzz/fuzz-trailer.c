@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!parser) {
 		git_libgit2_init();
-		parser = kvmd_trailer_parser_new();
+		parser = kvmd_trailer_parser_new(NULL);
 		assert(parser);
 	}
 	n = kvmd_trailers_parse(&t, parser, (const char *)data, size);

@@ -62,7 +62,7 @@ int kvmd_mailmap_add_text(struct kvmd_mailmap *mm, const char *text, size_t len)
 	const char *p = text, *end = text + len;
 
 	if (kvmd_pattern_compile(&line,
-		"^([^<#]*)<([^>]*)>(?:([^<#]*)<([^>]*)>)?", 0) < 0)
+		"^([^<#]*)<([^>]*)>(?:([^<#]*)<([^>]*)>)?", 0, NULL) < 0)
 		return -1;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));

@@ -1,11 +1,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "pattern.h"
+#include "buf.h"
 
 #include <pcre2.h>
-#include <stdio.h>
 
 int kvmd_pattern_compile(struct kvmd_pattern *p, const char *pattern,
-			 unsigned int options)
+			 unsigned int options, struct kvmd_buf *err)
 {
 	int errcode;
 	PCRE2_SIZE erroff;
@@ -18,8 +18,9 @@ int kvmd_pattern_compile(struct kvmd_pattern *p, const char *pattern,
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		fprintf(stderr, "error: bad pattern '%s' at offset %zu: %s\n",
-			pattern, (size_t)erroff, (char *)msg);
+		if (err)
+			kvmd_buf_addf(err, "bad pattern '%s' at offset %zu: %s",
+			      pattern, (size_t)erroff, (char *)msg);
 		return -1;
 	}
 	/* JIT makes matching several times faster; without it we still work. */

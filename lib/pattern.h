@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+struct kvmd_buf;
+
 /*
  * A PCRE2 pattern compiled once (JIT when the platform has it) together
  * with its match data, so matching allocates nothing.  Because the match
@@ -13,9 +15,12 @@ struct kvmd_pattern {
 	void *match_data; /* pcre2_match_data_8 * */
 };
 
-/* 0 on success; -1 with a message on stderr when PCRE2 refuses it. */
+/*
+ * 0 on success; -1 with PCRE2's reason in `err` (which may be NULL) when it
+ * refuses the pattern.
+ */
 int kvmd_pattern_compile(struct kvmd_pattern *p, const char *pattern,
-			 unsigned int options);
+			 unsigned int options, struct kvmd_buf *err);
 void kvmd_pattern_release(struct kvmd_pattern *p);
 
 /*

@@ -37,13 +37,10 @@ static int reader_init(struct reader *r, git_repository *repo, const struct kvmd
 	r->repo = repo;
 	r->opts = opts;
 	r->mailmap = mailmap;
-	r->subjects = kvmd_subject_parser_new();
-	r->trailers = kvmd_trailer_parser_new();
-	if (!r->subjects || !r->trailers) {
-		kvmd_buf_adds(err, "cannot compile the subject and trailer patterns");
-		return -1;
-	}
-	return 0;
+	r->subjects = kvmd_subject_parser_new(err);
+	if (r->subjects)
+		r->trailers = kvmd_trailer_parser_new(err);
+	return r->subjects && r->trailers ? 0 : -1;
 }
 
 static void reader_release(struct reader *r)

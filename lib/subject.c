@@ -15,17 +15,17 @@ struct kvmd_subject_parser {
 	struct kvmd_pattern number;  /* n/N inside the tag */
 };
 
-struct kvmd_subject_parser *kvmd_subject_parser_new(void)
+struct kvmd_subject_parser *kvmd_subject_parser_new(struct kvmd_buf *err)
 {
 	struct kvmd_subject_parser *p = kvmd_xcalloc(1, sizeof(*p));
 
-	if (kvmd_pattern_compile(&p->reply, "^\\s*(?:re|aw|fwd?)\\s*:", PCRE2_CASELESS) < 0 ||
+	if (kvmd_pattern_compile(&p->reply, "^\\s*(?:re|aw|fwd?)\\s*:", PCRE2_CASELESS, err) < 0 ||
 	    /* group 1: the text inside the first bracket pair */
-	    kvmd_pattern_compile(&p->tag, "^\\s*\\[([^\\]]*)\\]", 0) < 0 ||
+	    kvmd_pattern_compile(&p->tag, "^\\s*\\[([^\\]]*)\\]", 0, err) < 0 ||
 	    /* any case, as `[patch]` is seen too; `PATCHv2` and `RFCv2` are one word */
-	    kvmd_pattern_compile(&p->patch, "(?<![a-z])(?:patch|rfc)", PCRE2_CASELESS) < 0 ||
-	    kvmd_pattern_compile(&p->version, "(?:^|[\\s,]|patch|rfc)v(\\d{1,6})(?=[\\s,]|$)", PCRE2_CASELESS) < 0 ||
-	    kvmd_pattern_compile(&p->number, "(?:^|[\\s,])(\\d{1,6})/(\\d{1,6})(?=[\\s,]|$)", 0) < 0) {
+	    kvmd_pattern_compile(&p->patch, "(?<![a-z])(?:patch|rfc)", PCRE2_CASELESS, err) < 0 ||
+	    kvmd_pattern_compile(&p->version, "(?:^|[\\s,]|patch|rfc)v(\\d{1,6})(?=[\\s,]|$)", PCRE2_CASELESS, err) < 0 ||
+	    kvmd_pattern_compile(&p->number, "(?:^|[\\s,])(\\d{1,6})/(\\d{1,6})(?=[\\s,]|$)", 0, err) < 0) {
 		kvmd_subject_parser_free(p);
 		return NULL;
 	}

@@ -26,10 +26,11 @@ struct kvmd_subject {
  * The compiled (JIT) patterns and their match data.  One parser serves
  * one thread; create it once per run, not per message.
  */
+struct kvmd_buf;
 struct kvmd_subject_parser;
 
-/* Returns NULL (with an error: line on stderr) when PCRE2 refuses a pattern. */
-struct kvmd_subject_parser *kvmd_subject_parser_new(void);
+/* Returns NULL, with the reason in `err`, when PCRE2 refuses a pattern. */
+struct kvmd_subject_parser *kvmd_subject_parser_new(struct kvmd_buf *err);
 void kvmd_subject_parser_free(struct kvmd_subject_parser *p);
 
 /* Classifies `subject` (UTF-8, NUL-terminated) into `out`. */

@@ -14,13 +14,13 @@ struct kvmd_trailer_parser {
 	struct kvmd_pattern bare;   /* a lone address, not a URL that holds an @ */
 };
 
-struct kvmd_trailer_parser *kvmd_trailer_parser_new(void)
+struct kvmd_trailer_parser *kvmd_trailer_parser_new(struct kvmd_buf *err)
 {
 	struct kvmd_trailer_parser *p = kvmd_xcalloc(1, sizeof(*p));
 
 	/* group 1: the name (maybe quoted), group 2: the address */
-	if (kvmd_pattern_compile(&p->ident, "^\\s*\"?(.*?)\"?\\s*<([^<>\\s]+)>", 0) < 0 ||
-	    kvmd_pattern_compile(&p->bare, "^\\s*<?([^<>\\s/:]+@[^<>\\s/]+?)>?(?:\\s|$)", 0) < 0) {
+	if (kvmd_pattern_compile(&p->ident, "^\\s*\"?(.*?)\"?\\s*<([^<>\\s]+)>", 0, err) < 0 ||
+	    kvmd_pattern_compile(&p->bare, "^\\s*<?([^<>\\s/:]+@[^<>\\s/]+?)>?(?:\\s|$)", 0, err) < 0) {
 		kvmd_trailer_parser_free(p);
 		return NULL;
 	}

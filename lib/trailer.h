@@ -23,10 +23,11 @@ struct kvmd_trailers {
 
 #define KVMD_TRAILERS_INIT { NULL, 0, 0 }
 
+struct kvmd_buf;
 struct kvmd_trailer_parser;
 
-/* Compiles the identity pattern once; NULL when PCRE2 refuses it. */
-struct kvmd_trailer_parser *kvmd_trailer_parser_new(void);
+/* Compiles the identity pattern once; NULL with the reason in `err` when PCRE2 refuses it. */
+struct kvmd_trailer_parser *kvmd_trailer_parser_new(struct kvmd_buf *err);
 void kvmd_trailer_parser_free(struct kvmd_trailer_parser *p);
 
 /*

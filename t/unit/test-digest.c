@@ -36,7 +36,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->d = kvmd_digest_new();
-	f->subjects = kvmd_subject_parser_new();
+	f->subjects = kvmd_subject_parser_new(NULL);
 	if (!f->d || !f->subjects)
 		return -1;
 	*state = f;
@@ -869,7 +869,7 @@ struct adder {
 static void *add_blocks(void *arg)
 {
 	struct adder *a = arg;
-	struct kvmd_subject_parser *sp = kvmd_subject_parser_new();
+	struct kvmd_subject_parser *sp = kvmd_subject_parser_new(NULL);
 	size_t k;
 
 	for (k = a->first * 64; k < MADE_UP; k++) {

@@ -36,7 +36,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->d = kvmd_digest_new();
-	f->subjects = kvmd_subject_parser_new();
+	f->subjects = kvmd_subject_parser_new(NULL);
 	if (!f->d || !f->subjects)
 		return -1;
 	kvmd_buf_init(&f->out);

@@ -14,7 +14,7 @@
 
 static int setup(void **state)
 {
-	struct kvmd_subject_parser *p = kvmd_subject_parser_new();
+	struct kvmd_subject_parser *p = kvmd_subject_parser_new(NULL);
 
 	if (!p)
 		return -1;

@@ -28,7 +28,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	f->p = kvmd_trailer_parser_new();
+	f->p = kvmd_trailer_parser_new(NULL);
 	if (!f->p)
 		return -1;
 	*state = f;
