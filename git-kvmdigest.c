@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef KVMD_VERSION
@@ -167,6 +168,57 @@ static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *ra
 	return out->ptr;
 }
 
+/*
+ * git's progress line, `Digesting: 45% (45000/100000)`: shown once the
+ * run has taken a second (git's delayed progress: short runs stay quiet)
+ * or at once when forced, updated when the percentage changes.
+ */
+struct progress {
+	int mode;       /* 0 never, 1 delayed, 2 at once */
+	int shown;      /* the last percentage shown, -1 for none */
+	size_t total;   /* commits to read, as the scan last said */
+	struct timespec start;
+};
+
+/* Whether the line is (or would now be) on screen. */
+static int progress_due(const struct progress *p)
+{
+	struct timespec now;
+
+	if (p->shown >= 0 || p->mode == 2)
+		return p->mode != 0;
+	if (p->mode == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - p->start.tv_sec) +
+	       (double)(now.tv_nsec - p->start.tv_nsec) / 1e9 >= 1.0;
+}
+
+static void show_progress(size_t done, size_t total, void *data)
+{
+	struct progress *p = data;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	p->total = total;
+	if (pct == p->shown || !progress_due(p))
+		return;
+	fprintf(stderr, "Digesting: %3d%% (%zu/%zu)\r", pct, done, total);
+	fflush(stderr);
+	p->shown = pct;
+}
+
+static void end_progress(const struct progress *p)
+{
+	if (progress_due(p))
+		fprintf(stderr, "Digesting: 100%% (%zu/%zu), done.\n", p->total, p->total);
+}
+
+static void warn_skipped(const char *commit_hex, const char *why, void *data)
+{
+	(void)data;
+	kvmd_warning("skipping commit %.12s: %s", commit_hex, why);
+}
+
 /* Writes out what is rendered so far; errors show in ferror(stdout). */
 static void write_out(struct kvmd_buf *text, void *data)
 {
@@ -184,24 +236,31 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 			struct kvmd_buf *err)
 {
 	struct kvmd_buf text = KVMD_BUF_INIT, label = KVMD_BUF_INIT;
-	struct kvmd_scan_opts scan;
+	struct progress progress = { .shown = -1 };
+	struct kvmd_scan_opts scan = {
+		.want_trailers = r->json ||
+			(r->sections & (KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS)),
+		.progress = show_progress,
+		.skipped = warn_skipped,
+		.report_data = &progress,
+		.config = r->cfg,
+		.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.packs = r->packs,
+	};
 	struct kvmd_render_opts render;
 	struct kvmd_digest *d = kvmd_digest_new();
 	int ret = -1, written;
 
-	memset(&scan, 0, sizeof(scan));
-	scan.config = r->cfg;
-	scan.packs = r->packs;
-	scan.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (scan.jobs < 1)
 		scan.jobs = 1;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
 	if (!r->o->quiet)
-		scan.progress = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
-	scan.want_trailers = r->json ||
-		(r->sections & (KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS));
+		progress.mode = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	if (kvmd_scan(d, r->repo, range, &scan, err) < 0)
 		goto cleanup;
+	end_progress(&progress);
+	kvmd_digest_finish(d);
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
 	    !kvmd_digest_skipped(d, NULL)) {
@@ -488,6 +547,28 @@ static int cmd_hooks(int argc, const char **argv, int install)
 	return 0;
 }
 
+/*
+ * libgit2's process-wide settings, made before anything is read (resolving
+ * a range reads too).  git never re-hashes the objects it reads; libgit2
+ * does by default, which costs a whole-archive digest a third of its time.
+ * Every commit, tree and blob of a digest is read once, so libgit2's
+ * object cache (256 MiB by default) would only make memory grow with the
+ * range.  bench/RESULTS.md has the figures.
+ */
+/* No kvmd_die(): it allocates. */
+static void die_oom(size_t size)
+{
+	fprintf(stderr, "fatal: out of memory, malloc failed (tried to allocate %zu bytes)\n",
+		size);
+	exit(128);
+}
+
+static void set_libgit2_policy(void)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+}
+
 int main(int argc, const char **argv)
 {
 	int ret;
@@ -497,8 +578,9 @@ int main(int argc, const char **argv)
 		execlp("git", "git", "help", "kvmdigest", (char *)NULL);
 		kvmd_die("cannot run git help kvmdigest");
 	}
+	kvmd_set_oom_handler(die_oom);
 	git_libgit2_init();
-	kvmd_scan_global_init();
+	set_libgit2_policy();
 	kvmd_mail_global_init();
 	if (argc > 1 && !strcmp(argv[1], "install-hooks"))
 		ret = cmd_hooks(argc - 1, argv + 1, 1);

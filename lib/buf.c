@@ -7,10 +7,18 @@
 
 char kvmd_buf_empty[1];
 
+static void (*oom_handler)(size_t size);
+
+void kvmd_set_oom_handler(void (*handler)(size_t size))
+{
+	oom_handler = handler;
+}
+
 static void die_oom(size_t size)
 {
-	fprintf(stderr, "fatal: out of memory, malloc failed (tried to allocate %zu bytes)\n", size);
-	exit(128);
+	if (oom_handler)
+		oom_handler(size);
+	abort();
 }
 
 void *kvmd_xmalloc(size_t size)

@@ -42,7 +42,13 @@ void kvmd_buf_vaddf(struct kvmd_buf *buf, const char *fmt, va_list ap)
 /* Appends the whole file at `path`; 0, or -1 with errno set. */
 int kvmd_buf_read_file(struct kvmd_buf *buf, const char *path);
 
-/* malloc() wrappers that abort on failure, for the same reason. */
+/*
+ * malloc() wrappers that do not return on failure, for the same reason:
+ * they call the handler set with kvmd_set_oom_handler() (the front end's,
+ * which reports and exits as git's xmalloc does), and abort() when there
+ * is none or it returns.  The library itself neither prints nor exits.
+ */
+void kvmd_set_oom_handler(void (*handler)(size_t size));
 void *kvmd_xmalloc(size_t size);
 void *kvmd_xcalloc(size_t nmemb, size_t size);
 void *kvmd_xrealloc(void *ptr, size_t size);

@@ -14,10 +14,8 @@
 #include "usage.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* What one reader (one thread) needs, created once. */
 struct reader {
@@ -27,16 +25,19 @@ struct reader {
 	struct kvmd_trailer_parser *trailers;
 	struct kvmd_diffstat *diffstat;
 	const struct kvmd_scan_opts *opts;
+	pthread_mutex_t *report_lock; /* one report at a time, from any reader */
 	struct kvmd_buf scratch;
 };
 
 static int reader_init(struct reader *r, git_repository *repo, const struct kvmd_mailmap *mailmap,
-		       const struct kvmd_scan_opts *opts, struct kvmd_buf *err)
+		       const struct kvmd_scan_opts *opts, pthread_mutex_t *report_lock,
+		       struct kvmd_buf *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
 	r->opts = opts;
 	r->mailmap = mailmap;
+	r->report_lock = report_lock;
 	r->subjects = kvmd_subject_parser_new(err);
 	if (r->subjects)
 		r->trailers = kvmd_trailer_parser_new(err);
@@ -51,9 +52,14 @@ static void reader_release(struct reader *r)
 	kvmd_buf_release(&r->scratch);
 }
 
-static void skip(struct kvmd_digest *d, const char *hex, size_t seq, const char *why)
+static void skip(struct reader *r, struct kvmd_digest *d, const char *hex, size_t seq,
+		 const char *why)
 {
-	kvmd_warning("skipping commit %.12s: %s", hex, why);
+	if (r->opts->skipped) {
+		pthread_mutex_lock(r->report_lock);
+		r->opts->skipped(hex, why, r->opts->report_data);
+		pthread_mutex_unlock(r->report_lock);
+	}
 	kvmd_digest_add_skipped(d, hex, seq, why);
 }
 
@@ -105,13 +111,13 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	kvmd_buf_reset(&r->scratch);
 	if (git_blob_lookup(&blob, r->repo, blob_id) < 0) {
 		kvmd_buf_addf(&r->scratch, "cannot read its message: %s", kvmd_git_error());
-		skip(d, hex, seq, r->scratch.ptr);
+		skip(r, d, hex, seq, r->scratch.ptr);
 		return;
 	}
 	if (kvmd_mail_parse(&mail, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob), &r->scratch) < 0) {
 		git_blob_free(blob);
-		skip(d, hex, seq, r->scratch.ptr);
+		skip(r, d, hex, seq, r->scratch.ptr);
 		return;
 	}
 	git_blob_free(blob);
@@ -215,14 +221,14 @@ static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id
 	if (type < 0) {
 		kvmd_buf_reset(&r->scratch);
 		kvmd_buf_addf(&r->scratch, "cannot read its tree: %s", kvmd_git_error());
-		skip(d, hex, seq, r->scratch.ptr);
+		skip(r, d, hex, seq, r->scratch.ptr);
 	} else if (type == KVMD_COMMIT_MAIL) {
 		add_mail(r, d, hex, seq, &blob);
 	} else if (type == KVMD_COMMIT_CODE) {
 		if (add_code(r, d, hex, seq, commit, tree) < 0) {
 			kvmd_buf_reset(&r->scratch);
 			kvmd_buf_addf(&r->scratch, "cannot diff it: %s", kvmd_git_error());
-			skip(d, hex, seq, r->scratch.ptr);
+			skip(r, d, hex, seq, r->scratch.ptr);
 		}
 	}
 	git_tree_free(tree);
@@ -348,11 +354,9 @@ struct shared {
 	const char *path;     /* where each reader opens the repository */
 	const struct kvmd_mailmap *mailmap;
 	const struct kvmd_scan_opts *opts;
-	pthread_mutex_t lock; /* guards everything below */
-	struct kvmd_buf err;
-	int failed;
-	int shown;            /* progress: the last percentage shown, -1 for none */
-	struct timespec start;
+	int failed;           /* a reader failed: the others stop (atomic) */
+	pthread_mutex_t lock; /* guards err, and serializes the callbacks */
+	struct kvmd_buf err;  /* the first reader's failure */
 };
 
 struct worker {
@@ -363,34 +367,13 @@ struct worker {
 	int ret;
 };
 
-static double elapsed(const struct timespec *since)
+/* Tells the caller how far the readers are, one call at a time. */
+static void report_progress(struct shared *sh, size_t done)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) +
-	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
-}
-
-/*
- * git's progress line, `Digesting: 45% (45000/100000)`, shown once the
- * run has taken a second, updated when the percentage changes.
- */
-static void progress(struct shared *sh, size_t done, int last)
-{
-	int pct = sh->nr ? (int)(done * 100 / sh->nr) : 100;
-
 	if (!sh->opts->progress)
 		return;
 	pthread_mutex_lock(&sh->lock);
-	/* as git's delayed progress: quiet for short runs, unless forced (2) */
-	if ((sh->shown >= 0 || sh->opts->progress > 1 || elapsed(&sh->start) >= 1.0) &&
-	    (pct != sh->shown || last)) {
-		fprintf(stderr, "Digesting: %3d%% (%zu/%zu)%s", pct, done, sh->nr,
-			last ? ", done.\n" : "\r");
-		fflush(stderr);
-		sh->shown = pct;
-	}
+	sh->opts->progress(done, sh->nr, sh->opts->report_data);
 	pthread_mutex_unlock(&sh->lock);
 }
 
@@ -404,7 +387,7 @@ static void *work(void *arg)
 	git_oid id;
 
 	w->ret = -1;
-	if (reader_init(&r, w->repo, sh->mailmap, sh->opts, &err) < 0)
+	if (reader_init(&r, w->repo, sh->mailmap, sh->opts, &sh->lock, &err) < 0)
 		goto out;
 	for (;;) {
 		i = __atomic_fetch_add(&sh->next, BLOCK, __ATOMIC_RELAXED);
@@ -427,15 +410,15 @@ static void *work(void *arg)
 				goto out;
 			}
 		}
-		progress(sh, __atomic_add_fetch(&sh->done, end - start, __ATOMIC_RELAXED), 0);
+		report_progress(sh, __atomic_add_fetch(&sh->done, end - start, __ATOMIC_RELAXED));
 	}
 	w->ret = 0;
 out:
 	if (w->ret < 0) {
 		pthread_mutex_lock(&sh->lock);
-		if (!sh->failed)
+		if (!__atomic_load_n(&sh->failed, __ATOMIC_RELAXED))
 			kvmd_buf_adds(&sh->err, err.ptr);
-		sh->failed = 1;
+		__atomic_store_n(&sh->failed, 1, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&sh->lock);
 	}
 	reader_release(&r);
@@ -469,23 +452,6 @@ static int archive_tip(git_repository *repo, const struct kvmd_range *range)
 	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
 }
 
-void kvmd_scan_global_init(void)
-{
-	/*
-	 * git never re-hashes objects it reads; libgit2 does by default.
-	 * Skipping it took a full-archive read from 1.52x to 1.15x the time
-	 * of `git cat-file --batch` on the same blobs.
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	/*
-	 * Every commit, tree and blob is read once: libgit2's object cache
-	 * (256 MiB by default) only made memory grow with the range
-	 * (100,000 messages: 474 MB peak RSS before, 327 MB after).  Off
-	 * from the start: resolving `master~50000` reads as many commits.
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-}
-
 /*
  * A repository handle of one reader, with the packs read through `packs`.
  * Opened as the caller's was (git-kvmdigest.c: from the environment), so
@@ -503,32 +469,62 @@ static int open_reader_repo(git_repository **out, const char *path, struct kvmd_
 	return 0;
 }
 
+/*
+ * Runs the readers: the calling thread and jobs - 1 more, each with its
+ * own repository handle in workers[i].repo.  0 when every commit was
+ * read, or -1 with the first failure in `err`.
+ */
+static int read_all(struct shared *sh, struct worker *workers, int jobs,
+		    struct kvmd_buf *err)
+{
+	int i, started = 0, ret = -1;
+
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&workers[i].thread, NULL, work, &workers[i])) {
+			kvmd_buf_adds(err, "cannot start a thread");
+			goto cleanup;
+		}
+		started = i;
+	}
+	work(&workers[0]); /* the calling thread is a reader too */
+	ret = 0;
+
+cleanup:
+	if (ret < 0)
+		__atomic_store_n(&sh->failed, 1, __ATOMIC_RELAXED);
+	for (i = 1; i <= started; i++)
+		pthread_join(workers[i].thread, NULL);
+	if (ret == 0 && __atomic_load_n(&sh->failed, __ATOMIC_RELAXED)) {
+		kvmd_buf_adds(err, sh->err.ptr);
+		ret = -1;
+	}
+	return ret;
+}
+
 int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,
 	      struct kvmd_buf *err)
 {
-	struct shared sh;
+	struct shared sh = {
+		.opts = opts,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.err = KVMD_BUF_INIT,
+	};
 	struct worker *workers = NULL;
 	struct kvmd_mailmap *mailmap = NULL;
 	size_t cache = KVMD_PACK_CACHE_DEFAULT;
-	int set = 0;
 	git_oid *ids = NULL;
 	size_t nr = 0;
-	int line = 0;
-	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, started = 0, ret = -1;
-
-	memset(&sh, 0, sizeof(sh));
-	pthread_mutex_init(&sh.lock, NULL);
-	kvmd_buf_init(&sh.err);
-	sh.shown = -1;
-	clock_gettime(CLOCK_MONOTONIC, &sh.start);
+	int line = 0, set;
+	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, ret = -1;
 
 	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
-		goto failed;
+		goto cleanup;
 	/* git's delta-base cache, for all the readers (see pack.c) */
-	if (opts->config &&
-	    (set = kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err)) < 0)
-		goto failed;
+	set = opts->config ?
+		kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err) : 0;
+	if (set < 0)
+		goto cleanup;
 	if (!set && archive_tip(repo, range))
 		cache = ARCHIVE_CACHE;
 	if (opts->packs)
@@ -538,7 +534,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	/* the caller's handle is the first reader, and walks the range */
 	workers[0].repo = repo;
 	if (list_commits(&ids, &nr, &line, repo, range, err) < 0)
-		goto failed;
+		goto cleanup;
 	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
 
@@ -548,40 +544,20 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	sh.line = line;
 	sh.nr = nr;
 	sh.mailmap = mailmap;
-	sh.opts = opts;
 	for (i = 0; i < jobs; i++) {
 		workers[i].sh = &sh;
 		workers[i].d = d;
 		if (i && open_reader_repo(&workers[i].repo, sh.path, opts->packs, err) < 0)
-			goto failed;
+			goto cleanup;
 	}
-	for (i = 1; i < jobs; i++) {
-		if (pthread_create(&workers[i].thread, NULL, work, &workers[i])) {
-			kvmd_buf_adds(err, "cannot start a thread");
-			goto failed;
-		}
-		started = i;
-	}
-	work(&workers[0]); /* the calling thread is a reader too */
-	goto join;
-failed:
-	sh.failed = 1;
-join:
-	for (i = 1; i <= started; i++)
-		pthread_join(workers[i].thread, NULL);
-	/* the delta bases go with the reading: finishing and rendering come next */
-	if (opts->packs)
-		kvmd_packs_drop_cache(opts->packs);
-	if (sh.failed) {
-		if (!err->len)
-			kvmd_buf_adds(err, sh.err.ptr);
+	if (read_all(&sh, workers, jobs, err) < 0)
 		goto cleanup;
-	}
-	progress(&sh, nr, 1);
-	kvmd_digest_finish(d);
 	ret = 0;
 
 cleanup:
+	/* the delta bases go with the reading: finishing and rendering come next */
+	if (opts->packs)
+		kvmd_packs_drop_cache(opts->packs);
 	for (i = 0; workers && i < jobs; i++) {
 		if (workers[i].repo != repo)
 			git_repository_free(workers[i].repo);

@@ -12,12 +12,19 @@ struct kvmd_packs;
 struct kvmd_range;
 struct kvmd_subject_parser;
 
-/* How to read a range. */
+/*
+ * How to read a range.  The callbacks may be NULL; the scan calls them
+ * from its reading threads, but never two at once, so they need no lock
+ * of their own.  `report_data` is handed to each.
+ */
 struct kvmd_scan_opts {
 	int want_trailers;  /* parse trailers (signers, reviewers, JSON) */
-	int progress;       /* "Digesting: N% (i/n)" on stderr: 0 never, 1 after
-			       the first second (as git delays it), 2 at once */
-	struct kvmd_config *config; /* for the mailmap settings; may be NULL */
+	/* `done` of `total` commits read; called as blocks of them are done */
+	void (*progress)(size_t done, size_t total, void *report_data);
+	/* a commit left out of the digest, and why (it is counted in the digest too) */
+	void (*skipped)(const char *commit_hex, const char *why, void *report_data);
+	void *report_data;
+	struct kvmd_config *config; /* mailmap and cache settings; may be NULL */
 	int jobs;           /* readers (threads), 1 or more; the digest is the
 			       same whatever the number */
 	struct kvmd_packs *packs; /* the packs `repo` reads through (attached
@@ -27,18 +34,17 @@ struct kvmd_scan_opts {
 };
 
 /*
- * libgit2's process-wide settings for reading whole histories: call
- * once, before anything is read (resolving the range reads too).
- */
-void kvmd_scan_global_init(void);
-
-/*
  * Walks `range` in `repo` newest first and adds every commit to `d`:
  * mail commits as messages, public-inbox removals skipped, other commits
  * as code commits (merges left out).  A message that cannot be read or
- * parsed is skipped with a warning and counted in the digest.  Returns 0,
+ * parsed is skipped (opts->skipped) and counted in the digest.  Returns 0,
  * or -1 with a message in `err` when the range itself cannot be walked.
- * The digest is finished (kvmd_digest_finish) on success.
+ * The caller finishes the digest (kvmd_digest_finish) after a success.
+ *
+ * libgit2 should be set up for reading whole histories first, as the
+ * front end does: no re-hashing of what is read
+ * (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION off) and no object cache
+ * (GIT_OPT_ENABLE_CACHING off), since every object is read once.
  */
 int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	      const struct kvmd_range *range, const struct kvmd_scan_opts *opts,

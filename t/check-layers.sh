@@ -16,6 +16,11 @@
 # a call through a macro or a stray declaration counts too.  Within a
 # layer, modules may use each other, but never in a circle.
 #
+# The library never prints and never exits: only usage (git's fatal:,
+# error: and warning: messages) and options (usage text) write to the
+# terminal, and only for the front end, so no other module may call them
+# or touch stdout, stderr or exit().
+#
 # Every lib/*.c must be named below: a new module has to choose its layer.
 
 LAYER1="buf usage quote config options pattern"
@@ -24,6 +29,10 @@ LAYER3="inbox range watch notes hooks diffstat pack scan mailmap-repo"
 
 # libgit2 calls that read or write git objects: not for layer 2
 GIT_OBJECTS='^git_(repository|object|commit|tree|blob|odb|revparse|revwalk|reference|note|diff|signature|index|oid_|packbuilder|mailmap_from)'
+
+# the front end's own utilities, and what they alone may use
+PRINTERS="usage options"
+PRINTING='^(stdout|stderr|printf|vprintf|puts|putchar|perror|exit|_exit|kvmd_die|kvmd_error|kvmd_fatal|kvmd_warning|kvmd_usage_with_options)$'
 
 NM=${1:-nm}
 cd "$(dirname "$0")/../lib" || exit 1
@@ -53,7 +62,19 @@ for c in *.c; do
 	"$NM" --defined-only "$o" | awk -v m="$m" '$3 ~ /^kvmd_/ { print m, $3 }' >>"$defs"
 	"$NM" --undefined-only "$o" | awk -v m="$m" '$2 ~ /^kvmd_/ { print m, $2 }' >>"$uses"
 	"$NM" --undefined-only "$o" | awk -v m="$m" '$2 ~ /^git_/ { print m, $2 }' >>"$gits"
-done
+	case " $PRINTERS " in
+	*" $m "*) ;;
+	*)
+		"$NM" --undefined-only "$o" | awk -v m="$m" -v re="$PRINTING" '$2 ~ re {
+			print "check-layers: " m " prints or exits (" $2 "): the front end does that" }'
+		;;
+	esac
+done >"$defs.print"
+if test -s "$defs.print"; then
+	cat "$defs.print"
+	status=1
+fi
+rm -f "$defs.print"
 
 # "user provider symbol" for every use between modules
 edges=$(awk 'NR == FNR { def[$2] = $1; next }
