@@ -26,21 +26,4 @@ int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
 /* Fills the range from two commit ids (`old` NULL for none). */
 void kvmd_range_set(struct kvmd_range *out, const git_oid *old, const git_oid *new);
 
-/* What an archive or kernel commit holds, judged from its tree. */
-enum kvmd_commit_type {
-	KVMD_COMMIT_CODE = 0,
-	KVMD_COMMIT_MAIL,     /* public-inbox: the message is one blob */
-	KVMD_COMMIT_REMOVAL,  /* public-inbox: a removed message (`d`), skipped */
-};
-
-/*
- * Classifies `commit`, whose tree the caller has read (`tree`), and, for
- * a mail commit, returns the message blob's id in `blob`: the `m` of a
- * v2 archive (beside other files only when the commit changed it), or
- * the blob that a v1 archive commit adds at its fan-out path.  Returns
- * the type, or -1 on a repository error (libgit2's message is set).
- */
-int kvmd_range_classify(git_oid *blob, git_repository *repo, git_commit *commit,
-			git_tree *tree);
-
 #endif

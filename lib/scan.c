@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "config.h"
 #include "diffstat.h"
+#include "inbox.h"
 #include "digest.h"
 #include "mail.h"
 #include "mailmap.h"
@@ -216,11 +217,14 @@ static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id
 		return 0;
 	}
 	/* read once: the classification and the diffstat both start from it */
-	type = git_commit_tree(&tree, commit) < 0 ? -1 :
-		kvmd_range_classify(&blob, r->repo, commit, tree);
-	if (type < 0) {
-		kvmd_buf_reset(&r->scratch);
+	kvmd_buf_reset(&r->scratch);
+	if (git_commit_tree(&tree, commit) < 0) {
 		kvmd_buf_addf(&r->scratch, "cannot read its tree: %s", kvmd_git_error());
+		type = -1;
+	} else {
+		type = kvmd_inbox_classify(&blob, r->repo, commit, tree, &r->scratch);
+	}
+	if (type < 0) {
 		skip(r, d, hex, seq, r->scratch.ptr);
 	} else if (type == KVMD_COMMIT_MAIL) {
 		add_mail(r, d, hex, seq, &blob);
@@ -446,7 +450,7 @@ static int archive_tip(git_repository *repo, const struct kvmd_range *range)
 
 	if (git_commit_lookup(&commit, repo, &range->new) == 0 &&
 	    git_commit_tree(&tree, commit) == 0)
-		type = kvmd_range_classify(&blob, repo, commit, tree);
+		type = kvmd_inbox_classify(&blob, repo, commit, tree, NULL);
 	git_tree_free(tree);
 	git_commit_free(commit);
 	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
