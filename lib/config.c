@@ -1,5 +1,6 @@
 #include "config.h"
 #include "buf.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -68,7 +69,11 @@ static const char *sq_word(struct kvmd_buf *out, const char *p)
 	}
 }
 
-/* GIT_CONFIG_PARAMETERS: "'key'='value' 'key'" (new form) or "'key=value'" (old). */
+/*
+ * GIT_CONFIG_PARAMETERS: "'key'='value'" (new form) or "'key=value'" (old).
+ * git writes `git -c key` (no `=`, which means true) as "'key'=" with no
+ * value after it, and `git -c key=` as "'key'=''": NULL and "" here.
+ */
 static void parse_parameters(struct kvmd_config *cfg, const char *env)
 {
 	struct kvmd_buf word = KVMD_BUF_INIT, value = KVMD_BUF_INIT;
@@ -82,7 +87,10 @@ static void parse_parameters(struct kvmd_config *cfg, const char *env)
 		p = sq_word(&word, p);
 		if (!p)
 			break;
-		if (*p == '=') {
+		if (*p == '=' && p[1] != '\'') {
+			add_pair(cfg, word.ptr, word.len, NULL);
+			p++;
+		} else if (*p == '=') {
 			p = sq_word(&value, p + 1);
 			if (!p)
 				break;
@@ -208,6 +216,60 @@ int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
 	if (ret > 0)
 		*out = (int)v;
 	return ret;
+}
+
+static int parse_bool(const char *s)
+{
+	long long v;
+
+	if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on"))
+		return 1;
+	if (!*s || !strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off"))
+		return 0;
+	if (parse_scaled(&v, s) == 0)
+		return v != 0;
+	return -1;
+}
+
+int kvmd_config_get_bool(int *out, struct kvmd_config *cfg, const char *key,
+			 struct kvmd_buf *err)
+{
+	size_t i;
+	int v;
+
+	if (!cfg)
+		return 0;
+	for (i = cfg->nr; i-- > 0;) {
+		if (!key_equal(cfg->v[i].key, key))
+			continue;
+		/* `git -c key` with no `=` is true */
+		v = cfg->v[i].value ? parse_bool(cfg->v[i].value) : 1;
+		if (v < 0) {
+			if (err)
+				kvmd_buf_addf(err, "bad boolean config value '%s' for '%s'",
+					      cfg->v[i].value, key);
+			return -1;
+		}
+		*out = v;
+		return 1;
+	}
+	if (!cfg->snapshot)
+		return 0;
+	/* libgit2 knows a file's `key` without `=` (true), which the string getter does not */
+	switch (git_config_get_bool(&v, cfg->snapshot, key)) {
+	case 0:
+		*out = v;
+		return 1;
+	case GIT_ENOTFOUND:
+		git_error_clear();
+		return 0;
+	default:
+		if (err)
+			kvmd_buf_addf(err, "bad boolean config value for '%s': %s",
+				      key, kvmd_git_error());
+		git_error_clear();
+		return -1;
+	}
 }
 
 int kvmd_config_get_size(size_t *out, struct kvmd_config *cfg, const char *key,

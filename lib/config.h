@@ -30,11 +30,25 @@ const char *kvmd_config_get(struct kvmd_config *cfg, const char *key);
 int kvmd_config_get_int(int *out, struct kvmd_config *cfg, const char *key,
 			struct kvmd_buf *err);
 
+/*
+ * A boolean as git reads one: true/yes/on, false/no/off, a number (0 is
+ * false), empty (false) or no `=` at all (true), case ignored.  1 with
+ * `*out` set, 0 when `key` is unset (or `cfg` is NULL), -1 with a message
+ * in `err` (which may be NULL).
+ */
+int kvmd_config_get_bool(int *out, struct kvmd_config *cfg, const char *key,
+			 struct kvmd_buf *err);
+
 /* The same for a byte count (core.deltaBaseCacheLimit): not negative. */
 int kvmd_config_get_size(size_t *out, struct kvmd_config *cfg, const char *key,
 			 struct kvmd_buf *err);
 
-/* Every value of a multi-valued `key`, files first, then overrides; NULL-terminated, free(). */
+/*
+ * Every value of a multi-valued `key`, files first, then overrides, as a
+ * NULL-terminated array.  The array and its strings belong to `cfg`:
+ * valid until the next kvmd_config_get_all() on it or kvmd_config_free().
+ * Not for several threads at once (the other getters only read).
+ */
 const char **kvmd_config_get_all(struct kvmd_config *cfg, const char *key);
 
 #endif

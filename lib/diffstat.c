@@ -20,6 +20,7 @@
  */
 #include "diffstat.h"
 #include "buf.h"
+#include "config.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -136,7 +137,7 @@ struct ds_idref {
 struct kvmd_diffstat {
 	git_repository *repo;
 	git_odb *odb;			/* for sizes without loading */
-	git_config *config;		/* snapshot, for diff.<driver>.binary */
+	struct kvmd_config *config;	/* for diff.<driver>.binary; borrowed */
 	git_diff_options blob_opts;
 
 	/* Per commit; the arrays keep their memory between commits. */
@@ -173,7 +174,8 @@ struct kvmd_diffstat {
 
 /* ---- setup -------------------------------------------------------- */
 
-int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo)
+int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo,
+		      struct kvmd_config *config)
 {
 	struct kvmd_diffstat *ds;
 	int error;
@@ -181,13 +183,13 @@ int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo)
 	*out = NULL;
 	ds = kvmd_xcalloc(1, sizeof(*ds));
 	ds->repo = repo;
+	ds->config = config;
 	kvmd_buf_init(&ds->names);
 	kvmd_buf_init(&ds->paths);
 	kvmd_buf_init(&ds->base);
 	kvmd_buf_init(&ds->memo_paths);
 
-	if ((error = git_repository_config_snapshot(&ds->config, repo)) < 0 ||
-	    (error = git_repository_odb(&ds->odb, repo)) < 0)
+	if ((error = git_repository_odb(&ds->odb, repo)) < 0)
 		goto cleanup;
 
 	/*
@@ -319,7 +321,6 @@ void kvmd_diffstat_free(struct kvmd_diffstat *ds)
 	reset_commit(ds);
 	kept_expire(ds, ULONG_MAX);
 	free(ds->kept);
-	git_config_free(ds->config);
 	git_odb_free(ds->odb);
 	free(ds->files);
 	free(ds->specs);
@@ -421,10 +422,9 @@ static int attr_binary(struct kvmd_diffstat *ds, const char *path)
 		if ((size_t)snprintf(key, sizeof(key), "diff.%s.binary", value) >=
 		    sizeof(key))
 			return -1;
-		if (git_config_get_bool(&is_binary, ds->config, key) < 0) {
-			git_error_clear();
+		/* unset or not a boolean: the content decides, as in git */
+		if (kvmd_config_get_bool(&is_binary, ds->config, key, NULL) <= 0)
 			return -1;
-		}
 		return is_binary;
 	default:
 		return -1;

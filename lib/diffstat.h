@@ -4,6 +4,7 @@
 #include <git2.h>
 
 struct kvmd_buf;
+struct kvmd_config;
 
 /*
  * The diffstat of a commit against its first parent (the root commit
@@ -46,10 +47,13 @@ struct kvmd_diffstat;
  * serves one thread, one commit at a time; create it once per run,
  * as it keeps its buffers, and the blobs of the last commit (up to
  * 64 MiB) for the next one, whose old side they often are.
- * Returns 0 or a negative libgit2 error code; free with
+ * `config` (may be NULL) gives diff.<driver>.binary, `git -c` included,
+ * and must outlive the engine too; it is only read, so one serves every
+ * thread.  Returns 0 or a negative libgit2 error code; free with
  * kvmd_diffstat_free().
  */
-int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo);
+int kvmd_diffstat_new(struct kvmd_diffstat **out, git_repository *repo,
+		      struct kvmd_config *config);
 void kvmd_diffstat_free(struct kvmd_diffstat *ds);
 
 /*

@@ -163,7 +163,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	const char *summary = git_commit_summary(commit);
 	int error;
 
-	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo)) < 0)
+	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo, r->opts->config)) < 0)
 		return error;
 	kvmd_buf_reset(&r->scratch);
 	if ((error = kvmd_diffstat_commit(&r->scratch, r->diffstat, commit, tree)) < 0)

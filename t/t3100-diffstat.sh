@@ -313,6 +313,18 @@ test_expect_success 'diff.<driver>.binary decides for a diff driver' '
 	git config --unset diff.foo.binary
 '
 
+test_expect_success 'git -c diff.<driver>.binary reaches the digest' '
+	cd repo &&
+	test_lines 5 >text.drv &&
+	commit driver-c &&
+	git -c diff.foo.binary=true kvmdigest --stdout HEAD^..HEAD >../digest &&
+	grep "text.drv | Bin" ../digest &&
+	git -c diff.foo.binary kvmdigest --stdout HEAD^..HEAD >../digest &&
+	grep "text.drv | Bin" ../digest &&
+	git kvmdigest --stdout HEAD^..HEAD >../digest &&
+	grep "text.drv | 2 ++" ../digest
+'
+
 test_expect_success 'inexact renames: the best pairs win' '
 	cd repo &&
 	mkdir -p pairs &&

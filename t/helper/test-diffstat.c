@@ -11,6 +11,7 @@
  * Exit status: 0, or 1 on any error (reported on stderr).
  */
 #include "buf.h"
+#include "config.h"
 #include "diffstat.h"
 
 #include <git2.h>
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 {
 	git_repository *repo = NULL;
 	struct kvmd_diffstat *ds = NULL;
+	struct kvmd_config *cfg = NULL;
 	struct kvmd_buf out = KVMD_BUF_INIT;
 	char line[4096];
 	int i, error = 0;
@@ -85,7 +87,8 @@ int main(int argc, char **argv)
 		error = report("cannot open repository", ".");
 		goto cleanup;
 	}
-	if ((error = kvmd_diffstat_new(&ds, repo)) < 0) {
+	cfg = kvmd_config_open(repo);
+	if ((error = kvmd_diffstat_new(&ds, repo, cfg)) < 0) {
 		error = report("cannot set up diffstat in", ".");
 		goto cleanup;
 	}
@@ -107,6 +110,7 @@ int main(int argc, char **argv)
 cleanup:
 	kvmd_buf_release(&out);
 	kvmd_diffstat_free(ds);
+	kvmd_config_free(cfg);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	if (fflush(stdout))
