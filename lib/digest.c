@@ -702,12 +702,14 @@ static size_t add_series(struct series **s, size_t *nr, size_t *alloc, size_t he
 	return (*nr)++;
 }
 
-void kvmd_digest_finish(struct kvmd_digest *d)
+/*
+ * Orders what the readers added, in whatever order they came: skipped
+ * commits and entries newest first, patches as patch_cmp says, each
+ * patch pointing at its entry's new place.
+ */
+static void sort_records(struct kvmd_digest *d)
 {
-	GHashTable *covers = g_hash_table_new(u64_hash, u64_equal);
-	GHashTable *fallback = g_hash_table_new(u64_hash, u64_equal);
-	struct series *series = NULL;
-	size_t nr_series = 0, alloc_series = 0, i;
+	size_t i;
 
 	/* the records move: their index goes */
 	free(d->later);
@@ -735,6 +737,21 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	}
 	if (d->nr_patches)
 		qsort(d->patches, d->nr_patches, sizeof(*d->patches), patch_cmp);
+}
+
+/*
+ * Groups the patches into series, in `*out` (`*nr` of them): a cover
+ * letter (0/N) heads the patches that name it; without one, patches of
+ * the same sender, version, N and thread go together.  Each series
+ * knows its head, its message count, its first entry and its newest
+ * message.
+ */
+static void group_series(struct kvmd_digest *d, struct series **out, size_t *nr)
+{
+	GHashTable *covers = g_hash_table_new(u64_hash, u64_equal);
+	GHashTable *fallback = g_hash_table_new(u64_hash, u64_equal);
+	struct series *series = NULL;
+	size_t nr_series = 0, alloc_series = 0, i;
 
 	/* a cover letter (0/N) heads the series of the patches that name it */
 	for (i = 0; i < d->nr_patches; i++) {
@@ -787,9 +804,20 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 			s->pos = p->seq;
 	}
 
+	g_hash_table_destroy(covers);
+	g_hash_table_destroy(fallback);
+	*out = series;
+	*nr = nr_series;
+}
+
+/* The patch list: a line per series and per code commit, in entry order. */
+static void list_series(struct kvmd_digest *d, const struct series *series, size_t nr_series)
+{
+	size_t i;
+
 	d->listings = kvmd_xcalloc(nr_series + d->nr_entries + 1, sizeof(*d->listings));
 	for (i = 0; i < nr_series; i++) {
-		struct series *s = &series[i];
+		const struct series *s = &series[i];
 		struct patch *head = &d->patches[s->head];
 		struct kvmd_listing *l = &d->listings[d->nr_listings++];
 
@@ -821,10 +849,17 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	}
 	if (d->nr_listings)
 		qsort(d->listings, d->nr_listings, sizeof(*d->listings), listing_cmp);
+}
 
+void kvmd_digest_finish(struct kvmd_digest *d)
+{
+	struct series *series;
+	size_t nr_series;
+
+	sort_records(d);
+	group_series(d, &series, &nr_series);
+	list_series(d, series, nr_series);
 	free(series);
-	g_hash_table_destroy(covers);
-	g_hash_table_destroy(fallback);
 }
 
 const struct kvmd_tally *kvmd_digest_contributors(const struct kvmd_digest *d)
