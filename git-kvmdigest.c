@@ -353,7 +353,8 @@ static int digest_watched(struct runner *r)
 
 static int cmd_digest(int argc, const char **argv)
 {
-	struct digest_opts o = { 0, 0, 0, -1, NULL, NULL, NULL, NULL, -1, -1 };
+	/* -1: not given, so the configuration or the default decides */
+	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1 };
 	struct kvmd_option digest_options[] = {
 		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
 		KVMD_OPT_STRING_(0, "format", &o.format, "<format>", "text (default) or json; json implies --stdout"),
@@ -483,7 +484,8 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 /* `hook <name> <args>`: what the installed hook scripts call. */
 static int cmd_hook(int argc, const char **argv)
 {
-	struct digest_opts o = { 0, 1, 0, -1, NULL, NULL, NULL, NULL, -1, 0 };
+	/* quiet, and never progress: a hook's output goes to the user's fetch */
+	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0 };
 	struct kvmd_packs *packs;
 	git_repository *repo;
 	struct runner r;
@@ -569,6 +571,36 @@ static void set_libgit2_policy(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 }
 
+static int cmd_install_hooks(int argc, const char **argv)
+{
+	return cmd_hooks(argc, argv, 1);
+}
+
+static int cmd_uninstall_hooks(int argc, const char **argv)
+{
+	return cmd_hooks(argc, argv, 0);
+}
+
+/* `git kvmdigest <name> ...`; anything else is the digest's own options. */
+static const struct subcommand {
+	const char *name;
+	int (*fn)(int argc, const char **argv); /* argv[0] is the name */
+} subcommands[] = {
+	{ "install-hooks", cmd_install_hooks },
+	{ "uninstall-hooks", cmd_uninstall_hooks },
+	{ "hook", cmd_hook },
+};
+
+static int run_command(int argc, const char **argv)
+{
+	size_t i;
+
+	for (i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(*subcommands); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	return cmd_digest(argc, argv);
+}
+
 int main(int argc, const char **argv)
 {
 	int ret;
@@ -582,14 +614,7 @@ int main(int argc, const char **argv)
 	git_libgit2_init();
 	set_libgit2_policy();
 	kvmd_mail_global_init();
-	if (argc > 1 && !strcmp(argv[1], "install-hooks"))
-		ret = cmd_hooks(argc - 1, argv + 1, 1);
-	else if (argc > 1 && !strcmp(argv[1], "uninstall-hooks"))
-		ret = cmd_hooks(argc - 1, argv + 1, 0);
-	else if (argc > 1 && !strcmp(argv[1], "hook"))
-		ret = cmd_hook(argc - 1, argv + 1);
-	else
-		ret = cmd_digest(argc, argv);
+	ret = run_command(argc, argv);
 	git_libgit2_shutdown();
 	return ret;
 }
