@@ -89,9 +89,8 @@ static void print_version(void)
 /*
  * The repository, and with `packs` its packs read through git's
  * delta-base cache (lib/pack.h) from the start: resolving `master~50000`
- * read through libgit2's own mapping of the packs left them whole in
- * memory (an archive's 10,000 newest messages: 64 MB peak, 32 MB with
- * hex ids).  Free with close_repository().
+ * through libgit2's own mapping of the packs would leave them whole in
+ * memory before the digest begins.  Free with close_repository().
  */
 static git_repository *open_repository(struct kvmd_packs **packs)
 {

@@ -23,9 +23,8 @@
  * series whatever it turns out to be, and needs of them only how many
  * they are, the newest, and the lowest-numbered (the newest of those).
  * git send-email threads a series under its cover, so that a series is
- * two records, not N + 1: 100,000 messages made 56,876 records (3.6 MB,
- * the largest part of what grew with the range), now 19,551.  A range
- * is far below 2^32 commits.
+ * two records, not N + 1: the records were the largest part of what grew
+ * with the range.  A range is far below 2^32 commits.
  */
 struct patch {
 	uint64_t id, irt, first_ref, last_ref;
@@ -54,9 +53,8 @@ struct fallback_subject {
 
 /*
  * An entry in memory: where its record waits (see store_record()), and
- * what finish needs.  The text itself is read back when printed: a
- * 100,000-message range has 14,000 entries, which held 4.7 MB of
- * structures and strings (massif) when they were kept whole.
+ * what finish needs.  The text itself is read back when printed, so that
+ * memory does not grow with the length of the range.
  */
 struct entry {
 	uint64_t off;         /* of the record in the spill file, or in `kept` */
@@ -91,10 +89,9 @@ struct series {
 
 struct kvmd_digest {
 	/*
-	 * The readers of a scan add to one digest: a lock held for the few
-	 * microseconds an add takes, where digests of their own had to be
-	 * merged at the end (100,000 messages: 8.7 MB of arrays held twice
-	 * while merged, the peak of the run).
+	 * The readers of a scan add to one digest, under a lock held for the
+	 * few microseconds an add takes: digests of their own would have to
+	 * be merged at the end, holding every array twice.
 	 */
 	pthread_mutex_t lock;
 	int spill_fd;           /* where entries wait, or -1 */

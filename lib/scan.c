@@ -250,9 +250,8 @@ static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id
  * its new end to its old one: an archive epoch is one such line.  Keeps
  * only the first commit of every block, since a reader finds the others
  * by following parents again, where libgit2's walk of an A..B range
- * visits and keeps the whole range first (11.5 MB for 100,000 commits,
- * the largest thing in memory while a whole archive is listed; a list of
- * every id, 2 MB).  Returns 1 with the list and the number of commits,
+ * visits and keeps the whole range first, which would make memory grow
+ * with the range.  Returns 1 with the list and the number of commits,
  * or 0 when the range is not such a line (a merge, a parent that cannot
  * be read, an old end not on it): then libgit2 walks.
  */
@@ -434,9 +433,8 @@ out:
  * An archive's delta chains run from each message to the ones before it,
  * which a newest-first walk reads next: each base is wanted once more,
  * soon.  8 MiB holds dozens of whole chains; 96 MiB (git's default, which
- * a kernel history needs) only filled up, with two threads, with bases
- * that the other thread had already read (100,000 messages: 114 MB
- * anonymous peak against 40 MB, at the same speed).
+ * a kernel history needs) only fills up, with two threads, with bases
+ * that the other thread has already read: memory for no speed.
  */
 #define ARCHIVE_CACHE (8 * 1024 * 1024)
 
