@@ -10,6 +10,7 @@
 #include "lib/config.h"
 #include "lib/digest.h"
 #include "lib/hooks.h"
+#include "lib/inbox.h"
 #include "lib/mail.h"
 #include "lib/notes.h"
 #include "lib/options.h"
@@ -228,6 +229,29 @@ static void write_out(struct kvmd_buf *text, void *data)
 }
 
 /*
+ * An archive's delta chains run from each message to the ones before it,
+ * which a newest-first walk reads next: each base is wanted once more,
+ * soon.  8 MiB holds dozens of whole chains; 96 MiB (git's default, which
+ * a kernel history needs) only fills up, with two threads, with bases
+ * that the other thread has already read: memory for no speed.
+ */
+#define ARCHIVE_DELTA_CACHE (8 * 1024 * 1024)
+
+/* The delta-base cache for a range: core.deltaBaseCacheLimit, else by what the range is. */
+static int delta_cache_size(size_t *out, struct runner *r, const struct kvmd_range *range,
+			    struct kvmd_buf *err)
+{
+	int set = kvmd_config_get_size(out, r->cfg, "core.deltaBaseCacheLimit", err);
+
+	if (set < 0)
+		return -1;
+	if (!set)
+		*out = kvmd_inbox_is_archive_commit(r->repo, &range->new) ?
+			ARCHIVE_DELTA_CACHE : KVMD_PACK_CACHE_DEFAULT;
+	return 0;
+}
+
+/*
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
  */
@@ -252,6 +276,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
+	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
+		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
 	if (!r->o->quiet)
 		progress.mode = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;

@@ -115,3 +115,18 @@ int kvmd_inbox_classify(git_oid *blob, git_repository *repo, git_commit *commit,
 	}
 	return ret;
 }
+
+int kvmd_inbox_is_archive_commit(git_repository *repo, const git_oid *id)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid blob;
+	int type = -1;
+
+	if (git_commit_lookup(&commit, repo, id) == 0 &&
+	    git_commit_tree(&tree, commit) == 0)
+		type = kvmd_inbox_classify(&blob, repo, commit, tree, NULL);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
+}

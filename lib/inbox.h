@@ -31,4 +31,10 @@ enum kvmd_commit_type {
 int kvmd_inbox_classify(git_oid *blob, git_repository *repo, git_commit *commit,
 			git_tree *tree, struct kvmd_buf *err);
 
+/*
+ * Whether commit `id` is an archive commit (a message or a removal): a
+ * range that ends at one is an archive's.  0 too when it cannot be read.
+ */
+int kvmd_inbox_is_archive_commit(git_repository *repo, const git_oid *id);
+
 #endif

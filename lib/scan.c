@@ -430,31 +430,6 @@ out:
 }
 
 /*
- * An archive's delta chains run from each message to the ones before it,
- * which a newest-first walk reads next: each base is wanted once more,
- * soon.  8 MiB holds dozens of whole chains; 96 MiB (git's default, which
- * a kernel history needs) only fills up, with two threads, with bases
- * that the other thread has already read: memory for no speed.
- */
-#define ARCHIVE_CACHE (8 * 1024 * 1024)
-
-/* Whether the range ends at an archive commit (a message, or a removal). */
-static int archive_tip(git_repository *repo, const struct kvmd_range *range)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_oid blob;
-	int type = -1;
-
-	if (git_commit_lookup(&commit, repo, &range->new) == 0 &&
-	    git_commit_tree(&tree, commit) == 0)
-		type = kvmd_inbox_classify(&blob, repo, commit, tree, NULL);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	return type == KVMD_COMMIT_MAIL || type == KVMD_COMMIT_REMOVAL;
-}
-
-/*
  * A repository handle of one reader, with the packs read through `packs`.
  * Opened as the caller's was (git-kvmdigest.c: from the environment), so
  * that GIT_OBJECT_DIRECTORY and GIT_ALTERNATE_OBJECT_DIRECTORIES, which
@@ -514,23 +489,16 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	};
 	struct worker *workers = NULL;
 	struct kvmd_mailmap *mailmap = NULL;
-	size_t cache = KVMD_PACK_CACHE_DEFAULT;
 	git_oid *ids = NULL;
 	size_t nr = 0;
-	int line = 0, set;
+	int line = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, ret = -1;
 
 	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
 		goto cleanup;
 	/* git's delta-base cache, for all the readers (see pack.c) */
-	set = opts->config ?
-		kvmd_config_get_size(&cache, opts->config, "core.deltaBaseCacheLimit", err) : 0;
-	if (set < 0)
-		goto cleanup;
-	if (!set && archive_tip(repo, range))
-		cache = ARCHIVE_CACHE;
 	if (opts->packs)
-		kvmd_packs_set_cache_limit(opts->packs, cache);
+		kvmd_packs_set_cache_limit(opts->packs, opts->delta_cache);
 	sh.path = git_repository_path(repo);
 	workers = kvmd_xcalloc((size_t)jobs, sizeof(*workers));
 	/* the caller's handle is the first reader, and walks the range */

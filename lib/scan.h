@@ -31,6 +31,8 @@ struct kvmd_scan_opts {
 			       with kvmd_packs_attach), for the other readers
 			       too; its cache is sized for each scan and
 			       emptied after it.  NULL: libgit2 reads all */
+	size_t delta_cache; /* the packs' delta-base cache for this scan, in
+			       bytes (0: none); see KVMD_PACK_CACHE_DEFAULT */
 };
 
 /*
