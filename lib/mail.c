@@ -49,6 +49,167 @@ static int first_mailbox(InternetAddressList *list, char **name, char **email)
 	return 0;
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * Appends `in` with its quoted strings unquoted and its comments kept,
+ * parentheses and all, their quoted pairs unquoted (as mailinfo's
+ * unquote_quoted_pair() reads a From line).  A loop with a depth, not
+ * recursion: a line of 30,000 `(` must not exhaust the stack.
+ */
+static void unquote_from(struct kvmd_buf *out, const char *in)
+{
+	int quoted = 0, depth = 0;
+
+	for (; *in; in++) {
+		char c = *in;
+
+		if ((quoted || depth) && c == '\\') {
+			if (!in[1])
+				break;
+			kvmd_buf_addch(out, *++in);
+		} else if (quoted) {
+			if (c == '"')
+				quoted = 0;
+			else
+				kvmd_buf_addch(out, c);
+		} else if (c == '"' && !depth) {
+			quoted = 1;
+		} else {
+			if (c == '(')
+				depth++;
+			else if (c == ')' && depth)
+				depth--;
+			kvmd_buf_addch(out, c);
+		}
+	}
+}
+
+/*
+ * A name as mailinfo's get_sane_name() accepts it: not empty, at most 60
+ * bytes, no `@`, `<` or `>`.  Where mailinfo then shows the address as
+ * the name, we keep none, as for a From without a display name.
+ */
+static char *sane_name(const char *name, size_t len)
+{
+	if (!len || len > 60 || memchr(name, '@', len) || memchr(name, '<', len) ||
+	    memchr(name, '>', len))
+		return NULL;
+	return kvmd_xmemdupz(name, len);
+}
+
+/* Appends `s` (`len` bytes) with blank runs squeezed to one space, trimmed. */
+static void add_squeezed(struct kvmd_buf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!is_blank(s[i]))
+			kvmd_buf_addch(out, s[i]);
+		else if (out->len && out->ptr[out->len - 1] != ' ')
+			kvmd_buf_addch(out, ' ');
+	}
+}
+
+/*
+ * git mailinfo's reading of a From value, for what GMime's address
+ * parser cannot make sense of (`John [Company] Doe <jd@x.com>`,
+ * `John Doe jd@x.com`, `John Doe <jd at x.com>`, an encoded word that
+ * decodes to a special character).  Paraphrased from git's mailinfo.c
+ * (handle_from(), parse_bogus_from()): RFC 2047 words are decoded first;
+ * quoted strings unquoted, comments kept; the address is the run of
+ * non-blank bytes around the first `@`, from a blank or `<` to a blank
+ * or `>`; the name is what is left without the address and the byte
+ * after it, its blanks squeezed, a `(...)` around it dropped.  Without
+ * an `@`, `name <anything>` gives what the brackets hold.  1 when an
+ * address was found.
+ */
+static int mailinfo_mailbox(const char *value, char **name, char **email)
+{
+	char *unfolded = g_mime_utils_header_unfold(value);
+	char *text = g_mime_utils_header_decode_text(NULL, unfolded ? unfolded : "");
+	struct kvmd_buf f = KVMD_BUF_INIT, nm = KVMD_BUF_INIT;
+	char *at, *start;
+	const char *s;
+	size_t el, rest, n;
+	int found = 0;
+
+	*name = *email = NULL;
+	if (!text)
+		goto cleanup;
+	unquote_from(&f, text);
+	if (!(at = strchr(f.ptr, '@'))) {
+		/* `John Doe <johndoe>`: read on the text before unquoting, as mailinfo */
+		const char *bra = strchr(text, '<'), *ket = bra ? strchr(bra, '>') : NULL;
+
+		if (!ket || ket == bra + 1)
+			goto cleanup;
+		*email = kvmd_xmemdupz(bra + 1, (size_t)(ket - bra - 1));
+		kvmd_buf_add(&nm, text, (size_t)(bra - text));
+		found = 1;
+	} else {
+		for (start = at; start > f.ptr && !is_blank(start[-1]) && start[-1] != '<'; start--)
+			;
+		el = strcspn(start, " \n\t\r\v\f>");
+		*email = kvmd_xmemdupz(start, el);
+		if (start > f.ptr && start[-1] == '<')
+			start[-1] = ' ';
+		add_squeezed(&nm, f.ptr, (size_t)(start - f.ptr));
+		rest = (size_t)(start - f.ptr) + el + (start[el] ? 1 : 0);
+		kvmd_buf_addch(&nm, ' ');
+		add_squeezed(&nm, f.ptr + rest, f.len - rest);
+		found = 1;
+	}
+
+	/* trimmed, and a `(...)` around it dropped (`jd@x.com (John Doe)`) */
+	s = nm.ptr;
+	n = nm.len;
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_blank(s[n - 1]))
+		n--;
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+		s++;
+		n -= 2;
+	}
+	*name = sane_name(s, n);
+
+cleanup:
+	kvmd_buf_release(&f);
+	kvmd_buf_release(&nm);
+	g_free(unfolded);
+	g_free(text);
+	return found;
+}
+
+/*
+ * The first mailbox of `list` (an address header GMime parsed), or when
+ * it has none, or one whose address has no `@` (`=?UTF-8?Q?a;b?= <x@y>`
+ * gives `=?UTF-8?Q?a`), git mailinfo's reading of `raw`, the header's
+ * own text; GMime's answer stands when mailinfo has none.
+ */
+static int read_mailbox(InternetAddressList *list, const char *raw, char **name, char **email)
+{
+	char *n2, *e2;
+	int found = first_mailbox(list, name, email);
+
+	if ((!found || !strchr(*email, '@')) && raw && mailinfo_mailbox(raw, &n2, &e2)) {
+		if (found) {
+			free(*name);
+			free(*email);
+		}
+		*name = n2;
+		*email = e2;
+		found = 1;
+	}
+	return found;
+}
+
 /* Parses an address header value (possibly folded, RFC 2047 encoded). */
 static int parse_mailbox(const char *value, size_t len, char **name, char **email)
 {
@@ -57,33 +218,121 @@ static int parse_mailbox(const char *value, size_t len, char **name, char **emai
 	int found;
 
 	list = internet_address_list_parse(NULL, copy);
-	found = first_mailbox(list, name, email);
+	found = read_mailbox(list, copy, name, email);
 	if (list)
 		g_object_unref(list);
 	free(copy);
 	return found;
 }
 
-static void parse_references(struct kvmd_mail *out, const char *irt, const char *refs)
+/*
+ * Removes from `s`, in place, the control characters: C0 (but a tab when
+ * `keep_tab`: folding white space, which separates ids), DEL, and C1 as
+ * UTF-8 writes it (U+0080..U+009F).  Returns `s`.
+ */
+static char *drop_controls(char *s, int keep_tab)
 {
-	GMimeReferences *list;
-	int i, n;
+	const unsigned char *p = (const unsigned char *)s;
+	char *o = s;
 
-	if (irt && (list = g_mime_references_parse(NULL, irt))) {
-		if (g_mime_references_length(list) > 0)
-			out->in_reply_to = kvmd_xstrdup(g_mime_references_get_message_id(list, 0));
-		g_mime_references_free(list);
-	}
-	if (refs && (list = g_mime_references_parse(NULL, refs))) {
-		n = g_mime_references_length(list);
-		if (n > 0) {
-			out->refs = kvmd_xcalloc((size_t)n, sizeof(*out->refs));
-			for (i = 0; i < n; i++)
-				out->refs[i] = kvmd_xstrdup(g_mime_references_get_message_id(list, i));
-			out->nrefs = (size_t)n;
+	for (; *p; p++) {
+		if ((*p < 0x20 && !(keep_tab && *p == '\t')) || *p == 0x7f)
+			continue;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p++;
+			continue;
 		}
-		g_mime_references_free(list);
+		*o++ = (char)*p;
 	}
+	*o = '\0';
+	return s;
+}
+
+/*
+ * The text of a header that holds message ids, as both readers see it:
+ * unfolded, bytes that are not UTF-8 converted as GMime converts 8-bit
+ * header text, never RFC 2047-decoded, controls dropped before GMime's
+ * id parser sees them (it stops at one).  g_free() it.
+ */
+static char *id_field_text(const char *raw)
+{
+	char *unfolded = g_mime_utils_header_unfold(raw), *text;
+
+	if (!unfolded || g_utf8_validate(unfolded, -1, NULL))
+		return unfolded ? drop_controls(unfolded, 1) : NULL;
+	text = g_mime_utils_decode_8bit(NULL, unfolded, strlen(unfolded));
+	g_free(unfolded);
+	return text ? drop_controls(text, 1) : NULL;
+}
+
+/* A malloc()ed copy of an id GMime read, with no control left (tabs); NULL when empty. */
+static char *clean_id(const char *id)
+{
+	char *out;
+
+	if (!id)
+		return NULL;
+	out = drop_controls(kvmd_xstrdup(id), 0);
+	if (!*out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static char *read_message_id(const char *raw)
+{
+	char *text = id_field_text(raw), *id, *ret;
+
+	id = text ? g_mime_utils_decode_message_id(text) : NULL;
+	ret = clean_id(id);
+	g_free(id);
+	g_free(text);
+	return ret;
+}
+
+/* The ids in `raw` (In-Reply-To, References), cleaned, the empty ones left out; their count in *nr. */
+static char **read_id_list(const char *raw, size_t *nr)
+{
+	char *text = raw ? id_field_text(raw) : NULL;
+	GMimeReferences *list = text ? g_mime_references_parse(NULL, text) : NULL;
+	char **ids = NULL;
+	int i, n = list ? g_mime_references_length(list) : 0;
+
+	*nr = 0;
+	if (n > 0)
+		ids = kvmd_xcalloc((size_t)n, sizeof(*ids));
+	for (i = 0; i < n; i++) {
+		char *id = clean_id(g_mime_references_get_message_id(list, i));
+		if (id)
+			ids[(*nr)++] = id;
+	}
+	if (list)
+		g_mime_references_free(list);
+	g_free(text);
+	if (!*nr) {
+		free(ids);
+		ids = NULL;
+	}
+	return ids;
+}
+
+/* The ids of Message-ID, In-Reply-To and References, from their raw text. */
+static void read_ids(struct kvmd_mail *out, const char *msgid, const char *irt,
+		     const char *refs)
+{
+	char **ids;
+	size_t n, i;
+
+	if (msgid)
+		out->message_id = read_message_id(msgid);
+	if ((ids = read_id_list(irt, &n))) {
+		out->in_reply_to = ids[0];
+		for (i = 1; i < n; i++)
+			free(ids[i]);
+		free(ids);
+	}
+	out->refs = read_id_list(refs, &out->nrefs);
 }
 
 /* The first text/plain part below `obj`, depth first; borrowed. */
@@ -145,6 +394,24 @@ static void set_author(struct kvmd_mail *out)
 	}
 }
 
+/* The text of `msg`'s first (or last) header named `name` as written, folds and all; borrowed. */
+static const char *raw_header(GMimeMessage *msg, const char *name, int last)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	const char *found = NULL;
+	int i, n = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		if (!g_ascii_strcasecmp(g_mime_header_get_name(h), name)) {
+			found = g_mime_header_get_raw_value(h);
+			if (!last)
+				break;
+		}
+	}
+	return found;
+}
+
 int kvmd_mail_parse_gmime(struct kvmd_mail *out, const char *raw, size_t len,
 			  struct kvmd_buf *why)
 {
@@ -166,15 +433,16 @@ int kvmd_mail_parse_gmime(struct kvmd_mail *out, const char *raw, size_t len,
 		kvmd_buf_adds(why, "not an RFC 5322 message");
 		goto cleanup;
 	}
-	if (!first_mailbox(g_mime_message_get_from(msg), &out->from_name, &out->from_email)) {
+	if (!read_mailbox(g_mime_message_get_from(msg), raw_header(msg, "From", 0),
+			  &out->from_name, &out->from_email)) {
 		kvmd_buf_adds(why, "no From address");
 		goto cleanup;
 	}
 	s = g_mime_message_get_subject(msg);
 	out->subject = kvmd_xstrdup(s ? s : "");
-	out->message_id = dup_or_null(g_mime_message_get_message_id(msg));
-	parse_references(out, g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To"),
-			 g_mime_object_get_header(GMIME_OBJECT(msg), "References"));
+	/* the last Message-ID, as GMime keeps it; GMime's other getters, the first */
+	read_ids(out, raw_header(msg, "Message-ID", 1), raw_header(msg, "In-Reply-To", 0),
+		 raw_header(msg, "References", 0));
 
 	text = first_text_plain(g_mime_message_get_mime_part(msg), 0);
 	if (text) {
@@ -348,9 +616,10 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 		goto cleanup;
 	/*
 	 * GMime converts header bytes that are not UTF-8, and keeps a CR
-	 * inside a line: leave those to it.  Message ids are unfolded as
-	 * GMime unfolds them before it parses, so both paths see the same
-	 * text (fuzz-mailpath checks the two agree).
+	 * inside a line: leave those to it.  The values stay folded, as
+	 * GMime's raw values are: From and the ids are read from that text
+	 * by the same functions on both paths (fuzz-mailpath checks that
+	 * the two agree).
 	 */
 	for (f = 0; f < F_NR; f++) {
 		v[f] = NULL;
@@ -360,13 +629,6 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 		    memchr(fields[f].ptr, '\r', fields[f].len) ||
 		    memchr(fields[f].ptr, '\0', fields[f].len))
 			goto cleanup;
-		/* as GMime: ids unfolded first; From parsed with its folds */
-		if (f == F_MSGID || f == F_IRT || f == F_REFS) {
-			char *u = g_mime_utils_header_unfold(fields[f].ptr);
-			kvmd_buf_reset(&fields[f]);
-			kvmd_buf_adds(&fields[f], u ? u : "");
-			g_free(u);
-		}
 		v[f] = fields[f].ptr;
 	}
 	if (!(text = fast_body(v, raw + body, len - body)))
@@ -379,12 +641,7 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 		subject = g_mime_utils_header_decode_text(NULL, unfolded);
 	}
 	out->subject = kvmd_xstrdup(subject ? subject : "");
-	if (v[F_MSGID]) {
-		char *id = g_mime_utils_decode_message_id(v[F_MSGID]);
-		out->message_id = dup_or_null(id);
-		g_free(id);
-	}
-	parse_references(out, v[F_IRT], v[F_REFS]);
+	read_ids(out, v[F_MSGID], v[F_IRT], v[F_REFS]);
 	set_body(out, text);
 	set_author(out);
 	out->fast_path = 1;

@@ -12,6 +12,23 @@ struct kvmd_buf;
  *
  * Every string is malloc()ed and owned by the struct; release them all
  * with kvmd_mail_release().  NULL means the message has no such thing.
+ *
+ * From (header and in-body): GMime's address parser first; when it finds
+ * no mailbox, or one whose address has no `@`, git mailinfo's reading
+ * (`John [Company] Doe <jd@x.com>`, `John Doe jd@x.com`, `John Doe <jd
+ * at x.com>` whose address is `jd at x.com`, `=?UTF-8?Q?a;b?= <x@y>`).
+ * A name mailinfo would not keep (empty, over 60 bytes, holding `@`, `<`
+ * or `>`) is NULL.
+ *
+ * Message ids (message_id, in_reply_to, refs) are the keys of threads
+ * and links, read from the header's own text on both paths: unfolded,
+ * never RFC 2047-decoded (`<=?UTF-8?Q?a?=@x>` is the id
+ * `=?UTF-8?Q?a?=@x`), bytes that are not UTF-8 converted as GMime
+ * converts 8-bit header text.  Control characters are never kept: C0
+ * (tab included), DEL and C1 (U+0080..U+009F) are removed from the
+ * text before the ids are read and from each id read; an id left empty
+ * is none (NULL, or not in refs).  The other fields keep what they
+ * decode to, controls too: the renderers escape them.
  */
 struct kvmd_mail {
 	char *from_name;    /* header From display name */

@@ -400,6 +400,104 @@ static void test_mail_group_from(void **state)
 	assert_string_equal(f->mail.from_name, "C");
 }
 
+/*
+ * `From: <from>` read by both paths (the fast one and a whole
+ * GMimeMessage) as `name` (NULL for none) and `email`; and the same
+ * value as an in-body From.
+ */
+static void check_from(const char *from, const char *name, const char *email)
+{
+	struct kvmd_buf raw = KVMD_BUF_INIT, why = KVMD_BUF_INIT;
+	struct kvmd_mail m;
+	int gmime;
+
+	kvmd_buf_addf(&raw, "From: %s\nSubject: [PATCH] x\nMessage-ID: <1@x>\n\nbody\n", from);
+	for (gmime = 0; gmime < 2; gmime++) {
+		if ((gmime ? kvmd_mail_parse_gmime : kvmd_mail_parse)(&m, raw.ptr, raw.len, &why) < 0)
+			fail_msg("%s: %s: %s", gmime ? "gmime" : "fast", from, why.ptr);
+		if (!gmime)
+			assert_true(m.fast_path);
+		assert_string_equal(m.from_email, email);
+		if (name)
+			assert_string_equal(m.from_name, name);
+		else
+			assert_null(m.from_name);
+		kvmd_mail_release(&m);
+	}
+	kvmd_buf_reset(&raw);
+	kvmd_buf_addf(&raw, "From: Other <o@example.com>\nSubject: [PATCH] x\n\nFrom: %s\n\nbody\n", from);
+	if (kvmd_mail_parse(&m, raw.ptr, raw.len, &why) < 0)
+		fail_msg("in-body: %s: %s", from, why.ptr);
+	assert_string_equal(m.author_email, email);
+	if (name)
+		assert_string_equal(m.author_name, name);
+	else
+		assert_null(m.author_name);
+	kvmd_mail_release(&m);
+	kvmd_buf_release(&raw);
+	kvmd_buf_release(&why);
+}
+
+/* What GMime's address parser refuses, read as git mailinfo reads it. */
+static void test_mail_from_mailinfo_forms(void **state)
+{
+	(void)state;
+	check_from("John [Company] Doe <jd@x.com>", "John [Company] Doe", "jd@x.com");
+	check_from("John Doe jd@x.com", "John Doe", "jd@x.com");
+	check_from("John Doe <jd at x.com>", "John Doe", "jd at x.com");
+	/* GMime splits the encoded word at the `;` it decodes to */
+	check_from("=?UTF-8?Q?a;b?= <x@y>", "a;b", "x@y");
+	check_from("=?UTF-8?Q?J=C3=B6rg;_M=2E?= <jm@example.com>", "J\xc3\xb6rg; M.", "jm@example.com");
+	/* mailinfo's sanity rule: a name longer than 60 bytes is no name */
+	check_from("[x] 0123456789012345678901234567890123456789012345678901234567 <jd@x.com>",
+		   NULL, "jd@x.com");
+	/* and the forms GMime reads stay GMime's */
+	check_from("\"Doe, John\" <jd@x.com>", "Doe, John", "jd@x.com");
+	check_from("jd@x.com (John Doe)", "John Doe", "jd@x.com");
+	check_from("Foo <a>", "Foo", "a");
+}
+
+/*
+ * A message id is never RFC 2047-decoded and keeps no control
+ * character, on both paths, in Message-ID, In-Reply-To and References.
+ */
+static void test_mail_ids_raw_no_controls(void **state)
+{
+	(void)state;
+	static const char raw[] =
+		"From: a@example.com\n"
+		"Subject: [PATCH] x\n"
+		"Message-ID: <=?UTF-8?Q?a=1Bb?=@x>\n"
+		"In-Reply-To: <c\033[31md@x>\n"
+		"References: <r\x01\x02@x> <=?UTF-8?B?Zg==?=@x>\n"
+		"\t<e\x7f@x>\n"
+		"\n"
+		"body\n";
+	struct kvmd_buf why = KVMD_BUF_INIT;
+	struct kvmd_mail m;
+	int gmime;
+
+	for (gmime = 0; gmime < 2; gmime++) {
+		if ((gmime ? kvmd_mail_parse_gmime : kvmd_mail_parse)(&m, raw, sizeof(raw) - 1, &why) < 0)
+			fail_msg("%s", why.ptr);
+		if (!gmime)
+			assert_true(m.fast_path);
+		assert_string_equal(m.message_id, "=?UTF-8?Q?a=1Bb?=@x");
+		assert_string_equal(m.in_reply_to, "c[31md@x");
+		assert_int_equal(m.nrefs, 3);
+		assert_string_equal(m.refs[0], "r@x");
+		assert_string_equal(m.refs[1], "=?UTF-8?B?Zg==?=@x");
+		assert_string_equal(m.refs[2], "e@x");
+		kvmd_mail_release(&m);
+	}
+	/* an id of nothing but controls is none */
+	if (kvmd_mail_parse(&m, "From: a@x\nMessage-ID: <\x01>\n\nb\n", 29, &why) < 0)
+		fail_msg("%s", why.ptr);
+	assert_null(m.message_id);
+	kvmd_mail_release(&m);
+	kvmd_buf_release(&why);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static int group_setup(void **state)
@@ -433,6 +531,8 @@ int main(void)
 		T(test_mail_no_from_rejected),
 		T(test_mail_empty_from_rejected),
 		T(test_mail_group_from),
+		T(test_mail_from_mailinfo_forms),
+		T(test_mail_ids_raw_no_controls),
 	};
 
 	return cmocka_run_group_tests_name("mail", tests, group_setup, NULL);
