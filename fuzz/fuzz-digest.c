@@ -47,8 +47,8 @@ static void add_one(struct kvmd_digest *d, const char *raw, size_t len, size_t s
 		return;
 	}
 	kvmd_scan_message(&m, &mail, hex, seq, subjects);
-	kvmd_trailers_parse(&t, trailers, mail.body + mail.body_start,
-			    mail.body_len - mail.body_start);
+	kvmd_trailers_parse_body(&t, trailers, mail.body + mail.body_start,
+				 mail.body_len - mail.body_start);
 	m.trailers = t.v;
 	m.ntrailers = t.nr;
 	kvmd_digest_add_mail(d, &m);

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: a log message's trailer block as
- * kvmd_trailers_parse() reads it, and the same bytes as one
- * trailer value for kvmd_trailer_ident().
+ * kvmd_trailers_parse() reads it, the same bytes as a mail
+ * body for kvmd_trailers_parse_body(), and as one trailer value for
+ * kvmd_trailer_ident().
  */
 #include "../lib/buf.h"
 #include "../lib/trailer.h"
@@ -35,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* an identity always has an address */
 		assert(!t.v[i].name || t.v[i].email);
 	}
+	kvmd_trailers_release(&t);
+	/* the same bytes as a mail body, whose first paragraph can be trailers */
+	assert(kvmd_trailers_parse_body(&t, parser, (const char *)data, size) == t.nr);
+	for (i = 0; i < t.nr; i++)
+		assert(t.v[i].key && t.v[i].value && (!t.v[i].name || t.v[i].email));
 	kvmd_trailers_release(&t);
 
 	value = kvmd_xmemdupz(data, size);

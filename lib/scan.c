@@ -86,13 +86,19 @@ void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
 	}
 }
 
-/* The trailers of `message`, their identities mapped as the authors' are. */
+/*
+ * The trailers of `message`, their identities mapped as the authors' are.
+ * A mail body has its subject in the header (kvmd_trailers_parse_body()).
+ */
 static void parse_trailers(struct kvmd_trailers *out, struct reader *r,
-			   const char *message, size_t len)
+			   const char *message, size_t len, int mail_body)
 {
 	size_t i = out->nr;
 
-	kvmd_trailers_parse(out, r->trailers, message, len);
+	if (mail_body)
+		kvmd_trailers_parse_body(out, r->trailers, message, len);
+	else
+		kvmd_trailers_parse(out, r->trailers, message, len);
 	for (; i < out->nr; i++)
 		if (out->v[i].email)
 			kvmd_mailmap_apply(r->mailmap, &out->v[i].name, &out->v[i].email);
@@ -131,7 +137,7 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	body = mail.body + mail.body_start;
 	body_len = mail.body_len - mail.body_start;
 	if (r->opts->want_trailers) {
-		parse_trailers(&trailers, r, body, body_len);
+		parse_trailers(&trailers, r, body, body_len, 1);
 		m.trailers = trailers.v;
 		m.ntrailers = trailers.nr;
 	}
@@ -180,7 +186,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	c.body_len = strlen(c.body);
 	c.diffstat = r->scratch.ptr;
 	if (r->opts->want_trailers && msg) {
-		parse_trailers(&trailers, r, msg, strlen(msg));
+		parse_trailers(&trailers, r, msg, strlen(msg), 0);
 		c.trailers = trailers.v;
 		c.ntrailers = trailers.nr;
 	}

@@ -57,19 +57,16 @@ int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
 	return 0;
 }
 
-size_t kvmd_trailers_parse(struct kvmd_trailers *out,
-			   struct kvmd_trailer_parser *p,
-			   const char *message, size_t len)
+/* The trailers of `copy`, a whole log message, NUL-terminated. */
+static size_t parse_message(struct kvmd_trailers *out, struct kvmd_trailer_parser *p,
+			    const char *copy)
 {
 	git_message_trailer_array arr = { 0 };
-	char *copy = kvmd_xmemdupz(message, len);
 	size_t i, n = 0;
 
 	/* libgit2 applies git's rules: the last paragraph, before any `---` */
-	if (git_message_trailers(&arr, copy) < 0) {
-		free(copy);
+	if (git_message_trailers(&arr, copy) < 0)
 		return 0;
-	}
 	for (i = 0; i < arr.count; i++) {
 		struct kvmd_trailer *t;
 		char *name, *email;
@@ -86,7 +83,38 @@ size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 		n++;
 	}
 	git_message_trailer_array_free(&arr);
+	return n;
+}
+
+size_t kvmd_trailers_parse(struct kvmd_trailers *out,
+			   struct kvmd_trailer_parser *p,
+			   const char *message, size_t len)
+{
+	char *copy = kvmd_xmemdupz(message, len);
+	size_t n = parse_message(out, p, copy);
+
 	free(copy);
+	return n;
+}
+
+/*
+ * git_message_trailers() takes the first paragraph for the title, which
+ * cannot hold trailers (as git does): a mail body that is only its
+ * trailer block would lose them.  A mail's subject is in its header, so
+ * the body is read as `git interpret-trailers` reads "subject, blank
+ * line, body".
+ */
+size_t kvmd_trailers_parse_body(struct kvmd_trailers *out,
+				struct kvmd_trailer_parser *p,
+				const char *body, size_t len)
+{
+	struct kvmd_buf msg = KVMD_BUF_INIT;
+	size_t n;
+
+	kvmd_buf_adds(&msg, "subject\n\n");
+	kvmd_buf_add(&msg, body, len);
+	n = parse_message(out, p, msg.ptr);
+	kvmd_buf_release(&msg);
 	return n;
 }
 

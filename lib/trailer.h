@@ -40,6 +40,16 @@ size_t kvmd_trailers_parse(struct kvmd_trailers *out,
 			   struct kvmd_trailer_parser *p,
 			   const char *message, size_t len);
 
+/*
+ * The same for the body of a mail (after its in-body headers), whose
+ * subject is in the mail's header: the body's first paragraph can be the
+ * trailer block (`Signed-off-by:` alone), as `git interpret-trailers`
+ * finds it in "subject, blank line, body".
+ */
+size_t kvmd_trailers_parse_body(struct kvmd_trailers *out,
+				struct kvmd_trailer_parser *p,
+				const char *body, size_t len);
+
 /* Splits `value` into an identity: 1 when it holds `Name <email>` or a bare address. */
 int kvmd_trailer_ident(struct kvmd_trailer_parser *p, const char *value,
 		       char **name, char **email);

@@ -247,6 +247,56 @@ static void test_trailer_kind(void **state)
 	assert_int_equal(kvmd_trailer_kind(""), KVMD_TRAILER_OTHER);
 }
 
+static size_t parse_body(struct fixture *f, const char *body)
+{
+	return kvmd_trailers_parse_body(&f->t, f->p, body, strlen(body));
+}
+
+/* A mail body that is only `Signed-off-by:`: its subject is in the header. */
+static void test_trailer_body_signoff_alone(void **state)
+{
+	struct fixture *f = *state;
+	const char *body = "Signed-off-by: A <a@example.com>\n---\n x.c | 1 +\n";
+
+	/* as a log message it is the title: git finds nothing there */
+	assert_int_equal(parse(f, body), 0);
+	assert_int_equal(parse_body(f, body), 1);
+	assert_trailers(&f->t, "Signed-off-by|A <a@example.com>|A|a@example.com\n");
+}
+
+/* A block of trailers with no prose above, as `git interpret-trailers` reads it. */
+static void test_trailer_body_block_only(void **state)
+{
+	struct fixture *f = *state;
+	const char *body =
+		"Suggested-by: S <s@example.com>\n"
+		"Link: https://lore.kernel.org/r/1@x\n"
+		"Reviewed-by: R <r@example.com>\n"
+		"Acked-by: K <k@example.com>\n"
+		"Signed-off-by: A <a@example.com>\n"
+		"---\n"
+		"diff --git a/x.c b/x.c\n";
+
+	assert_int_equal(parse_body(f, body), 5);
+	assert_trailers(&f->t,
+		"Suggested-by|S <s@example.com>|S|s@example.com\n"
+		"Link|https://lore.kernel.org/r/1@x|-|-\n"
+		"Reviewed-by|R <r@example.com>|R|r@example.com\n"
+		"Acked-by|K <k@example.com>|K|k@example.com\n"
+		"Signed-off-by|A <a@example.com>|A|a@example.com\n");
+}
+
+/* With prose above, a body reads as before: the last paragraph only. */
+static void test_trailer_body_with_prose(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse_body(f, "Fix it.\n\nSigned-off-by: A <a@example.com>\n"), 1);
+	assert_int_equal(parse_body(f, "Reviewed-by: E <e@example.com>\n\nMore prose.\n"), 0);
+	assert_int_equal(parse_body(f, ""), 0);
+	assert_int_equal(f->t.nr, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -263,6 +313,9 @@ int main(void)
 		T(test_trailer_ident_none),
 		T(test_trailer_ident_url_is_no_address),
 		T(test_trailer_kind),
+		T(test_trailer_body_signoff_alone),
+		T(test_trailer_body_block_only),
+		T(test_trailer_body_with_prose),
 	};
 
 	return cmocka_run_group_tests_name("trailer", tests, group_setup, group_teardown);
