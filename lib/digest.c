@@ -84,7 +84,6 @@ struct series {
 	size_t head;          /* index in patches: the cover, else the lowest number */
 	size_t count;
 	size_t first_entry;
-	size_t pos;
 };
 
 struct kvmd_digest {
@@ -695,7 +694,6 @@ static size_t add_series(struct series **s, size_t *nr, size_t *alloc, size_t he
 	memset(&(*s)[*nr], 0, sizeof(**s));
 	(*s)[*nr].head = head;
 	(*s)[*nr].first_entry = (size_t)-1;
-	(*s)[*nr].pos = (size_t)-1;
 	return (*nr)++;
 }
 
@@ -740,8 +738,8 @@ static void sort_records(struct kvmd_digest *d)
  * Groups the patches into series, in `*out` (`*nr` of them): a cover
  * letter (0/N) heads the patches that name it; without one, patches of
  * the same sender, version, N and thread go together.  Each series
- * knows its head, its message count, its first entry and its newest
- * message.
+ * knows its head, its message count and its first entry (none when no
+ * message of it in the range is a new patch).
  */
 static void group_series(struct kvmd_digest *d, struct series **out, size_t *nr)
 {
@@ -797,8 +795,6 @@ static void group_series(struct kvmd_digest *d, struct series **out, size_t *nr)
 			s->head = i;
 		if (p->entry != NONE && s->first_entry == (size_t)-1)
 			s->first_entry = p->entry;
-		if (s->pos == (size_t)-1)
-			s->pos = p->seq;
 	}
 
 	g_hash_table_destroy(covers);
@@ -816,8 +812,16 @@ static void list_series(struct kvmd_digest *d, const struct series *series, size
 	for (i = 0; i < nr_series; i++) {
 		const struct series *s = &series[i];
 		struct patch *head = &d->patches[s->head];
-		struct kvmd_listing *l = &d->listings[d->nr_listings++];
+		struct kvmd_listing *l;
 
+		/*
+		 * The list follows the entries: a series none of whose
+		 * messages in the range is a new patch (only 2/6..6/6 came)
+		 * has no line; its messages still count in the tables.
+		 */
+		if (s->first_entry == (size_t)-1)
+			continue;
+		l = &d->listings[d->nr_listings++];
 		if (head->entry != NONE) {
 			l->subject = d->listed.ptr + d->entries[head->entry].listed;
 		} else {
@@ -827,9 +831,7 @@ static void list_series(struct kvmd_digest *d, const struct series *series, size
 		}
 		l->contributor = head->contributor;
 		l->messages = s->count;
-		/* ordered by the first entry, else by the newest message */
-		l->pos = s->first_entry != (size_t)-1 ?
-			d->entries[s->first_entry].seq : s->pos;
+		l->pos = d->entries[s->first_entry].seq;
 	}
 	for (i = 0; i < d->nr_entries; i++) {
 		struct entry *e = &d->entries[i];

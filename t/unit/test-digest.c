@@ -146,6 +146,20 @@ static void assert_dump(const struct kvmd_digest *d, const char *want)
 	free(got);
 }
 
+/* The contributors table, "count text" a row, against `want`. */
+static void assert_contributors(const struct kvmd_digest *d, const char *want)
+{
+	struct kvmd_buf out = KVMD_BUF_INIT;
+	struct kvmd_tally_row *rows;
+	size_t i, nr = kvmd_tally_rows(kvmd_digest_contributors(d), 0, &rows);
+
+	for (i = 0; i < nr; i++)
+		kvmd_buf_addf(&out, "%zu %s\n", rows[i].count, rows[i].text);
+	kvmd_tally_rows_free(rows, nr);
+	assert_string_equal(out.ptr, want);
+	kvmd_buf_release(&out);
+}
+
 #define SAMPAT "Pratik R. Sampat", "prsampat@amd.com"
 #define ODAKI "Akihiko Odaki", "akihiko.odaki@daynix.com"
 #define BONZINI "Paolo Bonzini", "pbonzini@redhat.com"
@@ -296,9 +310,10 @@ static void test_digest_series_without_cover(void **state)
 }
 
 /*
- * Only later patches of two series in the range: each series is one
- * listing, headed by its lowest number whatever the order, and counts
- * every message, a deep-threaded one (In-Reply-To its predecessor) too.
+ * Only later patches of two series in the range (2/4..4/4 and 2/3..3/3,
+ * one deep-threaded, In-Reply-To its predecessor): the patch list
+ * follows the entries, and none is a new patch, so there is no line;
+ * every message still counts in the tables.
  */
 static const struct mail later_only[] = {
 	{ 0, "[PATCH v2 4/4] KVM: d", SAMPAT, "z4@a", "z0@a", "z0@a" },
@@ -328,14 +343,17 @@ static void assert_both_orders(struct fixture *f, const struct mail *m, size_t n
 
 static void test_digest_later_patches_only(void **state)
 {
-	assert_both_orders(*state, later_only, sizeof(later_only) / sizeof(later_only[0]),
-			   "L 0 [PATCH v2 2/4] KVM: b (Pratik R. Sampat, 3)\n"
-			   "L 1 [PATCH v3 2/3] KVM: x (Akihiko Odaki, 2)\n");
+	struct fixture *f = *state;
+
+	assert_both_orders(f, later_only, sizeof(later_only) / sizeof(later_only[0]), "");
+	assert_contributors(f->d,
+			    "3 \"Pratik R. Sampat\" <prsampat@amd.com>\n"
+			    "2 Akihiko Odaki <akihiko.odaki@daynix.com>\n");
 }
 
 /*
  * A later patch without N (the subject parser never makes one, a caller
- * might): each is a series of its own, as with a record each.
+ * might): each is a series of its own, and no new patch: no line.
  */
 static void test_digest_later_without_total(void **state)
 {
@@ -359,9 +377,8 @@ static void test_digest_later_without_total(void **state)
 		kvmd_digest_add_mail(f->d, &m);
 	}
 	kvmd_digest_finish(f->d);
-	assert_dump(f->d,
-		    "L 0 [PATCH 3] KVM: odd (Bibo Mao, 1)\n"
-		    "L 1 [PATCH 3] KVM: odd (Bibo Mao, 1)\n");
+	assert_dump(f->d, "");
+	assert_contributors(f->d, "2 Bibo Mao <maobibo@loongson.cn>\n");
 }
 
 /* Two series of the same sender in one thread differ by version. */
@@ -705,8 +722,8 @@ static void test_digest_skipped(void **state)
 
 /*
  * Later patches of a series whose cover and first patch are older than
- * the range, two with the same number (a resend): the listing shows the
- * newest, in whichever order they come.
+ * the range, two with the same number (a resend): no line, in whichever
+ * order they come; the three count for their sender.
  */
 static const struct mail resent[] = {
 	{ 0, "[PATCH v2 2/3] KVM: b, resent", SAMPAT, "y2b@a", "y1@a", "y1@a" },
@@ -714,10 +731,12 @@ static const struct mail resent[] = {
 	{ 2, "[PATCH v2 2/3] KVM: b", SAMPAT, "y2@a", "y1@a", "y1@a" },
 };
 
-static void test_digest_same_number_newest_wins(void **state)
+static void test_digest_resent_later_patches(void **state)
 {
-	assert_both_orders(*state, resent, sizeof(resent) / sizeof(resent[0]),
-			   "L 0 [PATCH v2 2/3] KVM: b, resent (Pratik R. Sampat, 3)\n");
+	struct fixture *f = *state;
+
+	assert_both_orders(f, resent, sizeof(resent) / sizeof(resent[0]), "");
+	assert_contributors(f->d, "3 \"Pratik R. Sampat\" <prsampat@amd.com>\n");
 }
 
 /* Everything at once, to add in several orders. */
@@ -935,7 +954,7 @@ int main(void)
 		T(test_digest_spill_file),
 		T(test_digest_threads),
 		T(test_digest_skipped),
-		T(test_digest_same_number_newest_wins),
+		T(test_digest_resent_later_patches),
 		T(test_digest_any_order),
 	};
 
