@@ -123,6 +123,8 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 			struct digest_opts *o)
 {
 	struct kvmd_buf err = KVMD_BUF_INIT;
+	const char *sections_key = NULL; /* set when the list comes from there */
+
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
 	r->packs = packs;
@@ -133,8 +135,8 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 		o->title = kvmd_config_get(r->cfg, "kvmdigest.title");
 	if (!o->notes_ref)
 		o->notes_ref = kvmd_config_get(r->cfg, "kvmdigest.notesRef");
-	if (!o->sections)
-		o->sections = kvmd_config_get(r->cfg, "kvmdigest.sections");
+	if (!o->sections && (o->sections = kvmd_config_get(r->cfg, "kvmdigest.sections")))
+		sections_key = "kvmdigest.sections";
 	if ((o->jobs < 0 && kvmd_config_get_int(&o->jobs, r->cfg, "kvmdigest.jobs", &err) < 0) ||
 	    (o->top < 0 && kvmd_config_get_int(&o->top, r->cfg, "kvmdigest.top", &err) < 0))
 		kvmd_die("%s", err.ptr);
@@ -145,8 +147,12 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 	if (kvmd_notes_ref_expand(&r->notes_ref, o->notes_ref ? o->notes_ref : "kvmdigest", &err) < 0)
 		kvmd_die("%s", err.ptr);
 	r->sections = KVMD_SECTIONS_DEFAULT;
-	if (o->sections && kvmd_render_parse_sections(&r->sections, o->sections, &err) < 0)
+	if (o->sections && kvmd_render_parse_sections(&r->sections, o->sections, &err) < 0) {
+		if (sections_key)
+			kvmd_die("bad config value '%s' for '%s': %s", o->sections,
+				 sections_key, err.ptr);
 		kvmd_die("%s", err.ptr);
+	}
 	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
 		kvmd_die("unknown format '%s': use text or json", o->format);
 	r->json = o->format && !strcmp(o->format, "json");
@@ -408,6 +414,12 @@ static int cmd_digest(int argc, const char **argv)
 	if (nr < 0 || nr > 1) {
 		if (nr > 1)
 			kvmd_error("too many arguments");
+		kvmd_usage_with_options(digest_usage, digest_options, 1);
+		return 129;
+	}
+	/* a list that names no section is a usage error, as git's bad values are */
+	if (o.sections && !o.sections[strspn(o.sections, ", ")]) {
+		kvmd_error("option `sections' names no section: '%s'", o.sections);
 		kvmd_usage_with_options(digest_usage, digest_options, 1);
 		return 129;
 	}

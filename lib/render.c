@@ -205,6 +205,11 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 		if (*p == ',')
 			p++;
 	}
+	/* `--sections=` or `,` would print a digest of its two heading lines */
+	if (!bits) {
+		kvmd_buf_addf(err, "no section in '%s'", list);
+		return -1;
+	}
 	*out = bits;
 	return 0;
 }

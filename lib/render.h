@@ -55,7 +55,8 @@ void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
  * Parses a comma-separated list of section names (domains, contributors,
  * signers, reviewers, patches, messages; `default` for the example's
  * four, `all` for every one) into enum kvmd_section bits.  Returns 0, or
- * -1 naming the unknown section in `err`.
+ * -1 with the reason in `err`: an unknown section, or a list that names
+ * none (`""`, `","`).
  */
 int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf *err);
 
