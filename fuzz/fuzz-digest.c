@@ -66,9 +66,18 @@ static void check_text(const struct kvmd_buf *out, int controls_ok)
 		fprintf(stderr, "invalid UTF-8 at offset %zu\n", (size_t)(bad - out->ptr));
 		abort();
 	}
-	if (controls_ok)
-		return;
 	for (; p < end; p++) {
+		/* bidi and invisible format characters, as quote.c escapes them */
+		if (end - p >= 3 && ((p[0] == 0xe2 && p[1] == 0x80 &&
+				      ((p[2] >= 0x8b && p[2] <= 0x8f) || (p[2] >= 0xaa && p[2] <= 0xae))) ||
+				     (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) ||
+				     (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf))) {
+			fprintf(stderr, "format character at offset %zu\n",
+				(size_t)(p - (const unsigned char *)out->ptr));
+			abort();
+		}
+		if (controls_ok)
+			continue;
 		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
 		    (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)) {
 			fprintf(stderr, "control character 0x%02x at offset %zu\n",

@@ -1,8 +1,10 @@
 /*
  * libFuzzer target: kvmd_quote_text(), which every string of a digest
  * goes through.  Whatever comes in, what comes out must be valid UTF-8
- * with no C0 control character other than newline and tab, no DEL and
- * no C1 control (U+0080..U+009F): nothing a terminal could be fooled by.
+ * with no C0 control character other than newline and tab, no DEL, no
+ * C1 control (U+0080..U+009F) and no bidirectional or invisible format
+ * character (U+202A..U+202E, U+2066..U+2069, U+200B..U+200F, U+FEFF):
+ * nothing a terminal could be fooled by.
  * kvmd_quote_line() (subjects, names) the same, and one line: no
  * newline nor tab either.
  */
@@ -47,6 +49,18 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
+/*
+ * Is the valid three-byte sequence at p U+202A..U+202E, U+2066..U+2069,
+ * U+200B..U+200F or U+FEFF?
+ */
+static int is_format(const unsigned char *p)
+{
+	unsigned long cp = ((unsigned long)(p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       (cp >= 0x200b && cp <= 0x200f) || cp == 0xfeff;
+}
+
 static void fail(const char *what, const struct kvmd_buf *out, size_t at)
 {
 	fprintf(stderr, "kvmd_quote_text: %s at offset %zu of %zu bytes\n",
@@ -82,6 +96,9 @@ static void check(void (*render)(struct kvmd_buf *, const char *, size_t),
 		/* C1 controls, U+0080..U+009F (U+009B is CSI) */
 		if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f)
 			fail("C1 control character", &out, (size_t)(p - (const unsigned char *)out.ptr));
+		/* bidi and invisible format characters */
+		if (n == 3 && is_format(p))
+			fail("format character", &out, (size_t)(p - (const unsigned char *)out.ptr));
 		p += n;
 	}
 	/* nothing is lost: every byte but a CR before a newline shows */

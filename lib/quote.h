@@ -15,7 +15,9 @@ struct kvmd_buf;
  * Appends `len` bytes of `text` made safe for a terminal and a note:
  * control characters other than newline and tab are shown as `\xNN`
  * (C1 controls as `\u00NN`; a CR before a newline is dropped), a NUL as
- * `\x00`, and bytes that are not valid UTF-8 become U+FFFD.
+ * `\x00`, bidirectional and invisible format characters (U+202A..U+202E,
+ * U+2066..U+2069, U+200B..U+200F, U+FEFF) as `\uNNNN`, and bytes that
+ * are not valid UTF-8 become U+FFFD.
  */
 void kvmd_quote_text(struct kvmd_buf *out, const char *text, size_t len);
 

@@ -6,7 +6,8 @@ Defects found by comparing our reading of real mail with git mailinfo and
 git interpret-trailers, delivered with the real public-inbox-mda: a patch
 whose body is only trailers, From forms GMime refuses but mailinfo reads,
 a series of which only later patches are in the range (no line in the
-patch list), and --sections lists that name nothing.
+patch list), --sections lists that name nothing, and bidirectional and invisible
+format characters, which are escaped as control characters are.
 '
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
@@ -141,6 +142,54 @@ print(\"\n\".join(p[\"subject\"] for p in d[\"patches\"]))
 	[PATCH] KVM: x86: only a sign-off
 	EOF
 	test_cmp expect json.list
+'
+
+# Bidirectional and invisible format characters, written as UTF-8 bytes.
+RLO=$(printf '\342\200\256') PDF=$(printf '\342\200\254')
+LRI=$(printf '\342\201\246') PDI=$(printf '\342\201\251')
+ZWSP=$(printf '\342\200\213') BOM=$(printf '\357\273\277')
+
+test_expect_success PUBLIC_INBOX 'setup: a patch with bidi and invisible characters' '
+	inbox_create bidi bidi bidi@example.org &&
+	mail 10.eml bidi0@x "Mon, 7 Apr 2025 11:00:00 +0000" \
+		"Base <base@example.com>" "before the range" </dev/null &&
+	mail 11.eml bidi@x "Mon, 7 Apr 2025 11:01:00 +0000" \
+		"Eve ${RLO}evE${PDF} <eve@example.com>" \
+		"[PATCH] KVM: x86: zero${ZWSP}width" <<-EOF &&
+	${BOM}Isolated: ${LRI}txet${PDI}.
+
+	Signed-off-by: Eve ${RLO}evE${PDF} <eve@example.com>
+	EOF
+	sed -i "s/^To: kvm@vger.kernel.org/To: bidi@example.org/" 10.eml 11.eml &&
+	inbox_deliver bidi 10.eml 11.eml &&
+	git clone --bare bidi/git/0.git bidi.git &&
+	bold=$(git -C bidi.git rev-list --max-parents=0 master) &&
+	bnew=$(git -C bidi.git rev-parse master) &&
+	git -C bidi.git kvmdigest --stdout --sections=all $bold..$bnew >bidi.digest &&
+	git -C bidi.git kvmdigest --format=json $bold..$bnew >bidi.json &&
+	test_set_prereq BIDI
+'
+
+test_expect_success BIDI 'bidi and invisible characters are escaped in the text' '
+	grep -x -F "      1  Eve \\u202eevE\\u202c <eve@example.com>" bidi.digest &&
+	grep -x -F "[PATCH] KVM: x86: zero\\u200bwidth" bidi.digest &&
+	grep -x -F "Author: Eve \\u202eevE\\u202c <eve@example.com>" bidi.digest &&
+	grep -x -F "\\ufeffIsolated: \\u2066txet\\u2069." bidi.digest &&
+	! grep -e "$RLO" -e "$PDF" -e "$LRI" -e "$PDI" -e "$ZWSP" -e "$BOM" bidi.digest
+'
+
+test_expect_success BIDI 'bidi and invisible characters are escaped in JSON' '
+	! grep -e "$RLO" -e "$PDF" -e "$LRI" -e "$PDI" -e "$ZWSP" -e "$BOM" bidi.json &&
+	python3 -c "
+import json
+d = json.load(open(\"bidi.json\", encoding=\"utf-8\"))
+e = d[\"entries\"][0]
+assert e[\"subject\"] == \"[PATCH] KVM: x86: zero\\\\u200bwidth\", e[\"subject\"]
+assert e[\"author\"] == \"Eve \\\\u202eevE\\\\u202c <eve@example.com>\", e[\"author\"]
+assert e[\"body\"].startswith(\"\\\\ufeffIsolated: \\\\u2066txet\\\\u2069.\"), e[\"body\"]
+for s in (e[\"subject\"], e[\"author\"], e[\"body\"], d[\"contributors\"][0][\"display\"]):
+    assert not any(c in s for c in \"\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200b\\u200c\\u200d\\u200e\\u200f\\ufeff\"), s
+"
 '
 
 no_notes_ref () {

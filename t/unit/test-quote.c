@@ -100,6 +100,31 @@ static void test_quote_respects_len(void **state)
 	assert_string_equal(safe(f, "a\r\n", 2), "a\\x0d");
 }
 
+/* Bidirectional and invisible format characters are shown as controls are. */
+static void test_quote_escapes_format_chars(void **state)
+{
+	struct kvmd_buf *f = *state;
+
+	/* "admin" written backwards with RIGHT-TO-LEFT OVERRIDE, POP after */
+	assert_string_equal(SAFE(f, "a\xe2\x80\xaenimda\xe2\x80\xac."), "a\\u202enimda\\u202c.");
+	assert_string_equal(SAFE(f, "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xad"), "\\u202a\\u202b\\u202d");
+	assert_string_equal(SAFE(f, "\xe2\x81\xa6x\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9"),
+			    "\\u2066x\\u2067\\u2068\\u2069");
+	assert_string_equal(SAFE(f, "zero\xe2\x80\x8bwidth\xe2\x80\x8c\xe2\x80\x8d\xe2\x80\x8e\xe2\x80\x8f"),
+			    "zero\\u200bwidth\\u200c\\u200d\\u200e\\u200f");
+	assert_string_equal(SAFE(f, "\xef\xbb\xbf" "BOM"), "\\ufeffBOM");
+	/* their neighbours stay: U+200A, U+2010, U+2029, U+202F, U+2065, U+206A, U+FEFE */
+	assert_string_equal(SAFE(f, "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xa9\xe2\x80\xaf"),
+			    "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xa9\xe2\x80\xaf");
+	assert_string_equal(SAFE(f, "\xe2\x81\xa5\xe2\x81\xaa\xef\xbb\xbe"),
+			    "\xe2\x81\xa5\xe2\x81\xaa\xef\xbb\xbe");
+	/* one-line fields too; a sequence cut by the length is not valid UTF-8 */
+	kvmd_buf_reset(f);
+	kvmd_quote_line(f, "x\xe2\x80\xae", 4);
+	assert_string_equal(f->ptr, "x\\u202e");
+	assert_string_equal(safe(f, "\xe2\x80\xae", 2), "\xef\xbf\xbd\xef\xbf\xbd");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -111,6 +136,7 @@ int main(void)
 		T(test_quote_invalid_utf8),
 		T(test_quote_keeps_utf8),
 		T(test_quote_respects_len),
+		T(test_quote_escapes_format_chars),
 	};
 
 	return cmocka_run_group_tests_name("quote", tests, NULL, NULL);
