@@ -394,6 +394,39 @@ static void set_author(struct kvmd_mail *out)
 	}
 }
 
+static int is_ascii_charset(const char *charset)
+{
+	return charset && (!g_ascii_strcasecmp(charset, "us-ascii") ||
+			   !g_ascii_strcasecmp(charset, "ascii"));
+}
+
+/*
+ * The text of `part`, g_free() it.  A part that says it is ASCII but
+ * holds UTF-8 (mailers label "Jürgen" so) is read as UTF-8, as the fast
+ * path reads it: GMime's conversion from ASCII drops every 8-bit byte.
+ * Anything else is GMime's conversion to UTF-8.
+ */
+static char *part_text(GMimeTextPart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+	GMimeStream *mem;
+	GByteArray *bytes;
+	char *text = NULL;
+
+	if (content && is_ascii_charset(g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+										  "charset"))) {
+		mem = g_mime_stream_mem_new();
+		if (g_mime_data_wrapper_write_to_stream(content, mem) >= 0) {
+			bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+			if (!memchr(bytes->data, '\0', bytes->len) &&
+			    g_utf8_validate((const char *)bytes->data, (gssize)bytes->len, NULL))
+				text = g_strndup((const char *)bytes->data, bytes->len);
+		}
+		g_object_unref(mem);
+	}
+	return text ? text : g_mime_text_part_get_text(part);
+}
+
 /* The text of `msg`'s first (or last) header named `name` as written, folds and all; borrowed. */
 static const char *raw_header(GMimeMessage *msg, const char *name, int last)
 {
@@ -446,7 +479,7 @@ int kvmd_mail_parse_gmime(struct kvmd_mail *out, const char *raw, size_t len,
 
 	text = first_text_plain(g_mime_message_get_mime_part(msg), 0);
 	if (text) {
-		char *t = g_mime_text_part_get_text(text);
+		char *t = part_text(text);
 		set_body(out, t);
 		g_free(t);
 	} else {
@@ -545,9 +578,7 @@ static int split_headers(struct kvmd_buf *v, const char *raw, size_t len, size_t
 static int is_utf8_charset(const char *charset)
 {
 	return !charset || !g_ascii_strcasecmp(charset, "utf-8") ||
-	       !g_ascii_strcasecmp(charset, "utf8") ||
-	       !g_ascii_strcasecmp(charset, "us-ascii") ||
-	       !g_ascii_strcasecmp(charset, "ascii");
+	       !g_ascii_strcasecmp(charset, "utf8") || is_ascii_charset(charset);
 }
 
 /* The body as text, decoded; NULL when the full parse must decide. */

@@ -8,7 +8,9 @@ struct kvmd_buf;
 /*
  * One RFC 5322 message as the digest reads it, parsed with GMime:
  * headers unfolded, RFC 2047 words decoded, the first text/plain part
- * decoded (quoted-printable, base64) and converted to UTF-8.
+ * decoded (quoted-printable, base64) and converted to UTF-8 (a part
+ * labelled ASCII that holds valid UTF-8 is read as UTF-8: GMime's
+ * conversion would drop its 8-bit bytes).
  *
  * Every string is malloc()ed and owned by the struct; release them all
  * with kvmd_mail_release().  NULL means the message has no such thing.

@@ -498,6 +498,40 @@ static void test_mail_ids_raw_no_controls(void **state)
 	kvmd_buf_release(&why);
 }
 
+/*
+ * A part that says ASCII but holds UTF-8 reads as UTF-8 on both paths
+ * (GMime's own conversion drops the 8-bit bytes), quoted-printable too.
+ */
+static void test_mail_ascii_label_utf8_body(void **state)
+{
+	static const char *const raws[] = {
+		"From: a@x\nContent-Type: text/plain; charset=us-ascii\n\nJ\xc3\xbcrgen\n",
+		"From: a@x\nContent-Type: text/plain; charset=ascii\n"
+		"Content-Transfer-Encoding: quoted-printable\n\nJ=C3=BCrgen\n",
+	};
+	struct kvmd_buf why = KVMD_BUF_INIT;
+	struct kvmd_mail m;
+	size_t i;
+	int gmime;
+
+	(void)state;
+	for (i = 0; i < sizeof(raws) / sizeof(*raws); i++) {
+		for (gmime = 0; gmime < 2; gmime++) {
+			if ((gmime ? kvmd_mail_parse_gmime : kvmd_mail_parse)(&m, raws[i], strlen(raws[i]), &why) < 0)
+				fail_msg("%s", why.ptr);
+			assert_string_equal(m.body, "J\xc3\xbcrgen\n");
+			kvmd_mail_release(&m);
+		}
+	}
+	/* not UTF-8 either: GMime's conversion, on both paths */
+	if (kvmd_mail_parse(&m, "From: a@x\nContent-Type: text/plain; charset=us-ascii\n\nJ\xfcrgen\n",
+			    strlen("From: a@x\nContent-Type: text/plain; charset=us-ascii\n\nJ\xfcrgen\n"), &why) < 0)
+		fail_msg("%s", why.ptr);
+	assert_false(m.fast_path);
+	kvmd_mail_release(&m);
+	kvmd_buf_release(&why);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static int group_setup(void **state)
@@ -533,6 +567,7 @@ int main(void)
 		T(test_mail_group_from),
 		T(test_mail_from_mailinfo_forms),
 		T(test_mail_ids_raw_no_controls),
+		T(test_mail_ascii_label_utf8_body),
 	};
 
 	return cmocka_run_group_tests_name("mail", tests, group_setup, NULL);
