@@ -49,6 +49,12 @@ FUZZ_MAX_LEN_render = 16384
 FUZZ_MAX_LEN_digest = 131072
 FUZZ_MAX_LEN_delta = 65536
 
+# The recipes loop over targets in the shell, where $(FUZZ_MAX_LEN_$$t)
+# would name no make variable (it gave an empty -max_len=): a case
+# statement made here maps each target to its limit.
+fuzz_rparen := )
+FUZZ_MAX_LEN_CASE = case $$t in $(foreach x,$(FUZZ_TARGETS),$(x)$(fuzz_rparen) max=$(FUZZ_MAX_LEN_$(x));;) *$(fuzz_rparen) max=65536;; esac
+
 # A UBSan report or a leak is a failure too, with a stack to read.
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -81,8 +87,9 @@ fuzz: fuzz-build
 		rm -rf $(FUZZ_RUN_DIR)/$$t && mkdir -p $(FUZZ_RUN_DIR)/$$t && \
 		{ cp $(FUZZ_DIR)/corpus/$$t/* $(FUZZ_RUN_DIR)/$$t/ 2>/dev/null || :; } && \
 		echo "*** fuzz-$$t for $(FUZZ_TIME)s ***" && \
+		$(FUZZ_MAX_LEN_CASE) && \
 		$(FUZZ_ENV) $(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_TIME) \
-			-max_len=$(FUZZ_MAX_LEN_$$t) -timeout=10 -rss_limit_mb=4096 \
+			-max_len=$$max -timeout=10 -rss_limit_mb=4096 \
 			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/$$t- \
 			$(FUZZ_RUN_DIR)/$$t || fail="$$fail $$t"; \
 	done; \
