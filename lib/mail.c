@@ -418,8 +418,10 @@ static char *part_text(GMimeTextPart *part)
 		mem = g_mime_stream_mem_new();
 		if (g_mime_data_wrapper_write_to_stream(content, mem) >= 0) {
 			bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-			if (!memchr(bytes->data, '\0', bytes->len) &&
-			    g_utf8_validate((const char *)bytes->data, (gssize)bytes->len, NULL))
+			if (!bytes->len)
+				text = g_strdup(""); /* `data` may be NULL then */
+			else if (!memchr(bytes->data, '\0', bytes->len) &&
+				 g_utf8_validate((const char *)bytes->data, (gssize)bytes->len, NULL))
 				text = g_strndup((const char *)bytes->data, bytes->len);
 		}
 		g_object_unref(mem);

@@ -523,6 +523,14 @@ static void test_mail_ascii_label_utf8_body(void **state)
 			kvmd_mail_release(&m);
 		}
 	}
+	/* an empty one (a second From sends it to GMime): an empty body */
+	if (kvmd_mail_parse(&m, "From: a@x\nFrom: b@x\nContent-Type: text/plain; charset=us-ascii\n\n",
+			    strlen("From: a@x\nFrom: b@x\nContent-Type: text/plain; charset=us-ascii\n\n"),
+			    &why) < 0)
+		fail_msg("%s", why.ptr);
+	assert_false(m.fast_path);
+	assert_string_equal(m.body, "");
+	kvmd_mail_release(&m);
 	/* not UTF-8 either: GMime's conversion, on both paths */
 	if (kvmd_mail_parse(&m, "From: a@x\nContent-Type: text/plain; charset=us-ascii\n\nJ\xfcrgen\n",
 			    strlen("From: a@x\nContent-Type: text/plain; charset=us-ascii\n\nJ\xfcrgen\n"), &why) < 0)
