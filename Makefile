@@ -1,7 +1,8 @@
 # git-kvmdigest: digest KVM list archive fetches into git notes.
 #
 #   make            build git-kvmdigest
-#   make test       unit tests, then the end-to-end suite (t/)
+#   make test       install missing test dependencies, then run `make check`
+#   make check      check-layers, unit tests, then the end-to-end suite (t/)
 #   make check-layers  fail when a lib/ module uses one above its layer
 #   make demo       install missing build dependencies, build, digest the sample
 #   make SANITIZE=1 build (and test) under AddressSanitizer and UBSan
@@ -61,7 +62,13 @@ t/helper/%: t/helper/%.o $(LIB)
 t/unit/test-%: t/unit/test-%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-test: $(PROGRAM) $(HELPERS) $(UNIT_TESTS) check-layers
+# What the tests need (cmocka, public-inbox, asciidoctor...) first, in its
+# own make as for demo: the unit tests' link flags come from pkg-config.
+test:
+	@sh .ci/install-deps test
+	@$(MAKE) --no-print-directory check
+
+check: $(PROGRAM) $(HELPERS) $(UNIT_TESTS) check-layers
 	@sh t/run-unit.sh $(UNIT_TESTS)
 	@sh t/run-tests.sh
 
@@ -78,7 +85,10 @@ demo:
 
 doc: Documentation/git-kvmdigest.1
 
+# asciidoctor is installed when missing (.ci/install-deps doc), as make demo
+# installs the build's dependencies: the page is generated, never committed.
 Documentation/git-kvmdigest.1: Documentation/git-kvmdigest.adoc
+	@sh .ci/install-deps doc
 	asciidoctor -b manpage -a mansource=git-kvmdigest -a manversion=$(VERSION) \
 		-a manmanual='Git Manual' -o $@ $<
 
@@ -103,7 +113,7 @@ clean:
 		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
 	$(RM) -r t/trash\ directory.* demo
 
-.PHONY: all test check-layers demo doc install uninstall clean FORCE
+.PHONY: all test check check-layers demo doc install uninstall clean FORCE
 .SECONDARY:
 
 -include $(wildcard lib/*.d *.d t/unit/*.d t/helper/*.d)

@@ -42,6 +42,12 @@ then
 	test_set_prereq MAN
 fi
 
+# write_script FILE <script: an executable shell script.
+write_script () {
+	{ echo "#!/bin/sh" && cat; } >"$1" &&
+	chmod +x "$1"
+}
+
 # The golden digest of the sample archive, for its range.
 # Usage: expect_for OLD NEW >expect
 expect_for () {
@@ -96,6 +102,85 @@ test_expect_success 'make install prefix=...' '
 	test_path_is_file "$prefix/share/git-kvmdigest/hooks/post-merge" &&
 	test_path_is_file "$prefix/share/git-kvmdigest/hooks/reference-transaction" &&
 	test_set_prereq INSTALLED
+'
+
+# A PATH like this one without asciidoctor, and a package manager that
+# records what it is asked for and "installs" asciidoctor by putting a
+# wrapper of the real one on that PATH.  Nothing is installed for real.
+test_expect_success INSTALLED 'setup: a PATH without asciidoctor' '
+	real_asciidoctor=$(command -v asciidoctor) &&
+	mkdir nodoc-bin &&
+	(
+		IFS=: &&
+		for dir in $PATH
+		do
+			for f in "$dir"/*
+			do
+				name=${f##*/} &&
+				if test -x "$f" && ! test -d "$f" &&
+				   test "$name" != asciidoctor &&
+				   ! test -e "nodoc-bin/$name" && ! test -h "nodoc-bin/$name"
+				then
+					ln -s "$f" "nodoc-bin/$name" || exit 1
+				fi
+			done
+		done
+	) &&
+	for fake in dpkg-query apt-get sudo
+	do
+		rm -f "nodoc-bin/$fake" || return 1
+	done &&
+	write_script asciidoctor.wrapper <<-EOF &&
+	exec "$real_asciidoctor" "\$@"
+	EOF
+	write_script nodoc-bin/dpkg-query <<-EOF &&
+	# every package is there but asciidoctor, until apt-get puts it there
+	for p
+	do
+		pkg=\$p
+	done
+	if test "\$pkg" = asciidoctor && ! test -x "$TRASH_DIRECTORY/nodoc-bin/asciidoctor"
+	then
+		exit 1
+	fi
+	printf "install ok installed"
+	EOF
+	write_script nodoc-bin/apt-get <<-EOF &&
+	echo "apt-get \$*" >>"$TRASH_DIRECTORY/apt.log"
+	case " \$* " in
+	*" install "*" asciidoctor "*)
+		cp "$TRASH_DIRECTORY/asciidoctor.wrapper" "$TRASH_DIRECTORY/nodoc-bin/asciidoctor" ;;
+	esac
+	EOF
+	write_script nodoc-bin/sudo <<-\EOF &&
+	exec "$@"
+	EOF
+	(PATH=$TRASH_DIRECTORY/nodoc-bin && ! command -v asciidoctor) &&
+	test_set_prereq NODOC_PATH
+'
+
+test_expect_success NODOC_PATH 'make install installs asciidoctor when it is missing' '
+	rm -f src/Documentation/git-kvmdigest.1 apt.log &&
+	PATH=$TRASH_DIRECTORY/nodoc-bin make -C src install \
+		prefix="$TRASH_DIRECTORY/prefix-nodoc" >install-nodoc.log 2>&1 &&
+	grep "apt-get install .* asciidoctor" apt.log &&
+	test_path_is_file "$TRASH_DIRECTORY/prefix-nodoc/share/man/man1/git-kvmdigest.1" &&
+	# and nothing more once it is there
+	rm -f src/Documentation/git-kvmdigest.1 apt.log &&
+	PATH=$TRASH_DIRECTORY/nodoc-bin make -C src install \
+		prefix="$TRASH_DIRECTORY/prefix-nodoc" >install-nodoc.log 2>&1 &&
+	test_path_is_missing apt.log
+'
+
+test_expect_success NODOC_PATH 'make test installs what the tests need before it builds' '
+	rm -f nodoc-bin/asciidoctor apt.log &&
+	# the copy has no t/: the install must come before that fails
+	test_must_fail env PATH="$TRASH_DIRECTORY/nodoc-bin" \
+		make -C src test >test-nodoc.log 2>&1 &&
+	grep "apt-get install .* asciidoctor" apt.log &&
+	grep -n "^Installing: asciidoctor" test-nodoc.log >installing &&
+	grep -n "t/[a-z-]*\.sh" test-nodoc.log >ran &&
+	test "$(cut -d: -f1 installing)" -lt "$(cut -d: -f1 ran | head -n 1)"
 '
 
 test_expect_success INSTALLED 'the build under test is left alone' '
