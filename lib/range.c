@@ -30,26 +30,54 @@ static int peel_commit(git_oid *out, git_object *obj, const char *name,
 	return 0;
 }
 
+/*
+ * What git says of an argument that names no revision (its
+ * verify_non_filename() and friends), word for word: users search for
+ * it, and scripts match it.
+ */
+static void unknown_revision(struct kvmd_buf *err, const char *spec)
+{
+	kvmd_buf_addf(err, "ambiguous argument '%s': unknown revision or path not in the working tree.\n"
+		      "Use '--' to separate paths from revisions, like this:\n"
+		      "'git <command> [<revision>...] -- [<file>...]'", spec);
+}
+
+/* Does libgit2's error say that a name resolves to nothing? */
+static int is_unknown(int error)
+{
+	return error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC;
+}
+
 int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
 		     const char *spec, struct kvmd_buf *err)
 {
 	git_revspec rs = { 0 };
 	git_oid old, new;
 	const char *dots = strstr(spec, "..");
-	int ret = -1;
+	int ret = -1, error;
 
 	memset(out, 0, sizeof(*out));
 	if (!dots || dots == spec || !dots[2]) {
-		kvmd_buf_addf(err, "'%s' is not a range: give <old>..<new>", spec);
+		git_object *obj = NULL;
+
+		error = git_revparse_single(&obj, repo, spec);
+		git_object_free(obj);
+		if (is_unknown(error))
+			unknown_revision(err, spec);
+		else
+			kvmd_buf_addf(err, "'%s' is not a range: give <old>..<new>", spec);
 		return -1;
 	}
 	if (dots[2] == '.') {
 		kvmd_buf_addf(err, "'%s': symmetric ranges are not supported, give <old>..<new>", spec);
 		return -1;
 	}
-	if (git_revparse(&rs, repo, spec) < 0) {
+	if ((error = git_revparse(&rs, repo, spec)) < 0) {
 		/* libgit2 1.5 keeps `from` when `to` fails: freed below */
-		kvmd_buf_addf(err, "bad range '%s': %s", spec, kvmd_git_error());
+		if (is_unknown(error))
+			unknown_revision(err, spec);
+		else
+			kvmd_buf_addf(err, "bad range '%s': %s", spec, kvmd_git_error());
 		goto cleanup;
 	}
 	if (!(rs.flags & GIT_REVSPEC_RANGE) || !rs.from || !rs.to) {
