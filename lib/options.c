@@ -7,8 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int set_value(const struct kvmd_option *o, const char *arg, const char *shown)
+/* How an option was named on the command line, for its messages. */
+struct named {
+	const struct kvmd_option *opt;
+	int unset;       /* --no-name */
+	int is_short;
+};
+
+static int opt_error(const struct named *n, const char *reason)
 {
+	if (n->is_short)
+		return kvmd_error("switch `%c' %s", n->opt->short_name, reason);
+	return kvmd_error("option `%s%s' %s", n->unset ? "no-" : "", n->opt->long_name, reason);
+}
+
+static int set_value(const struct named *n, const char *arg)
+{
+	const struct kvmd_option *o = n->opt;
 	char *end;
 	long v;
 
@@ -20,7 +35,7 @@ static int set_value(const struct kvmd_option *o, const char *arg, const char *s
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (!*arg || *end || errno || v < 0 || v > INT_MAX)
-			return kvmd_error("option `%s' expects a non-negative number", shown);
+			return opt_error(n, "expects a non-negative number");
 		*(int *)o->value = (int)v;
 		return 0;
 	default:
@@ -28,43 +43,80 @@ static int set_value(const struct kvmd_option *o, const char *arg, const char *s
 	}
 }
 
-static const struct kvmd_option *find_long(const struct kvmd_option *opts,
-					    const char *name, size_t len)
+/*
+ * Sets the option named, taking its value from `eq` ("=value" after a
+ * long name) or the next argument.
+ */
+static int get_value(const struct named *n, const char *eq, int *i, int argc,
+		     const char **argv)
 {
-	for (; opts->type != KVMD_OPT_END; opts++)
-		if (opts->long_name && strlen(opts->long_name) == len &&
-		    !strncmp(opts->long_name, name, len))
-			return opts;
-	return NULL;
+	const struct kvmd_option *o = n->opt;
+
+	if (o->type == KVMD_OPT_BOOL || o->type == KVMD_OPT_SET_INT) {
+		if (eq)
+			return opt_error(n, "takes no value");
+		*(int *)o->value = o->type == KVMD_OPT_BOOL ? !n->unset : o->defval;
+		return 0;
+	}
+	if (eq)
+		return set_value(n, eq + 1);
+	if (*i + 1 >= argc)
+		return opt_error(n, "requires a value");
+	return set_value(n, argv[++*i]);
 }
 
+static int starts_with_n(const char *s, const char *prefix, size_t len)
+{
+	return strlen(s) >= len && !strncmp(s, prefix, len);
+}
+
+/*
+ * `--name[=value]` as parse-options reads it: an exact name (or
+ * `--no-name` of a boolean) wins at once; otherwise `name` may be the
+ * prefix of one long name, or of one boolean's `no-name` (so `--n` and
+ * `--no` are prefixes of every negation).  Two candidates are ambiguous.
+ */
 static int parse_long(int *i, int argc, const char **argv, const struct kvmd_option *opts)
 {
 	const char *arg = argv[*i] + 2;
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	const struct kvmd_option *o = find_long(opts, arg, len);
-	int negated = 0;
+	struct named abbrev = { NULL, 0, 0 }, ambiguous = { NULL, 0, 0 };
+	const struct kvmd_option *o;
 
-	if (!o && len > 3 && !strncmp(arg, "no-", 3)) {
-		o = find_long(opts, arg + 3, len - 3);
-		if (o && o->type != KVMD_OPT_BOOL)
-			o = NULL;
-		negated = 1;
+	for (o = opts; o->type != KVMD_OPT_END; o++) {
+		int negatable = o->type == KVMD_OPT_BOOL;
+		struct named n = { o, 0, 0 };
+		size_t name_len;
+
+		if (!o->long_name)
+			continue;
+		name_len = strlen(o->long_name);
+		if (len == name_len && !strncmp(arg, o->long_name, len))
+			return get_value(&n, eq, i, argc, argv);
+		n.unset = 1;
+		if (negatable && len == name_len + 3 && !strncmp(arg, "no-", 3) &&
+		    !strncmp(arg + 3, o->long_name, name_len))
+			return get_value(&n, eq, i, argc, argv);
+
+		if (starts_with_n(o->long_name, arg, len))
+			n.unset = 0;
+		else if (!negatable ||
+			 !(len <= 3 ? !strncmp("no-", arg, len) :
+				      !strncmp(arg, "no-", 3) &&
+				      starts_with_n(o->long_name, arg + 3, len - 3)))
+			continue;
+		if (abbrev.opt)
+			ambiguous = abbrev;
+		abbrev = n;
 	}
-	if (!o)
-		return kvmd_error("unknown option `%.*s'", (int)len, arg);
-	if (o->type == KVMD_OPT_BOOL) {
-		if (eq)
-			return kvmd_error("option `%s' takes no value", o->long_name);
-		*(int *)o->value = !negated;
-		return 0;
-	}
-	if (eq)
-		return set_value(o, eq + 1, o->long_name);
-	if (*i + 1 >= argc)
-		return kvmd_error("option `%s' requires a value", o->long_name);
-	return set_value(o, argv[++*i], o->long_name);
+	if (ambiguous.opt)
+		return kvmd_error("ambiguous option: %s (could be --%s%s or --%s%s)", arg,
+				  ambiguous.unset ? "no-" : "", ambiguous.opt->long_name,
+				  abbrev.unset ? "no-" : "", abbrev.opt->long_name);
+	if (abbrev.opt)
+		return get_value(&abbrev, eq, i, argc, argv);
+	return kvmd_error("unknown option `%.*s'", (int)len, arg);
 }
 
 static int parse_short(int *i, int argc, const char **argv, const struct kvmd_option *opts)
@@ -73,7 +125,7 @@ static int parse_short(int *i, int argc, const char **argv, const struct kvmd_op
 
 	for (p = argv[*i] + 1; *p; p++) {
 		const struct kvmd_option *o;
-		char shown[2] = { *p, 0 };
+		struct named n = { NULL, 0, 1 };
 
 		if (*p == 'h')
 			return KVMD_PARSE_HELP;
@@ -82,15 +134,14 @@ static int parse_short(int *i, int argc, const char **argv, const struct kvmd_op
 				break;
 		if (o->type == KVMD_OPT_END)
 			return kvmd_error("unknown switch `%c'", *p);
-		if (o->type == KVMD_OPT_BOOL) {
-			*(int *)o->value = 1;
+		n.opt = o;
+		if (o->type == KVMD_OPT_BOOL || o->type == KVMD_OPT_SET_INT) {
+			get_value(&n, NULL, i, argc, argv);
 			continue;
 		}
 		if (p[1])
-			return set_value(o, p + 1, shown);
-		if (*i + 1 >= argc)
-			return kvmd_error("switch `%c' requires a value", *p);
-		return set_value(o, argv[++*i], shown);
+			return set_value(&n, p + 1);
+		return get_value(&n, NULL, i, argc, argv);
 	}
 	return 0;
 }
@@ -138,7 +189,8 @@ void kvmd_usage_with_options(const char *const *usage, const struct kvmd_option 
 			pos += fprintf(out, "-%c%s", opts->short_name,
 				       opts->long_name ? ", " : "");
 		if (opts->long_name)
-			pos += fprintf(out, "--%s", opts->long_name);
+			pos += fprintf(out, "--%s%s", opts->type == KVMD_OPT_BOOL ? "[no-]" : "",
+				       opts->long_name);
 		if (opts->argh)
 			pos += fprintf(out, opts->long_name ? "=%s" : " %s", opts->argh);
 		if (pos <= 25)

@@ -13,9 +13,9 @@
 #include "../../lib/options.h"
 
 struct fixture {
-	int verbose, quiet, write, top, jobs;
-	const char *title, *notes;
-	struct kvmd_option opts[8];
+	int verbose, quiet, write, top, jobs, pager;
+	const char *title, *notes, *notes_ref;
+	struct kvmd_option opts[11];
 };
 
 static int setup(void **state)
@@ -26,7 +26,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	f->verbose = f->quiet = f->write = -1;
-	f->top = f->jobs = -1;
+	f->top = f->jobs = f->pager = -1;
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_BOOL_('v', "verbose", &f->verbose, "say more");
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_BOOL_('q', "quiet", &f->quiet, "say less");
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_BOOL_(0, "write", &f->write, "write the note");
@@ -34,6 +34,9 @@ static int setup(void **state)
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_INT_('j', NULL, &f->jobs, "<n>", "threads");
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_STRING_('t', "title", &f->title, "<text>", "title");
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_STRING_(0, "notes", &f->notes, "<ref>", "notes ref");
+	f->opts[i++] = (struct kvmd_option)KVMD_OPT_STRING_(0, "notes-ref", &f->notes_ref, "<ref>", "notes ref");
+	f->opts[i++] = (struct kvmd_option)KVMD_OPT_SET_INT_('p', "paginate", &f->pager, 1, "page");
+	f->opts[i++] = (struct kvmd_option)KVMD_OPT_SET_INT_(0, "no-pager", &f->pager, 0, "do not page");
 	f->opts[i++] = (struct kvmd_option)KVMD_OPT_END_();
 	*state = f;
 	return 0;
@@ -174,14 +177,84 @@ static void test_options_unknown(void **state)
 	const char *lng[] = { "kvmdigest", "--bogus", NULL };
 	const char *shrt[] = { "kvmdigest", "-x", NULL };
 	const char *in_bundle[] = { "kvmdigest", "-vx", NULL };
-	const char *prefix[] = { "kvmdigest", "--to=3", NULL };
+	const char *longer[] = { "kvmdigest", "--topmost=3", NULL };
 
 	assert_int_equal(parse(f, ARGC(lng), lng), -1);
 	assert_int_equal(parse(f, ARGC(shrt), shrt), -1);
 	assert_int_equal(parse(f, ARGC(in_bundle), in_bundle), -1);
-	/* no abbreviations */
-	assert_int_equal(parse(f, ARGC(prefix), prefix), -1);
+	/* a name longer than an option is no abbreviation of it */
+	assert_int_equal(parse(f, ARGC(longer), longer), -1);
 	assert_int_equal(f->top, -1);
+}
+
+static void test_options_unique_prefix(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "kvmdigest", "--to=3", "--verb", "--ti", "T", "--wr", "--pag", NULL };
+
+	assert_int_equal(parse(f, ARGC(argv), argv), 0);
+	assert_int_equal(f->top, 3);
+	assert_int_equal(f->verbose, 1);
+	assert_string_equal(f->title, "T");
+	assert_int_equal(f->write, 1);
+	assert_int_equal(f->pager, 1);
+}
+
+static void test_options_negated_prefix(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "kvmdigest", "-vq", "--write", "--no-verb", "--no-q", "--no-wr", NULL };
+
+	assert_int_equal(parse(f, ARGC(argv), argv), 0);
+	assert_int_equal(f->verbose, 0);
+	assert_int_equal(f->quiet, 0);
+	assert_int_equal(f->write, 0);
+}
+
+static void test_options_ambiguous_prefix(void **state)
+{
+	struct fixture *f = *state;
+	/* top or title; notes or notes-ref; every negation (and no-pager) */
+	const char *t[] = { "kvmdigest", "--t=3", NULL };
+	const char *note[] = { "kvmdigest", "--note=x", NULL };
+	const char *no[] = { "kvmdigest", "--no", NULL };
+	const char *n[] = { "kvmdigest", "--n", NULL };
+
+	assert_int_equal(parse(f, ARGC(t), t), -1);
+	assert_int_equal(parse(f, ARGC(note), note), -1);
+	assert_int_equal(parse(f, ARGC(no), no), -1);
+	assert_int_equal(parse(f, ARGC(n), n), -1);
+	assert_int_equal(f->top, -1);
+	assert_null(f->title);
+	assert_null(f->notes);
+	assert_null(f->notes_ref);
+}
+
+static void test_options_exact_beats_prefix(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "kvmdigest", "--notes=a", "--notes-r=b", NULL };
+
+	assert_int_equal(parse(f, ARGC(argv), argv), 0);
+	assert_string_equal(f->notes, "a");
+	assert_string_equal(f->notes_ref, "b");
+}
+
+static void test_options_set_int(void **state)
+{
+	struct fixture *f = *state;
+	const char *on[] = { "kvmdigest", "-p", NULL };
+	const char *off[] = { "kvmdigest", "-p", "--no-pager", NULL };
+	const char *no_neg[] = { "kvmdigest", "--pager", NULL };
+	const char *no_value[] = { "kvmdigest", "--no-pager=1", NULL };
+
+	assert_int_equal(parse(f, ARGC(on), on), 0);
+	assert_int_equal(f->pager, 1);
+	assert_int_equal(parse(f, ARGC(off), off), 0);
+	assert_int_equal(f->pager, 0);
+	/* no negation: --pager is neither --paginate's nor --no-pager's */
+	assert_int_equal(parse(f, ARGC(no_neg), no_neg), -1);
+	assert_int_equal(parse(f, ARGC(no_value), no_value), -1);
 }
 
 static void test_options_help(void **state)
@@ -268,6 +341,11 @@ int main(void)
 		T(test_options_short_bundle_with_value),
 		T(test_options_double_dash),
 		T(test_options_unknown),
+		T(test_options_unique_prefix),
+		T(test_options_negated_prefix),
+		T(test_options_ambiguous_prefix),
+		T(test_options_exact_beats_prefix),
+		T(test_options_set_int),
 		T(test_options_help),
 		T(test_options_bad_number),
 		T(test_options_missing_value),
