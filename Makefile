@@ -53,7 +53,10 @@ $(LIB): $(LIB_OBJS)
 	$(RM) $@
 	$(AR) rcs $@ $^
 
-$(PROGRAM): git-kvmdigest.o $(LIB)
+# the front end: the program's own files, outside lib/ (they print, exit, fork)
+FRONT_OBJS = git-kvmdigest.o pager.o
+
+$(PROGRAM): $(FRONT_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 t/helper/%: t/helper/%.o $(LIB)

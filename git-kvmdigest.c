@@ -20,11 +20,13 @@
 #include "lib/scan.h"
 #include "lib/usage.h"
 #include "lib/watch.h"
+#include "pager.h"
 
 #include <errno.h>
 #include <git2.h>
 #include <gmime/gmime.h>
 #include <pcre2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,13 @@
 #ifndef KVMD_VERSION
 #define KVMD_VERSION "0.1"
 #endif
+/*
+ * The most readers -j gives, whatever is asked: each is a repository
+ * handle and a thread, allocated before the range is counted, and more
+ * than the cores only wait for each other.  Documented under --jobs.
+ */
+#define JOBS_MAX 256
+
 #ifndef KVMD_SHAREDIR
 #define KVMD_SHAREDIR "/usr/local/share/git-kvmdigest"
 #endif
@@ -60,6 +69,7 @@ struct digest_opts {
 	const char *format;
 	int jobs;
 	int progress;
+	int pager;  /* -p 1, --no-pager 0, else -1: the configuration decides */
 };
 
 /* Everything one run needs to digest ranges. */
@@ -118,7 +128,24 @@ static void close_repository(git_repository *repo, struct kvmd_packs *packs)
 	kvmd_packs_free(packs); /* after: the repository reads through them */
 }
 
-/* Reads kvmdigest.* configuration (command-line options win) and checks it. */
+/* A count from the configuration (kvmdigest.top, kvmdigest.jobs): dies naming `key`. */
+static void config_count(int *out, struct kvmd_config *cfg, const char *key)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	int set = kvmd_config_get_int(out, cfg, key, &err);
+
+	if (set < 0)
+		kvmd_die("%s", err.ptr);
+	if (set && *out < 0)
+		kvmd_die("bad numeric config value '%s' for '%s': cannot be negative",
+			 kvmd_config_get(cfg, key), key);
+	kvmd_buf_release(&err);
+}
+
+/*
+ * Reads kvmdigest.* configuration (command-line options win) and checks
+ * it; the command line is checked before (check_options()).
+ */
 static void runner_init(struct runner *r, git_repository *repo, struct kvmd_packs *packs,
 			struct digest_opts *o)
 {
@@ -137,15 +164,12 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 		o->notes_ref = kvmd_config_get(r->cfg, "kvmdigest.notesRef");
 	if (!o->sections && (o->sections = kvmd_config_get(r->cfg, "kvmdigest.sections")))
 		sections_key = "kvmdigest.sections";
-	if ((o->jobs < 0 && kvmd_config_get_int(&o->jobs, r->cfg, "kvmdigest.jobs", &err) < 0) ||
-	    (o->top < 0 && kvmd_config_get_int(&o->top, r->cfg, "kvmdigest.top", &err) < 0))
-		kvmd_die("%s", err.ptr);
-	if (o->top < -1 || o->jobs < -1 ||
-	    (o->top == -1 && kvmd_config_get(r->cfg, "kvmdigest.top")) ||
-	    (o->jobs == -1 && kvmd_config_get(r->cfg, "kvmdigest.jobs")))
-		kvmd_die("kvmdigest.top and kvmdigest.jobs cannot be negative");
+	if (o->jobs < 0)
+		config_count(&o->jobs, r->cfg, "kvmdigest.jobs");
+	if (o->top < 0)
+		config_count(&o->top, r->cfg, "kvmdigest.top");
 	if (kvmd_notes_ref_expand(&r->notes_ref, o->notes_ref ? o->notes_ref : "kvmdigest", &err) < 0)
-		kvmd_die("%s", err.ptr);
+		kvmd_die("bad config value for 'kvmdigest.notesRef': %s", err.ptr);
 	r->sections = KVMD_SECTIONS_DEFAULT;
 	if (o->sections && kvmd_render_parse_sections(&r->sections, o->sections, &err) < 0) {
 		if (sections_key)
@@ -153,8 +177,6 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 				 sections_key, err.ptr);
 		kvmd_die("%s", err.ptr);
 	}
-	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
-		kvmd_die("unknown format '%s': use text or json", o->format);
 	r->json = o->format && !strcmp(o->format, "json");
 	kvmd_buf_release(&err);
 }
@@ -225,12 +247,27 @@ static void warn_skipped(const char *commit_hex, const char *why, void *data)
 	kvmd_warning("skipping commit %.12s: %s", commit_hex, why);
 }
 
+/*
+ * A write to a pipe nobody reads any more ends the program by SIGPIPE,
+ * silently, as git's does (its check_pipe()): `git kvmdigest --stdout |
+ * head -1` is not an error.  With SIGPIPE back to its default (main())
+ * the write itself kills us; this covers a SIGPIPE that is blocked.
+ */
+static void check_pipe(int err)
+{
+	if (err == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		exit(141); /* if the signal is blocked: what a shell shows for it */
+	}
+}
+
 /* Writes out what is rendered so far; errors show in ferror(stdout). */
 static void write_out(struct kvmd_buf *text, void *data)
 {
 	(void)data;
-	if (text->len)
-		fwrite(text->ptr, 1, text->len, stdout);
+	if (text->len && fwrite(text->ptr, 1, text->len, stdout) != text->len)
+		check_pipe(errno);
 	kvmd_buf_reset(text);
 }
 
@@ -282,6 +319,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
+	if (scan.jobs > JOBS_MAX)
+		scan.jobs = JOBS_MAX;
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
@@ -319,6 +358,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	if (r->o->to_stdout || r->json) {
 		write_out(&text, NULL);
 		if (ferror(stdout) || fflush(stdout)) {
+			check_pipe(errno);
 			kvmd_buf_adds(err, "cannot write the digest to standard output");
 			goto cleanup;
 		}
@@ -382,10 +422,55 @@ static int digest_watched(struct runner *r)
 	return ret;
 }
 
+/*
+ * What the parser cannot check: values out of their set.  A bad value on
+ * the command line is a usage error (129), as a bad option is.
+ */
+static int check_options(const struct digest_opts *o)
+{
+	struct kvmd_buf ref = KVMD_BUF_INIT, err = KVMD_BUF_INIT;
+	int ret = 0;
+
+	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
+		ret = kvmd_error("option `format' expects \"text\" or \"json\", not '%s'", o->format);
+	else if (o->notes_ref && kvmd_notes_ref_expand(&ref, o->notes_ref, &err) < 0)
+		ret = kvmd_error("option `notes-ref': %s", err.ptr);
+	kvmd_buf_release(&ref);
+	kvmd_buf_release(&err);
+	return ret;
+}
+
+/*
+ * --stdout pages as `git log` does (pager.h): -p and --no-pager first,
+ * then pager.kvmdigest (a boolean, or the pager to use), else yes.
+ */
+static void setup_pager(struct runner *r)
+{
+	const char *value = kvmd_config_get(r->cfg, "pager.kvmdigest");
+	const char *program = NULL;
+	int want = r->o->pager;
+
+	if (value) {
+		int b;
+
+		if (git_config_parse_bool(&b, value) < 0)
+			program = value; /* not a boolean: the pager to use */
+		else if (want < 0)
+			want = b;
+	}
+	if (!want)
+		return;
+	if (!program)
+		program = kvmd_config_get(r->cfg, "core.pager");
+	program = kvmd_pager_program(program);
+	if (program)
+		kvmd_pager_start(program);
+}
+
 static int cmd_digest(int argc, const char **argv)
 {
 	/* -1: not given, so the configuration or the default decides */
-	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1 };
+	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = -1 };
 	struct kvmd_option digest_options[] = {
 		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
 		KVMD_OPT_STRING_(0, "format", &o.format, "<format>", "text (default) or json; json implies --stdout"),
@@ -396,7 +481,9 @@ static int cmd_digest(int argc, const char **argv)
 		KVMD_OPT_INT_('j', "jobs", &o.jobs, "<n>", "read with <n> threads (default: the number of cores)"),
 		KVMD_OPT_BOOL_(0, "progress", &o.progress, "show progress even when not on a terminal"),
 		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
-		KVMD_OPT_BOOL_(0, "version", &o.version, "print versions and exit"),
+		KVMD_OPT_SET_INT_('p', "paginate", &o.pager, 1, "page --stdout even if pager.kvmdigest is false"),
+		KVMD_OPT_SET_INT_(0, "no-pager", &o.pager, 0, "do not page --stdout"),
+		KVMD_OPT_SET_INT_(0, "version", &o.version, 1, "print versions and exit"),
 		KVMD_OPT_END_(),
 	};
 	struct kvmd_buf err = KVMD_BUF_INIT;
@@ -411,7 +498,7 @@ static int cmd_digest(int argc, const char **argv)
 		kvmd_usage_with_options(digest_usage, digest_options, 0);
 		return 129;
 	}
-	if (nr < 0 || nr > 1) {
+	if (nr < 0 || nr > 1 || check_options(&o) < 0) {
 		if (nr > 1)
 			kvmd_error("too many arguments");
 		kvmd_usage_with_options(digest_usage, digest_options, 1);
@@ -430,9 +517,11 @@ static int cmd_digest(int argc, const char **argv)
 
 	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
+	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0)
+		kvmd_die("%s", err.ptr);
+	if (o.to_stdout || r.json)
+		setup_pager(&r);
 	if (nr == 1) {
-		if (kvmd_range_parse(&range, repo, argv[0], &err) < 0)
-			kvmd_die("%s", err.ptr);
 		/* fatal, but after cleaning up: LeakSanitizer checks this path too */
 		ret = digest_range(&r, &range, &err) < 0 ? kvmd_fatal("%s", err.ptr) : 0;
 	} else {
@@ -522,7 +611,7 @@ static int hook_reference_transaction(struct runner *r, int argc, const char **a
 static int cmd_hook(int argc, const char **argv)
 {
 	/* quiet, and never progress: a hook's output goes to the user's fetch */
-	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0 };
+	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0 };
 	struct kvmd_packs *packs;
 	git_repository *repo;
 	struct runner r;
@@ -651,6 +740,17 @@ int main(int argc, const char **argv)
 	git_libgit2_init();
 	set_libgit2_policy();
 	kvmd_mail_global_init();
+	/*
+	 * As git does at start, and after g_mime_init(), which ignores it: a
+	 * SIGPIPE ignored (by GMime, or whoever started us) would turn
+	 * `| head` into "cannot write" errors (see check_pipe()).
+	 */
+	signal(SIGPIPE, SIG_DFL);
+	/*
+	 * Past `ulimit -f`, a write fails with EFBIG instead of killing us:
+	 * the spill file then keeps entries in memory, as on a full disk.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	ret = run_command(argc, argv);
 	git_libgit2_shutdown();
 	return ret;

@@ -277,9 +277,9 @@ test_expect_success ARCHIVE '--notes-ref wins over kvmdigest.notesRef' '
 '
 
 test_expect_success ARCHIVE '--notes-ref outside refs/notes/ is refused' '
-	test_expect_code 128 git -C arch.git kvmdigest --notes-ref=refs/heads/x \
+	test_expect_code 129 git -C arch.git kvmdigest --notes-ref=refs/heads/x \
 		$c0..$c4 2>err &&
-	grep "^fatal: " err &&
+	grep "^error: " err &&
 	no_notes_ref refs/heads/x &&
 	no_notes_ref &&
 	test_when_finished "git -C arch.git config --unset kvmdigest.notesRef" &&

@@ -196,7 +196,7 @@ test_expect_success INSTALLED 'git runs the installed git-kvmdigest' '
 test_expect_success INSTALLED 'git kvmdigest -h prints the usage' '
 	test_expect_code 129 git kvmdigest -h >usage &&
 	grep "^usage: git kvmdigest " usage &&
-	grep -e "^    --stdout " usage
+	grep -e "^    --\[no-\]stdout " usage
 '
 
 test_expect_success INSTALLED 'git kvmdigest --version' '

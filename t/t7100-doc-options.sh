@@ -38,8 +38,10 @@ doc_synopsis () {
 }
 
 # Options named in text on stdin: "--name" (the part before "=") and "-x",
-# one a line.  Words that are not options are dropped.
+# one a line; a boolean shown as "--[no-]name" is "--name".  Words that
+# are not options are dropped.
 option_words () {
+	sed -e "s/--\[no-\]/--/g" |
 	tr -s ' \t[]|`,' '\n\n\n\n\n\n\n' |
 	sed -n -e 's/^\(--[a-z0-9][a-z0-9-]*\).*/\1/p' \
 	       -e 's/^\(-[a-zA-Z]\)$/\1/p'
@@ -58,6 +60,8 @@ test_expect_success 'setup: what the program accepts' '
 		# -h is always accepted: the parser answers it for every table
 		echo -h
 	} | sort -u >options.program &&
+	# the negations of booleans, which OPTIONS may name beside them
+	sed -n -e "s/.*--\[no-\]\([a-z0-9-]*\).*/--no-\1/p" option-column >negations.program &&
 	sed -n -e "s/^\(usage:\|   or:\) git kvmdigest \([a-z][a-z-]*\)$/\2/p" usage |
 	sort -u >commands.program &&
 	grep -x -e --stdout options.program &&
@@ -68,7 +72,7 @@ test_expect_success 'setup: what OPTIONS documents' '
 	test -f "$DOC" &&
 	doc_terms OPTIONS >terms &&
 	test -s terms &&
-	option_words <terms | sort -u >options.doc &&
+	option_words <terms | grep -v -x -F -f negations.program | sort -u >options.doc &&
 	sed -n -e "s/^\`\{0,1\}\([a-z][a-z-]*\)\`\{0,1\}::$/\1/p" terms |
 	sort -u >commands.doc
 '
