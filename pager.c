@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,20 @@ void kvmd_pager_start(const char *pager)
 	size_t i;
 
 	fflush(NULL);
+	/*
+	 * Once standard output is the pipe, its width is gone: tell the
+	 * pager (and what it runs) through COLUMNS, as git does.
+	 */
+	if (!getenv("COLUMNS")) {
+		struct winsize ws;
+		unsigned width = 80; /* git's term_columns() when the terminal does not say */
+		char cols[16];
+
+		if (!ioctl(1, TIOCGWINSZ, &ws) && ws.ws_col)
+			width = ws.ws_col;
+		snprintf(cols, sizeof(cols), "%u", width);
+		setenv("COLUMNS", cols, 0);
+	}
 	if (pipe(fd) < 0)
 		kvmd_die("cannot start the pager '%s': cannot make a pipe", pager);
 	setenv("GIT_PAGER_IN_USE", "true", 1);

@@ -8,7 +8,8 @@
  * a command rather than a boolean, else core.pager), else $PAGER, else
  * `less`; an empty pager or `cat` means none.  It runs through the shell
  * with LESS=FRX and LV=-c unless those are set, and sees
- * GIT_PAGER_IN_USE=true, as git's pager does.  Standard error goes to
+ * GIT_PAGER_IN_USE=true and the terminal's width in COLUMNS, as git's
+ * pager does.  Standard error goes to
  * it too when it is a terminal.  At exit, and on a fatal signal, the
  * program closes its end and waits for the pager.
  *

@@ -33,7 +33,7 @@ then
 	test_set_prereq TTY
 fi
 
-unset PAGER GIT_PAGER GIT_PAGER_IN_USE LESS LV
+unset PAGER GIT_PAGER GIT_PAGER_IN_USE LESS LV COLUMNS
 
 # The golden digest of the sample archive, for its range.
 expect_for () {
@@ -143,12 +143,13 @@ test_expect_success TTY 'git -p kvmdigest: git pages, and we page no second time
 	test_cmp expect sample.git/paginated.out
 '
 
-test_expect_success TTY 'the pager sees LESS=FRX, LV=-c and GIT_PAGER_IN_USE, unless LESS and LV are set' '
+test_expect_success TTY 'the pager sees LESS=FRX, LV=-c (unless set), GIT_PAGER_IN_USE and COLUMNS' '
 	rm -f sample.git/*.out &&
 	PAGER="env >pager.env" test_terminal git -C sample.git kvmdigest --stdout "$range" &&
 	grep -x LESS=FRX sample.git/pager.env &&
 	grep -x LV=-c sample.git/pager.env &&
 	grep -x GIT_PAGER_IN_USE=true sample.git/pager.env &&
+	grep "^COLUMNS=[1-9][0-9]*$" sample.git/pager.env &&
 	LESS=-R LV=-x PAGER="env >pager.env" \
 		test_terminal git -C sample.git kvmdigest --stdout "$range" &&
 	grep -x LESS=-R sample.git/pager.env &&
