@@ -20,7 +20,10 @@
  * the same pack).  Every offset, size and delta instruction is checked
  * against the mapped files; on anything unexpected the read is handed
  * to libgit2's pack reader (GIT_PASSTHROUGH), which reports errors in
- * its own words.  Like git, the result is not hashed again on read.
+ * its own words.  One exception: an index entry whose offset lies
+ * outside the pack is reported here, since libgit2 1.5 reads at that
+ * offset unchecked and crashes (SIGSEGV).  Like git, the result is not
+ * hashed again on read.
  */
 #include "pack.h"
 #include "buf.h"
@@ -65,6 +68,7 @@ struct pack {
 	const unsigned char *off64;	/* the large offsets */
 	size_t nr_off64;
 	size_t read_since_release;	/* bytes inflated from data; atomic */
+	char *idx_path;			/* for messages */
 };
 
 /*
@@ -127,6 +131,7 @@ static void pack_unmap(struct pack *p)
 		munmap((void *)p->idx, p->idx_size);
 	if (p->data)
 		munmap((void *)p->data, p->size);
+	free(p->idx_path);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -142,6 +147,7 @@ static int pack_map(struct pack *p, const char *idx_path)
 	memset(p, 0, sizeof(*p));
 	if (!(p->idx = map_file(idx_path, &p->idx_size)))
 		return -1;
+	p->idx_path = kvmd_xstrdup(idx_path);
 	/* version 2 only; git has not written version 1 by default since 2009 */
 	if (p->idx_size < IDX_HEADER + FANOUT_SIZE + 2 * ID_SIZE ||
 	    memcmp(p->idx, "\377tOc", 4) || get_be32(p->idx + 4) != 2)
@@ -781,6 +787,12 @@ static void plain_release(void *ctx, void *data)
 	free(data);
 }
 
+static int out_of_memory(void)
+{
+	git_error_set_oom();
+	return GIT_ERROR;
+}
+
 /*
  * Reads the object at pack:offset: walks the chain down to a cached
  * base or a whole object, then applies the deltas upwards, keeping each
@@ -832,7 +844,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 			*out_type = hit->type;
 		}
 		cache_put(cache, hit, 1);
-		return obj ? 0 : -1;
+		return obj ? 0 : out_of_memory();
 	}
 	if (hit) {
 		obj = hit->data;
@@ -846,7 +858,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		size = whole->size;
 		obj = result_alloc(sink, !n, size + 1);
 		if (!obj)
-			return -1;
+			return out_of_memory();
 		if (inflate_at(r, p, whole->pos, obj, size) < 0) {
 			result_release(sink, !n, obj);
 			return GIT_PASSTHROUGH;
@@ -861,13 +873,14 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		size_t want_base, result_size;
 		unsigned char *result = NULL;
 
-		error = -1;
 		if (l->size + 1 > r->delta_alloc) {
 			/* a forged size must not end the process: libgit2 decides */
 			free(r->delta);
 			r->delta_alloc = 0;
-			if (!(r->delta = malloc(l->size + 1)))
+			if (!(r->delta = malloc(l->size + 1))) {
+				error = out_of_memory();
 				goto fail;
+			}
 			r->delta_alloc = l->size + 1;
 		}
 		op = r->delta;
@@ -878,7 +891,7 @@ static int unpack(struct kvmd_pack_reader *r, size_t pack, uint64_t offset,
 		    want_base != size || result_size > UINT_MAX - 1)
 			goto fail;
 		if (!(result = result_alloc(sink, !i, result_size + 1))) {
-			error = -1;
+			error = out_of_memory();
 			goto fail;
 		}
 		if (delta_run(obj, size, op, end, result, result_size)) {
@@ -909,30 +922,41 @@ fail:
 	return error;
 }
 
-/* Finds the pack holding `id`, the last one used first. */
+/*
+ * Finds the pack holding `id`, the last one used first.  An index entry
+ * that points outside its pack is reported here, not handed on: libgit2
+ * 1.5 reads such an offset unchecked and dies of SIGSEGV.  Another pack
+ * holding the object still serves it.
+ */
 static int locate(struct kvmd_pack_reader *r, const git_oid *id, size_t *pack, uint64_t *offset)
 {
 	struct kvmd_packs *packs = r->packs;
-	size_t i;
+	size_t i, damaged = SIZE_MAX;
 	int found;
 
 	if (!packs->nr)
 		return GIT_ENOTFOUND;
-	if (r->last < packs->nr) {
-		found = pack_find(&packs->pack[r->last], id->id, offset);
-		if (found) {
-			*pack = r->last;
-			return found < 0 ? GIT_PASSTHROUGH : 0;
-		}
-	}
-	for (i = 0; i < packs->nr; i++) {
-		if (i == r->last)
+	for (i = 0; i <= packs->nr; i++) {
+		/* the last pack first, then the others in order */
+		size_t at = !i ? r->last : i - 1;
+
+		if (at >= packs->nr || (i && at == r->last))
 			continue;
-		found = pack_find(&packs->pack[i], id->id, offset);
-		if (found) {
-			*pack = r->last = i;
-			return found < 0 ? GIT_PASSTHROUGH : 0;
+		found = pack_find(&packs->pack[at], id->id, offset);
+		if (found > 0) {
+			*pack = r->last = at;
+			return 0;
 		}
+		if (found < 0 && damaged == SIZE_MAX)
+			damaged = at;
+	}
+	if (damaged != SIZE_MAX) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), id);
+		git_error_set(GIT_ERROR_ODB, "damaged pack index '%s': object %s lies outside its pack",
+			      packs->pack[damaged].idx_path, hex);
+		return GIT_ERROR;
 	}
 	return GIT_ENOTFOUND;
 }
@@ -978,11 +1002,8 @@ static int backend_read(void **data, size_t *size, git_object_t *type,
 {
 	struct backend *b = (struct backend *)parent;
 	struct sink sink = { backend_alloc, backend_release, parent };
-	int error = reader_read(b->reader, id, &sink, data, size, type);
 
-	if (error == -1)
-		git_error_set_oom();
-	return error;
+	return reader_read(b->reader, id, &sink, data, size, type);
 }
 
 static void backend_free(git_odb_backend *parent)

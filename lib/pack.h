@@ -14,7 +14,9 @@
  * reader with a least-recently-used cache of delta bases of the size
  * git uses (core.deltaBaseCacheLimit).  What it cannot serve (loose
  * objects, packs that appear later, an index version it does not read,
- * a damaged pack) falls through to libgit2's readers.
+ * a damaged pack) falls through to libgit2's readers; an index entry
+ * pointing outside its pack does not, since libgit2 1.5 crashes on it
+ * (see kvmd_pack_reader_read()).
  */
 
 struct kvmd_packs;
@@ -53,9 +55,12 @@ int kvmd_packs_attach(git_repository *repo, struct kvmd_packs *packs);
 
 /*
  * Reads the object `id` through a reader of `packs` alone, for tests:
- * 0 with a buffer to free(), GIT_ENOTFOUND when no pack has it, or
+ * 0 with a buffer to free(), GIT_ENOTFOUND when no pack has it,
  * GIT_PASSTHROUGH when it is there but this reader leaves it to
- * libgit2 (damaged, or a base outside the pack).
+ * libgit2 (damaged, or a base outside the pack), or GIT_ERROR with
+ * libgit2's error set: out of memory, or the only index entry for `id`
+ * points outside its pack (libgit2 1.5 would read there unchecked).
+ * In the object database these are what libgit2 sees.
  */
 struct kvmd_pack_reader;
 struct kvmd_pack_reader *kvmd_pack_reader_new(struct kvmd_packs *packs);

@@ -255,4 +255,97 @@ test_expect_success 'a digest over a damaged pack fails cleanly' '
 	fi
 '
 
+# set_offset IDX N OFFSET: the offset of the N-th object of the index.
+set_offset () {
+	python3 - "$@" <<-\EOF
+	import struct, sys
+	path, n, offset = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+	idx = bytearray(open(path, "rb").read())
+	nr = struct.unpack(">I", idx[8 + 255 * 4:8 + 256 * 4])[0]
+	at = 8 + 256 * 4 + nr * 24 + n * 4
+	idx[at:at + 4] = struct.pack(">I", offset)
+	open(path, "wb").write(idx)
+	EOF
+}
+
+# nth_id IDX N: the object id of the N-th object of the index.
+nth_id () {
+	git show-index <"$1" | sort -k2 | sed -n "$(($2 + 1))p" | cut -d" " -f2
+}
+
+test_expect_success 'an index offset outside the pack is reported, not handed on' '
+	cp -R repo.git offset.git &&
+	cd offset.git &&
+	idx=$(ls objects/pack/*.idx) &&
+	pack=${idx%.idx}.pack &&
+	size=$(wc -c <"$pack") &&
+	chmod u+w "$idx" &&
+	one=$(nth_id "$idx" 1) && two=$(nth_id "$idx" 2) &&
+	# far beyond the end, and into the checksum that ends the pack
+	set_offset "$idx" 1 $((size * 8)) &&
+	set_offset "$idx" 2 $((size - 10)) &&
+	"$helper" <ids >actual &&
+	grep "^$one error -1: damaged pack index .*/objects/pack/pack-[0-9a-f]*.idx.: object $one lies outside its pack$" actual &&
+	grep "^$two error -1: damaged pack index .*: object $two lies outside its pack$" actual &&
+	"$helper" <ids >actual &&
+	grep -v "^\($one\|$two\) " actual >rest &&
+	grep -v "^\($one\|$two\) " expect >expect.rest &&
+	test_cmp expect.rest rest &&
+	# a whole copy in another pack still serves them
+	printf "%s\n" $one $two | git -C ../repo.git pack-objects -q "$PWD/objects/pack/pack" >/dev/null &&
+	"$helper" <ids >actual &&
+	test_cmp expect actual
+'
+
+# libgit2 1.5 reads an index offset beyond its pack unchecked and died of
+# SIGSEGV.  Seeded random bit flips, two in three in the offsets (where
+# a high bit sends an object past the end), the others anywhere in the
+# index: every run ends with a digest, its commits skipped with a
+# warning where their objects cannot be read, or a fatal error (a commit
+# itself cannot be read); never a signal.
+test_expect_success 'a damaged index: 120 seeded bit flips, no crash' '
+	root=$(git -C repo.git rev-list --max-parents=0 master) &&
+	cat >flip.py <<-\EOF &&
+	import random, struct, sys
+	path, seed = sys.argv[1], int(sys.argv[2])
+	idx = bytearray(open(path, "rb").read())
+	nr = struct.unpack(">I", idx[8 + 255 * 4:8 + 256 * 4])[0]
+	rnd = random.Random(seed)
+	if seed % 3:
+	    pos = 8 + 256 * 4 + nr * 24 + rnd.randrange(nr * 4)
+	else:
+	    pos = rnd.randrange(len(idx))
+	idx[pos] ^= 1 << rnd.randrange(8)
+	open(path, "wb").write(idx)
+	EOF
+	cp -R repo.git flip.git &&
+	idx=$(ls flip.git/objects/pack/*.idx) &&
+	cp "$idx" pristine.idx &&
+	chmod u+w "$idx" &&
+	seed=1 &&
+	while test $seed -le 120
+	do
+		cp pristine.idx "$idx" &&
+		python3 flip.py "$idx" $seed &&
+		{ git -C flip.git kvmdigest --stdout -q --jobs=2 $root..master >out 2>err; code=$?; } &&
+		case $code in
+		0|128) ;;
+		*) echo "seed $seed: exit code $code" && cat err && return 1 ;;
+		esac &&
+		if test $code = 0
+		then
+			! grep -v "^warning: skipping commit " err &&
+			if test -s err
+			then
+				grep "^Skipped [0-9]* messages* that could not be digested\.$" out
+			fi
+		else
+			grep "^fatal: " err
+		fi &&
+		cat err >>all-err &&
+		seed=$((seed + 1)) || return 1
+	done &&
+	grep "^warning: skipping commit [0-9a-f]*: .*damaged pack index .*: object [0-9a-f]* lies outside its pack$" all-err
+'
+
 test_done

@@ -9,6 +9,7 @@
  *   <id> passthrough      in a pack, left to libgit2 (damage, a base
  *                         in another pack)
  *   <id> missing          in no pack it reads
+ *   <id> error <n>: <msg> refused with libgit2's error <n>
  *
  * so that the tests can compare it with `git cat-file --batch-check`.
  * --twice reads the list a second time, from a warm cache, or from one
@@ -39,7 +40,9 @@ static void read_all(struct kvmd_pack_reader *r, git_oid *ids, size_t nr)
 		} else if (error == GIT_PASSTHROUGH) {
 			printf("%s passthrough\n", hex);
 		} else if (error < 0) {
-			printf("%s error %d\n", hex, error);
+			const git_error *e = git_error_last();
+
+			printf("%s error %d: %s\n", hex, error, e ? e->message : "(none)");
 		} else {
 			int bad = git_odb_hash(&check, data, size, type) < 0 ||
 				  git_oid_cmp(&check, &ids[i]);
