@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,6 +70,8 @@ struct pack {
 	size_t nr_off64;
 	size_t read_since_release;	/* bytes inflated from data; atomic */
 	char *idx_path;			/* for messages */
+	int local;			/* in the repository's own object directory */
+	struct timespec mtime;		/* of the .pack: newer packs are asked first */
 };
 
 /*
@@ -104,7 +107,8 @@ static uint32_t get_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void *map_file(const char *path, size_t *size)
+/* Maps `path` read-only; its size in *size, its mtime in *mtime when not NULL. */
+static void *map_file(const char *path, size_t *size, struct timespec *mtime)
 {
 	struct stat st;
 	void *map;
@@ -122,6 +126,8 @@ static void *map_file(const char *path, size_t *size)
 	if (map == MAP_FAILED)
 		return NULL;
 	*size = (size_t)st.st_size;
+	if (mtime)
+		*mtime = st.st_mtim;
 	return map;
 }
 
@@ -145,10 +151,16 @@ static int pack_map(struct pack *p, const char *idx_path)
 	const unsigned char *fanout;
 
 	memset(p, 0, sizeof(*p));
-	if (!(p->idx = map_file(idx_path, &p->idx_size)))
+	if (!(p->idx = map_file(idx_path, &p->idx_size, NULL)))
 		return -1;
 	p->idx_path = kvmd_xstrdup(idx_path);
-	/* version 2 only; git has not written version 1 by default since 2009 */
+	/*
+	 * version 2 only; git has not written version 1 by default since
+	 * 2009.  SHA-1 only: a SHA-256 index of version 2 looks the same
+	 * up to here, and is refused below by its sizes or by the 32-byte
+	 * checksums at its end (the repository's own packs are not even
+	 * looked at then, see uses_sha1()).
+	 */
 	if (p->idx_size < IDX_HEADER + FANOUT_SIZE + 2 * ID_SIZE ||
 	    memcmp(p->idx, "\377tOc", 4) || get_be32(p->idx + 4) != 2)
 		goto fail;
@@ -173,7 +185,7 @@ static int pack_map(struct pack *p, const char *idx_path)
 	pack_path = kvmd_xmalloc(len + 2);
 	memcpy(pack_path, idx_path, len - 4);
 	memcpy(pack_path + len - 4, ".pack", 6);
-	p->data = map_file(pack_path, &p->size);
+	p->data = map_file(pack_path, &p->size, &p->mtime);
 	free(pack_path);
 	if (!p->data || p->size < PACK_HEADER + ID_SIZE ||
 	    memcmp(p->data, "PACK", 4) ||
@@ -194,43 +206,178 @@ static int has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
+/*
+ * The object directories whose packs are read: the repository's own,
+ * then its alternates as git finds them (GIT_ALTERNATE_OBJECT_DIRECTORIES,
+ * then objects/info/alternates in each directory, a relative path taken
+ * from the directory that names it), each once.  `clone --reference`
+ * and `--shared` kernel trees keep nearly all their objects in an
+ * alternate.  git follows alternates of alternates ALT_LEVELS deep, and
+ * so does libgit2.
+ */
+#define ALT_LEVELS 6
+
+struct dirs {
+	char **v;		/* real paths, the repository's own first */
+	size_t nr, alloc;
+};
+
+static void dirs_add(struct dirs *dirs, const char *path, const char *base, int depth);
+
+/* Adds the directories named in `dir`/info/alternates, one a line. */
+static void dirs_add_file(struct dirs *dirs, const char *dir, int depth)
+{
+	struct kvmd_buf path = KVMD_BUF_INIT, file = KVMD_BUF_INIT;
+	char *line, *next;
+
+	kvmd_buf_addf(&path, "%s/info/alternates", dir);
+	if (kvmd_buf_read_file(&file, path.ptr) < 0)
+		goto cleanup;
+	for (line = file.ptr; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (*line && *line != '#')
+			dirs_add(dirs, line, dir, depth + 1);
+	}
+cleanup:
+	kvmd_buf_release(&file);
+	kvmd_buf_release(&path);
+}
+
+static void dirs_add(struct dirs *dirs, const char *path, const char *base, int depth)
+{
+	struct kvmd_buf joined = KVMD_BUF_INIT;
+	char *real;
+	size_t i;
+
+	/* deeper than git goes: git says so, libgit2 and we leave it */
+	if (depth > ALT_LEVELS)
+		return;
+	if (base && *path != '/') {
+		kvmd_buf_addf(&joined, "%s/%s", base, path);
+		path = joined.ptr;
+	}
+	real = realpath(path, NULL);
+	kvmd_buf_release(&joined);
+	if (!real)
+		return; /* gone: libgit2 says what it says */
+	for (i = 0; i < dirs->nr; i++) {
+		if (!strcmp(dirs->v[i], real)) {
+			free(real);
+			return;
+		}
+	}
+	KVMD_ALLOC_GROW(dirs->v, dirs->nr + 1, dirs->alloc);
+	dirs->v[dirs->nr++] = real;
+	dirs_add_file(dirs, real, depth);
+}
+
+/* Maps the packs of object directory `dir`. */
+static void packs_add_dir(struct kvmd_packs *packs, size_t *alloc, const char *dir, int local)
+{
+	struct kvmd_buf path = KVMD_BUF_INIT;
+	struct dirent *de;
+	size_t base;
+	DIR *d;
+
+	kvmd_buf_addf(&path, "%s/pack/", dir);
+	base = path.len;
+	if (!(d = opendir(path.ptr)))
+		goto cleanup;
+	while ((de = readdir(d))) {
+		if (!has_suffix(de->d_name, ".idx"))
+			continue;
+		kvmd_buf_truncate(&path, base);
+		kvmd_buf_adds(&path, de->d_name);
+		KVMD_ALLOC_GROW(packs->pack, packs->nr + 1, *alloc);
+		if (!pack_map(&packs->pack[packs->nr], path.ptr))
+			packs->pack[packs->nr++].local = local;
+	}
+	closedir(d);
+cleanup:
+	kvmd_buf_release(&path);
+}
+
+/*
+ * git's order: the repository's own packs before its alternates', then
+ * the newest first, since recent objects are the ones most asked for.
+ * The name decides a tie, so that every run asks in the same order.
+ */
+static int pack_order(const void *va, const void *vb)
+{
+	const struct pack *a = va, *b = vb;
+
+	if (a->local != b->local)
+		return b->local - a->local;
+	if (a->mtime.tv_sec != b->mtime.tv_sec)
+		return a->mtime.tv_sec < b->mtime.tv_sec ? 1 : -1;
+	if (a->mtime.tv_nsec != b->mtime.tv_nsec)
+		return a->mtime.tv_nsec < b->mtime.tv_nsec ? 1 : -1;
+	return strcmp(a->idx_path, b->idx_path);
+}
+
+/*
+ * Whether `repo` names its objects by SHA-1, the only hash this reader
+ * knows.  libgit2 1.5 does not open a repository with
+ * extensions.objectFormat at all; should a later one, its packs are
+ * left to it rather than read with 20-byte ids.
+ */
+static int uses_sha1(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_buf format = GIT_BUF_INIT;
+	int sha1 = 1;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (!git_config_get_string_buf(&format, cfg, "extensions.objectformat"))
+		sha1 = !strcasecmp(format.ptr, "sha1");
+	else
+		git_error_clear();
+	git_buf_dispose(&format);
+	git_config_free(cfg);
+	return sha1;
+}
+
 struct kvmd_packs *kvmd_packs_open(git_repository *repo, size_t cache_limit)
 {
 	struct kvmd_packs *packs = kvmd_xcalloc(1, sizeof(*packs));
 	git_buf objects = GIT_BUF_INIT;
-	struct kvmd_buf path = KVMD_BUF_INIT;
-	size_t alloc = 0, base;
-	struct dirent *de;
+	struct dirs dirs = { NULL, 0, 0 };
+	size_t alloc = 0, i;
 	const char *env;
-	DIR *dir;
 
 	packs->cache = cache_new(cache_limit);
+	if (!uses_sha1(repo))
+		return packs;
 	/* the object directory git (and libgit2, opened from the environment) uses */
 	if ((env = getenv("GIT_OBJECT_DIRECTORY")) && *env) {
-		kvmd_buf_adds(&path, env);
-	} else {
-		if (git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0)
-			return packs;
-		kvmd_buf_adds(&path, objects.ptr);
+		dirs_add(&dirs, env, NULL, 0);
+	} else if (!git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS)) {
+		dirs_add(&dirs, objects.ptr, NULL, 0);
 		git_buf_dispose(&objects);
+	} else {
+		git_error_clear();
 	}
-	if (path.len && path.ptr[path.len - 1] != '/')
-		kvmd_buf_addch(&path, '/');
-	kvmd_buf_adds(&path, "pack/");
-	base = path.len;
-	if ((dir = opendir(path.ptr))) {
-		while ((de = readdir(dir))) {
-			if (!has_suffix(de->d_name, ".idx"))
-				continue;
-			kvmd_buf_truncate(&path, base);
-			kvmd_buf_adds(&path, de->d_name);
-			KVMD_ALLOC_GROW(packs->pack, packs->nr + 1, alloc);
-			if (!pack_map(&packs->pack[packs->nr], path.ptr))
-				packs->nr++;
-		}
-		closedir(dir);
+	if (!dirs.nr)
+		return packs;
+	if ((env = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")) && *env) {
+		char *list = kvmd_xstrdup(env), *dir, *save = NULL;
+
+		for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+			dirs_add(&dirs, dir, NULL, 1);
+		free(list);
 	}
-	kvmd_buf_release(&path);
+	for (i = 0; i < dirs.nr; i++) {
+		packs_add_dir(packs, &alloc, dirs.v[i], !i);
+		free(dirs.v[i]);
+	}
+	free(dirs.v);
+	if (packs->nr > 1)
+		qsort(packs->pack, packs->nr, sizeof(*packs->pack), pack_order);
 	return packs;
 }
 
@@ -250,6 +397,11 @@ void kvmd_packs_free(struct kvmd_packs *packs)
 size_t kvmd_packs_count(const struct kvmd_packs *packs)
 {
 	return packs ? packs->nr : 0;
+}
+
+const char *kvmd_packs_name(const struct kvmd_packs *packs, size_t i)
+{
+	return packs->pack[i].idx_path;
 }
 
 /* The offset of `id` in `p`: 1 found, 0 not there, -1 damaged index. */
@@ -619,12 +771,10 @@ static void note_read(struct pack *p, size_t n)
 	}
 }
 
-/* Inflates exactly `size` bytes from `pos` into out[size + 1]. */
-static int inflate_at(struct kvmd_pack_reader *r, struct pack *p, size_t pos,
-		      unsigned char *out, size_t size)
+/* Readies the reader's zlib stream for the data at `pos` of `p`. */
+static int inflate_start(struct kvmd_pack_reader *r, struct pack *p, size_t pos)
 {
 	size_t avail = p->size - ID_SIZE - pos;
-	int st;
 
 	if (!r->z_ready) {
 		memset(&r->z, 0, sizeof(r->z));
@@ -636,6 +786,17 @@ static int inflate_at(struct kvmd_pack_reader *r, struct pack *p, size_t pos,
 	}
 	r->z.next_in = (unsigned char *)p->data + pos;
 	r->z.avail_in = avail > UINT_MAX ? UINT_MAX : (unsigned)avail;
+	return 0;
+}
+
+/* Inflates exactly `size` bytes from `pos` into out[size + 1]. */
+static int inflate_at(struct kvmd_pack_reader *r, struct pack *p, size_t pos,
+		      unsigned char *out, size_t size)
+{
+	int st;
+
+	if (inflate_start(r, p, pos) < 0)
+		return -1;
 	r->z.next_out = out;
 	r->z.avail_out = (unsigned)size + 1;	/* one more: a stream too long shows */
 	st = inflate(&r->z, Z_FINISH);
@@ -973,6 +1134,73 @@ static int reader_read(struct kvmd_pack_reader *r, const git_oid *id, const stru
 	return unpack(r, pack, offset, sink, data, size, type);
 }
 
+/*
+ * Inflates the first bytes at `pos`, at most `size`, into `out`: how
+ * many there are in *got.  For the sizes a delta starts with.
+ */
+static int inflate_head(struct kvmd_pack_reader *r, struct pack *p, size_t pos,
+			unsigned char *out, size_t size, size_t *got)
+{
+	int st;
+
+	if (inflate_start(r, p, pos) < 0)
+		return -1;
+	r->z.next_out = out;
+	r->z.avail_out = (unsigned)size;
+	st = inflate(&r->z, Z_SYNC_FLUSH);
+	note_read(p, r->z.total_in + PAGE_GUESS);
+	if (st != Z_OK && st != Z_STREAM_END && st != Z_BUF_ERROR)
+		return -1;
+	*got = r->z.total_out;
+	return 0;
+}
+
+/*
+ * The type and size of `id` without making it, as git's
+ * packed_object_info(): the size a delta says its result has, the type
+ * of the whole object at the end of its chain.  The diffstat asks this
+ * of nearly every blob it does not read.
+ */
+static int reader_header(struct kvmd_pack_reader *r, const git_oid *id,
+			 size_t *size, git_object_t *type)
+{
+	unsigned char head[20];	/* two sizes of at most 10 bytes each */
+	const unsigned char *op = head;
+	size_t pack, want, got, base_size, n;
+	uint64_t offset, base;
+	struct link link;
+	struct pack *p;
+	int delta, error;
+
+	if ((error = locate(r, id, &pack, &offset)) < 0)
+		return error;
+	p = &r->packs->pack[pack];
+	if (parse_header(p, offset, &link, &base, &delta) < 0)
+		return GIT_PASSTHROUGH;
+	if (!delta) {
+		*size = link.size;
+		*type = (git_object_t)link.type;
+		return 0;
+	}
+	want = link.size < sizeof(head) ? link.size : sizeof(head);
+	if (inflate_head(r, p, link.pos, head, want, &got) < 0 ||
+	    delta_varint(&op, head + got, &base_size) ||
+	    delta_varint(&op, head + got, size) || *size > UINT_MAX - 1)
+		return GIT_PASSTHROUGH;
+	for (n = 0; delta; n++) {
+		if (n == MAX_CHAIN || parse_header(p, base, &link, &base, &delta) < 0)
+			return GIT_PASSTHROUGH;
+	}
+	*type = (git_object_t)link.type;
+	return 0;
+}
+
+int kvmd_pack_reader_header(struct kvmd_pack_reader *r, const git_oid *id,
+			    size_t *size, git_object_t *type)
+{
+	return reader_header(r, id, size, type);
+}
+
 int kvmd_pack_reader_read(struct kvmd_pack_reader *r, const git_oid *id,
 			  void **data, size_t *size, git_object_t *type)
 {
@@ -1006,6 +1234,12 @@ static int backend_read(void **data, size_t *size, git_object_t *type,
 	return reader_read(b->reader, id, &sink, data, size, type);
 }
 
+static int backend_read_header(size_t *size, git_object_t *type, git_odb_backend *parent,
+			       const git_oid *id)
+{
+	return reader_header(((struct backend *)parent)->reader, id, size, type);
+}
+
 static void backend_free(git_odb_backend *parent)
 {
 	struct backend *b = (struct backend *)parent;
@@ -1034,6 +1268,7 @@ int kvmd_packs_attach(git_repository *repo, struct kvmd_packs *packs)
 		return error;
 	}
 	b->parent.read = backend_read;
+	b->parent.read_header = backend_read_header;
 	b->parent.free = backend_free;
 	b->reader = kvmd_pack_reader_new(packs);
 	/* on success the database owns the backend */

@@ -14,9 +14,9 @@
  * reader with a least-recently-used cache of delta bases of the size
  * git uses (core.deltaBaseCacheLimit).  What it cannot serve (loose
  * objects, packs that appear later, an index version it does not read,
- * a damaged pack) falls through to libgit2's readers; an index entry
- * pointing outside its pack does not, since libgit2 1.5 crashes on it
- * (see kvmd_pack_reader_read()).
+ * a repository not named by SHA-1, a damaged pack) falls through to
+ * libgit2's readers; an index entry pointing outside its pack does not,
+ * since libgit2 1.5 crashes on it (see kvmd_pack_reader_read()).
  */
 
 struct kvmd_packs;
@@ -25,10 +25,13 @@ struct kvmd_packs;
 #define KVMD_PACK_CACHE_DEFAULT (96 * 1024 * 1024)
 
 /*
- * Maps the packs of `repo`'s object directory, with a delta-base cache
- * of at most `cache_limit` bytes for all their readers.  Never fails:
- * packs that cannot be read are left out (libgit2 reads them).  May be
- * shared by any number of threads.
+ * Maps the packs of `repo`'s object directory and of its alternates
+ * (GIT_ALTERNATE_OBJECT_DIRECTORIES and objects/info/alternates, as
+ * git follows them), with a delta-base cache of at most `cache_limit`
+ * bytes for all their readers.  They are asked in git's order: the
+ * repository's own first, then the newest.  Never fails: packs that
+ * cannot be read are left out (libgit2 reads them).  May be shared by
+ * any number of threads.
  */
 struct kvmd_packs *kvmd_packs_open(git_repository *repo, size_t cache_limit);
 void kvmd_packs_free(struct kvmd_packs *packs);
@@ -44,6 +47,9 @@ void kvmd_packs_drop_cache(struct kvmd_packs *packs);
 
 /* How many packs it reads. */
 size_t kvmd_packs_count(const struct kvmd_packs *packs);
+
+/* The path of the index of pack `i` (< the count), in the order asked; borrowed. */
+const char *kvmd_packs_name(const struct kvmd_packs *packs, size_t i);
 
 /*
  * Puts a reader of `packs` in front of `repo`'s object database.  One
@@ -66,6 +72,13 @@ struct kvmd_pack_reader;
 struct kvmd_pack_reader *kvmd_pack_reader_new(struct kvmd_packs *packs);
 int kvmd_pack_reader_read(struct kvmd_pack_reader *r, const git_oid *id,
 			  void **data, size_t *size, git_object_t *type);
+
+/*
+ * The type and size of `id` without inflating more than a delta's first
+ * bytes (git_odb_read_header() in the object database); the same returns.
+ */
+int kvmd_pack_reader_header(struct kvmd_pack_reader *r, const git_oid *id,
+			    size_t *size, git_object_t *type);
 void kvmd_pack_reader_free(struct kvmd_pack_reader *r);
 
 /*

@@ -148,6 +148,13 @@ test_expect_success 'an index with 64-bit offsets' '
 	check_reader
 '
 
+test_expect_success 'headers: type and size as git says, in every kind of pack' '
+	for r in repo ofs ref big
+	do
+		(cd $r.git && check_reader --header && check_reader --header --cache=0) || return 1
+	done
+'
+
 test_expect_success 'an index of version 1 is left to libgit2' '
 	cp -R ofs.git v1.git &&
 	cd v1.git &&
@@ -206,6 +213,107 @@ test_expect_success 'objects found only through the environment, as a pre-receiv
 	test_cmp digest.packed digest.quarantine
 '
 
+test_expect_success 'the packs of an alternate: clone --shared, --reference' '
+	root=$(git -C repo.git rev-list --max-parents=0 master) &&
+	git clone -q --bare --shared repo.git shared.git &&
+	test_path_is_missing shared.git/objects/pack/*.pack &&
+	(
+		cd shared.git &&
+		"$helper" <../repo.git/ids >actual 2>err &&
+		test_cmp ../repo.git/expect actual &&
+		grep "^packs: 1$" err &&
+		grep "^pack: .*/repo.git/objects/pack/pack-[0-9a-f]*.idx$" err &&
+		"$helper" --header <../repo.git/ids >actual &&
+		test_cmp ../repo.git/expect actual &&
+		git kvmdigest --stdout -q $root..master >../digest.shared
+	) &&
+	test_cmp digest.packed digest.shared &&
+	# over a transport, so that nothing is copied
+	git clone -q --bare --reference repo.git "file://$PWD/repo.git" reference.git &&
+	(
+		cd reference.git &&
+		"$helper" <../repo.git/ids >actual 2>err &&
+		test_cmp ../repo.git/expect actual &&
+		grep "^packs: 1$" err &&
+		grep "^pack: .*/repo.git/objects/pack/" err
+	)
+'
+
+test_expect_success 'alternates: relative, of an alternate, listed twice, commented, gone' '
+	mkdir chain &&
+	git init -q --bare chain/one.git &&
+	git init -q --bare chain/two.git &&
+	# two.git -> one.git (relative) -> repo.git (absolute), and noise
+	echo "$PWD/repo.git/objects" >chain/one.git/objects/info/alternates &&
+	cat >chain/two.git/objects/info/alternates <<-EOF &&
+	# a comment
+
+	../../one.git/objects
+	$PWD/repo.git/objects
+	$PWD/no-such.git/objects
+	EOF
+	git -C chain/two.git update-ref refs/heads/master $(git -C repo.git rev-parse master) &&
+	(
+		cd chain/two.git &&
+		git cat-file -e master &&
+		"$helper" <../../repo.git/ids >actual 2>err &&
+		test_cmp ../../repo.git/expect actual &&
+		grep "^packs: 1$" err
+	)
+'
+
+test_expect_success 'packs are asked newest first, the repository own before alternates' '
+	git clone -q --bare --shared repo.git order.git &&
+	(
+		cd order.git &&
+		for i in 1 2 3
+		do
+			echo "pack $i" | git hash-object -w --stdin >id.$i &&
+			git pack-objects -q objects/pack/pack <id.$i >name.$i &&
+			rm -f objects/$(cut -c1-2 id.$i)/$(cut -c3- id.$i) || return 1
+		done &&
+		# mtimes that run against the order in which the directory
+		# lists the indexes, so that reading in that order cannot pass
+		ls -f objects/pack | sed -n "s/^pack-\([0-9a-f]*\)\.idx$/\1/p" >dir-order &&
+		test_line_count = 3 dir-order &&
+		t=1700000000 &&
+		while read name
+		do
+			touch -d @$t objects/pack/pack-$name.pack &&
+			t=$((t + 100)) || return 1
+		done <dir-order &&
+		sed -n "1!G;h;\$p" dir-order >newest-first &&
+		echo repo >>newest-first &&
+		"$helper" </dev/null 2>err &&
+		grep "^packs: 4$" err &&
+		sed -n "s|^pack: .*/\([a-z]*\).git/objects/pack/pack-\([0-9a-f]*\)\.idx$|\1 \2|p" err >asked &&
+		sed "s/^order //" asked | sed "s/^repo .*/repo/" >actual &&
+		test_cmp newest-first actual
+	)
+'
+
+test_expect_success 'a SHA-256 alternate: its packs are not read as SHA-1' '
+	git init -q --object-format=sha256 s256 &&
+	(
+		cd s256 &&
+		for i in 1 2 3
+		do
+			echo $i >f && git add f && git commit -q -m $i || return 1
+		done &&
+		git repack -q -ad &&
+		test $(ls .git/objects/pack/*.pack | wc -l) = 1
+	) &&
+	git clone -q --bare --shared repo.git mixed.git &&
+	echo "$PWD/s256/.git/objects" >>mixed.git/objects/info/alternates &&
+	(
+		cd mixed.git &&
+		"$helper" <../repo.git/ids >actual 2>err &&
+		test_cmp ../repo.git/expect actual &&
+		grep "^packs: 1$" err &&
+		! grep s256 err
+	)
+'
+
 # A damaged pack: every read either gives the object, hands it on, or
 # reports it wrong; never a crash.  Bytes are flipped across the whole
 # pack (headers, offsets, zlib data, delta instructions).
@@ -255,6 +363,7 @@ test_expect_success 'a digest over a damaged pack fails cleanly' '
 	fi
 '
 
+
 # set_offset IDX N OFFSET: the offset of the N-th object of the index.
 set_offset () {
 	python3 - "$@" <<-\EOF
@@ -287,7 +396,8 @@ test_expect_success 'an index offset outside the pack is reported, not handed on
 	"$helper" <ids >actual &&
 	grep "^$one error -1: damaged pack index .*/objects/pack/pack-[0-9a-f]*.idx.: object $one lies outside its pack$" actual &&
 	grep "^$two error -1: damaged pack index .*: object $two lies outside its pack$" actual &&
-	"$helper" <ids >actual &&
+	"$helper" --header <ids >actual &&
+	grep "^$one error -1: damaged pack index .*: object $one lies outside its pack$" actual &&
 	grep -v "^\($one\|$two\) " actual >rest &&
 	grep -v "^\($one\|$two\) " expect >expect.rest &&
 	test_cmp expect.rest rest &&

@@ -1,5 +1,5 @@
 /*
- * test-pack [--cache=<bytes>] [--twice [--then-cache=<bytes> | --then-drop]]:
+ * test-pack [--header] [--cache=<bytes>] [--twice [--then-cache=<bytes> | --then-drop]]:
  * read the object ids on stdin
  * through the pack reader alone (lib/pack.c, not libgit2's) in the
  * repository of the current directory, and print for each
@@ -12,8 +12,11 @@
  *   <id> error <n>: <msg> refused with libgit2's error <n>
  *
  * so that the tests can compare it with `git cat-file --batch-check`.
+ * --header reads only type and size (git_odb_read_header()'s way).
  * --twice reads the list a second time, from a warm cache, or from one
  * sized anew (--then-cache) or emptied (--then-drop) in between.
+ * On stderr: "packs: <n>", then "pack: <index path>" for each, in the
+ * order the reader asks them.
  */
 #include "buf.h"
 #include "pack.h"
@@ -21,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static int header_only;
 
 static void read_all(struct kvmd_pack_reader *r, git_oid *ids, size_t nr)
 {
@@ -32,7 +37,9 @@ static void read_all(struct kvmd_pack_reader *r, git_oid *ids, size_t nr)
 		size_t size = 0;
 		git_object_t type = GIT_OBJECT_INVALID;
 		git_oid check;
-		int error = kvmd_pack_reader_read(r, &ids[i], &data, &size, &type);
+		int error = header_only ?
+			kvmd_pack_reader_header(r, &ids[i], &size, &type) :
+			kvmd_pack_reader_read(r, &ids[i], &data, &size, &type);
 
 		git_oid_tostr(hex, sizeof(hex), &ids[i]);
 		if (error == GIT_ENOTFOUND) {
@@ -43,6 +50,8 @@ static void read_all(struct kvmd_pack_reader *r, git_oid *ids, size_t nr)
 			const git_error *e = git_error_last();
 
 			printf("%s error %d: %s\n", hex, error, e ? e->message : "(none)");
+		} else if (header_only) {
+			printf("%s %s %zu\n", hex, git_object_type2string(type), size);
 		} else {
 			int bad = git_odb_hash(&check, data, size, type) < 0 ||
 				  git_oid_cmp(&check, &ids[i]);
@@ -66,7 +75,9 @@ int main(int argc, char **argv)
 	long long then = -1;
 
 	for (i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--cache=", 8)) {
+		if (!strcmp(argv[i], "--header")) {
+			header_only = 1;
+		} else if (!strncmp(argv[i], "--cache=", 8)) {
 			cache = (size_t)strtoull(argv[i] + 8, NULL, 10);
 		} else if (!strcmp(argv[i], "--twice")) {
 			twice = 1;
@@ -75,7 +86,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--then-drop")) {
 			drop = 1;
 		} else {
-			fprintf(stderr, "usage: test-pack [--cache=<bytes>] "
+			fprintf(stderr, "usage: test-pack [--header] [--cache=<bytes>] "
 				"[--twice [--then-cache=<bytes> | --then-drop]] <ids\n");
 			return 129;
 		}
@@ -96,6 +107,8 @@ int main(int argc, char **argv)
 	}
 	packs = kvmd_packs_open(repo, cache);
 	fprintf(stderr, "packs: %zu\n", kvmd_packs_count(packs));
+	for (i = 0; (size_t)i < kvmd_packs_count(packs); i++)
+		fprintf(stderr, "pack: %s\n", kvmd_packs_name(packs, (size_t)i));
 	r = kvmd_pack_reader_new(packs);
 	read_all(r, ids, nr);
 	if (then >= 0)
