@@ -101,21 +101,37 @@ static void print_version(void)
  * The repository, and with `packs` its packs read through git's
  * delta-base cache (lib/pack.h) from the start: resolving `master~50000`
  * through libgit2's own mapping of the packs would leave them whole in
- * memory before the digest begins.  Free with close_repository().
+ * memory before the digest begins.  kvmdigest.packReader=false leaves
+ * every read to libgit2 (*packs NULL).  Free with close_repository().
  */
 static git_repository *open_repository(struct kvmd_packs **packs)
 {
 	git_repository *repo = NULL;
+	int error, major, minor, rev;
 
 	/*
 	 * Honours GIT_DIR and friends, as `git --git-dir` and hooks need;
 	 * libgit2 reads them only when given no path.
 	 */
-	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+	error = git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (error == GIT_ENOTFOUND)
 		kvmd_die("not a git repository (or any of the parent directories): %s",
 			 kvmd_git_error());
+	if (error < 0) {
+		/* found, but not for libgit2: say whose limit it is (see the man page) */
+		git_libgit2_version(&major, &minor, &rev);
+		kvmd_die("libgit2 %d.%d.%d cannot open this repository: %s",
+			 major, minor, rev, kvmd_git_error());
+	}
 	if (packs) {
-		*packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT);
+		struct kvmd_config *cfg = kvmd_config_open(repo);
+		struct kvmd_buf err = KVMD_BUF_INIT;
+		int use = 1;
+
+		if (kvmd_config_get_bool(&use, cfg, "kvmdigest.packReader", &err) < 0)
+			kvmd_die("%s", err.ptr);
+		kvmd_config_free(cfg);
+		*packs = use ? kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT) : NULL;
 		if (kvmd_packs_attach(repo, *packs) < 0)
 			kvmd_die("cannot read the packs: %s", kvmd_git_error());
 	}

@@ -88,4 +88,17 @@ test_expect_success 'same digest from the sample bundle' '
 	test_cmp expect.sample actual
 '
 
+
+# The pack reader (lib/pack.c) stands in front of libgit2's; with
+# kvmdigest.packReader=false libgit2 reads alone, to the same digest.
+test_expect_success 'the same digest on libgit2 alone (kvmdigest.packReader=false)' '
+	git -C sample.git -c kvmdigest.packReader=false kvmdigest --stdout "$s_old..$s_new" >actual &&
+	test_cmp expect.sample actual
+'
+
+test_expect_success ARCHIVE 'the same digest from the archive on libgit2 alone' '
+	git -C "$g" -c kvmdigest.packReader=false kvmdigest --stdout "$old..$new" >actual &&
+	test_cmp expect actual
+'
+
 test_done

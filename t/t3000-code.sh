@@ -688,4 +688,38 @@ test_expect_success MIXED,PYTHON 'a code commit on top of the merged archive is 
 	test_cmp expect actual
 '
 
+
+# The pack reader (lib/pack.c) stands in front of libgit2's; with
+# kvmdigest.packReader=false libgit2 reads alone, to the same digests.
+# git commit leaves the code history loose, so it is packed first; the
+# mixed checkout's archive came in a pack.
+test_expect_success 'the same digests on libgit2 alone (kvmdigest.packReader=false)' '
+	git clone -q --bare --no-local code packed.git &&
+	test_path_is_missing packed.git/objects/[0-9a-f][0-9a-f] &&
+	(
+		cd packed.git &&
+		for range in "$root..main" "HEAD~5..HEAD~2" "HEAD~3..HEAD~2"
+		do
+			git kvmdigest --stdout --sections=all --top=1000 "$range" >on &&
+			git -c kvmdigest.packReader=false kvmdigest --stdout --sections=all --top=1000 "$range" >off &&
+			test_cmp on off &&
+			git -C ../code kvmdigest --stdout --sections=all --top=1000 "$range" >loose &&
+			test_cmp loose on &&
+			git kvmdigest --format=json "$range" >on.json &&
+			git -c kvmdigest.packReader=false kvmdigest --format=json "$range" >off.json &&
+			test_cmp on.json off.json || return 1
+		done
+	)
+'
+
+test_expect_success MIXED 'a mixed range on libgit2 alone: the same digests' '
+	cd mixed &&
+	for range in "$base..ours" "$base..main" "$base..kvm-lore/master"
+	do
+		git kvmdigest --stdout --sections=all --top=1000 "$range" >on &&
+		git -c kvmdigest.packReader=false kvmdigest --stdout --sections=all --top=1000 "$range" >off &&
+		test_cmp on off || return 1
+	done
+'
+
 test_done

@@ -458,4 +458,36 @@ test_expect_success 'a damaged index: 120 seeded bit flips, no crash' '
 	grep "^warning: skipping commit [0-9a-f]*: .*damaged pack index .*: object [0-9a-f]* lies outside its pack$" all-err
 '
 
+test_expect_success 'kvmdigest.packReader=false leaves every read to libgit2' '
+	root=$(git -C repo.git rev-list --max-parents=0 master) &&
+	(
+		cd repo.git &&
+		git -c kvmdigest.packReader=false kvmdigest --stdout -q --jobs=2 $root..master >../digest.off &&
+		git -c kvmdigest.packReader=true kvmdigest --stdout -q --jobs=2 $root..master >../digest.on
+	) &&
+	test_cmp digest.packed digest.off &&
+	test_cmp digest.packed digest.on &&
+	# an offset into the checksum at the end of the pack: the reader
+	# says so; libgit2 reads a header there and says something else
+	cp -R repo.git switch.git &&
+	cd switch.git &&
+	idx=$(ls objects/pack/*.idx) &&
+	pack=${idx%.idx}.pack &&
+	chmod u+w "$idx" &&
+	blob=$(git rev-parse master:src/arch/x86/kvm/file.c) &&
+	n=$(git show-index <"$idx" | sort -k2 | cut -d" " -f2 | grep -n "^$blob$" | cut -d: -f1) &&
+	set_offset "$idx" $((n - 1)) $(($(wc -c <"$pack") - 10)) &&
+	git kvmdigest --stdout -q master~1..master >out 2>err &&
+	grep "^warning: skipping commit .*: object $blob lies outside its pack$" err &&
+	git -c kvmdigest.packReader=false kvmdigest --stdout -q master~1..master >out 2>err &&
+	grep "^warning: skipping commit " err &&
+	! grep "lies outside its pack" err
+'
+
+test_expect_success 'a bad kvmdigest.packReader is a fatal error' '
+	cd repo.git &&
+	test_expect_code 128 git -c kvmdigest.packReader=sometimes kvmdigest --stdout -q master~3..master 2>err &&
+	grep "^fatal: bad boolean config value .sometimes. for .kvmdigest.packReader." err
+'
+
 test_done
