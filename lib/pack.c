@@ -84,10 +84,9 @@ struct pack {
  * its index are let go: they are clean, so the next read maps
  * them again from the page cache, at the cost of a minor fault.  git
  * bounds its mapped pack windows the same way (core.packedGitLimit),
- * only much later.  A digest of 100,000 messages: peak RSS 271 MB ->
- * 46 MB (10,000 messages: 33 MB); of 8,000 kernel-like commits: 300 MB
- * -> 172 MB (git log --stat: 269 MB).  It costs refaults: every 4 MiB
- * made one thread 10% slower, every 8 MiB 2%.
+ * only much later.  Without it a whole-archive digest's resident size
+ * is the size of the pack.  The cost is refaults, which is why the
+ * interval is not smaller (bench/RESULTS.md has the measurements).
  */
 #define RELEASE_EVERY (8 * 1024 * 1024)
 #define PAGE_GUESS 4096
@@ -444,8 +443,8 @@ static int pack_find(const struct pack *p, const unsigned char *id, uint64_t *of
  * The delta-base cache: git's, keyed by pack and offset, least recently
  * used first out.  One for all threads: the workers read neighbouring
  * stretches of history, whose delta chains run through the same older
- * versions.  Shared, 96 MiB made two threads 1.4x faster than 48 MiB
- * each (bench repository, 8,000 commits).  An entry in use by a reader
+ * versions, so one shared cache serves them better than a half each.
+ * An entry in use by a reader
  * (refs > 0) is not freed until it is put back.
  */
 struct cached {
