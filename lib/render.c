@@ -50,11 +50,59 @@ static const char *contributor_name(const struct kvmd_tally *t, size_t i)
 	return name ? name : kvmd_tally_email(t, i);
 }
 
+size_t kvmd_render_section_key_len(const char *p, size_t avail)
+{
+	const char *q = p, *end = p + avail;
+	size_t n;
+
+	if (avail < 5 || memcmp(q, "From ", 5))
+		return 0;
+	q += 5;
+	if (end - q >= 4 && !memcmp(q, "root", 4)) {
+		q += 4;
+	} else {
+		for (n = 0; q + n < end && strchr("0123456789abcdef", q[n]) && q[n]; n++)
+			;
+		if (n < 4)
+			return 0;
+		q += n;
+	}
+	if (end - q < 4 || memcmp(q, " to ", 4))
+		return 0;
+	q += 4;
+	for (n = 0; q + n < end && strchr("0123456789abcdef", q[n]) && q[n]; n++)
+		;
+	if (n < 4 || (q + n < end && q[n] != '\n'))
+		return 0;
+	return (size_t)(q + n - p);
+}
+
+/*
+ * Mail text that would read as a section key line gets a '>' before it,
+ * as mbox quotes "From " lines: notes.c finds sections by their key line,
+ * and a stranger's message must not be able to write one.
+ */
+static void quote_key_line(struct kvmd_buf *out, const char *line, size_t len)
+{
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (kvmd_render_section_key_len(line, len) == len && len)
+		kvmd_buf_addch(out, '>');
+}
+
 static void add_body(struct kvmd_buf *out, const char *body)
 {
 	size_t len = strlen(body);
+	const char *p = body, *end = body + len;
 
-	kvmd_quote_text(out, body, len);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		quote_key_line(out, p, n);
+		kvmd_quote_text(out, p, n + (nl ? 1 : 0));
+		p += n + (nl ? 1 : 0);
+	}
 	if (len && body[len - 1] != '\n')
 		kvmd_buf_addch(out, '\n');
 }
@@ -70,6 +118,7 @@ static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
 	} else {
 		add_safe(out, e->subject + e->tag.tag_end);
 		kvmd_buf_addch(out, '\n');
+		quote_key_line(out, e->subject, strlen(e->subject));
 	}
 	add_safe(out, e->subject);
 	kvmd_buf_adds(out, "\nAuthor: ");

@@ -49,6 +49,14 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
 			     const char *new_hex);
 
+/*
+ * The length of the key line `p` starts with ("From <hex|root> to <hex>",
+ * at least 4 hex digits each, ending at a newline or at `avail`), or 0.
+ * The renderer quotes mail text of this form with a '>', so in a digest
+ * only the first line is one.
+ */
+size_t kvmd_render_section_key_len(const char *p, size_t avail);
+
 
 
 /*

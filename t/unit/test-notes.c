@@ -47,9 +47,12 @@ static int teardown(void **state)
 /* Merges and keeps the result in the fixture, to be freed by teardown. */
 static const char *merge(struct fixture *f, const char *existing, const char *section)
 {
+	struct kvmd_buf out = KVMD_BUF_INIT;
+
 	free(f->merged);
-	f->merged = kvmd_notes_merge_text(existing, section);
-	assert_non_null(f->merged);
+	kvmd_notes_merge_text(&out, existing, existing ? strlen(existing) : 0,
+			      section, strlen(section));
+	f->merged = kvmd_buf_detach(&out, NULL);
 	return f->merged;
 }
 
@@ -137,6 +140,31 @@ static void test_notes_merge_root_key(void **state)
 			    "From root to 2222bbbb\nsecond\n\n" SEC_B);
 }
 
+static void test_notes_merge_quoted_key_is_body(void **state)
+{
+	struct fixture *f = *state;
+	/* the renderer quotes a key line in mail text: it never ends a section */
+#define FORGED "From 1111aaaa to 2222bbbb\nKVM mailing list update from 1111aaaa to 2222bbbb\n\n" \
+		"A body\n\n>From 1234abcd to 5678ef90\nmore body\n"
+
+	assert_string_equal(merge(f, FORGED, SEC_A), SEC_A);
+	assert_string_equal(merge(f, SEC_B "\n" FORGED, FORGED), SEC_B "\n" FORGED);
+}
+
+static void test_notes_merge_bytes(void **state)
+{
+	struct fixture *f = *state;
+	static const char old[] = "bin\0ary\xff\n";
+	struct kvmd_buf out = KVMD_BUF_INIT;
+
+	(void)f;
+	kvmd_notes_merge_text(&out, old, sizeof(old) - 1, SEC_A, strlen(SEC_A));
+	assert_int_equal(out.len, sizeof(old) - 1 + 1 + strlen(SEC_A));
+	assert_memory_equal(out.ptr, old, sizeof(old) - 1);
+	assert_memory_equal(out.ptr + sizeof(old), SEC_A, strlen(SEC_A));
+	kvmd_buf_release(&out);
+}
+
 static const char *expand(struct fixture *f, const char *ref)
 {
 	kvmd_buf_reset(&f->out);
@@ -197,6 +225,8 @@ int main(void)
 		T(test_notes_merge_key_needs_whole_line),
 		T(test_notes_merge_key_only_at_paragraph_start),
 		T(test_notes_merge_root_key),
+		T(test_notes_merge_quoted_key_is_body),
+		T(test_notes_merge_bytes),
 		T(test_notes_ref_expand),
 		T(test_notes_ref_expand_outside_notes),
 		T(test_notes_ref_expand_invalid),
