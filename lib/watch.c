@@ -90,37 +90,86 @@ static int note_cb(const git_oid *blob, const git_oid *annotated, void *payload)
 	return 0;
 }
 
-/* The newest commit reachable from `tip` that carries a note: 1 found, 0 none, -1 error. */
+/* Commits by date, newest first, for the walk below. */
+static gint newer_first(gconstpointer a, gconstpointer b, gpointer data)
+{
+	git_time_t ta = git_commit_time(a), tb = git_commit_time(b);
+
+	(void)data;
+	return ta > tb ? -1 : ta < tb ? 1 : git_oid_cmp(git_commit_id(a), git_commit_id(b));
+}
+
+/*
+ * The newest commit reachable from `tip` that carries a note: 1 found, 0
+ * none, -1 error.  Walked by hand, newest first, rather than with a
+ * git_revwalk: libgit2 1.5 knows nothing of shallow clones and fails at
+ * the first parent that is not there; here a missing parent ends the
+ * history, as the shallow boundary does for `git log`.
+ */
 static int newest_noted(git_oid *out, git_repository *repo, const char *notes_ref,
 			const git_oid *tip)
 {
 	GHashTable *noted = g_hash_table_new_full(oid_hash, oid_equal, free, NULL);
-	git_revwalk *walk = NULL;
+	GHashTable *seen = g_hash_table_new_full(oid_hash, oid_equal, free, NULL);
+	GSequence *queue = g_sequence_new((GDestroyNotify)git_commit_free);
+	git_commit *commit = NULL;
 	git_oid id;
 	int error, found = 0;
+	unsigned int i;
 
-	error = git_note_foreach(repo, notes_ref, note_cb, noted);
+	/*
+	 * libgit2 1.5 frees an uninitialised pointer when the notes ref names
+	 * something other than a commit: look first.
+	 */
+	error = git_reference_name_to_id(&id, repo, notes_ref);
 	if (error == GIT_ENOTFOUND) {
 		error = 0; /* no notes at all yet */
 		goto cleanup;
 	}
+	if (error == 0 && (error = git_commit_lookup(&commit, repo, &id)) < 0)
+		goto cleanup;
+	git_commit_free(commit);
+	commit = NULL;
+	error = git_note_foreach(repo, notes_ref, note_cb, noted);
 	if (error < 0 || !g_hash_table_size(noted))
 		goto cleanup;
-	if ((error = git_revwalk_new(&walk, repo)) < 0 ||
-	    (error = git_revwalk_push(walk, tip)) < 0)
+	if ((error = git_commit_lookup(&commit, repo, tip)) < 0)
 		goto cleanup;
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		if (g_hash_table_contains(noted, &id)) {
-			git_oid_cpy(out, &id);
+	g_hash_table_add(seen, kvmd_xmemdupz(tip, sizeof(*tip)));
+	g_sequence_insert_sorted(queue, commit, newer_first, NULL);
+	commit = NULL;
+	while (!found && g_sequence_get_length(queue)) {
+		GSequenceIter *first = g_sequence_get_begin_iter(queue);
+		git_commit *c = g_sequence_get(first);
+
+		if (g_hash_table_contains(noted, git_commit_id(c))) {
+			git_oid_cpy(out, git_commit_id(c));
 			found = 1;
 			break;
 		}
+		for (i = 0; i < git_commit_parentcount(c); i++) {
+			const git_oid *id = git_commit_parent_id(c, i);
+			git_commit *parent = NULL;
+
+			if (g_hash_table_contains(seen, id))
+				continue;
+			g_hash_table_add(seen, kvmd_xmemdupz(id, sizeof(*id)));
+			error = git_commit_lookup(&parent, repo, id);
+			if (error == GIT_ENOTFOUND) {
+				error = 0; /* beyond a shallow clone's history */
+				continue;
+			}
+			if (error < 0)
+				goto cleanup;
+			g_sequence_insert_sorted(queue, parent, newer_first, NULL);
+		}
+		g_sequence_remove(first);
 	}
-	if (error == GIT_ITEROVER)
-		error = 0;
 
 cleanup:
-	git_revwalk_free(walk);
+	git_commit_free(commit);
+	g_sequence_free(queue);
+	g_hash_table_destroy(seen);
 	g_hash_table_destroy(noted);
 	return error < 0 ? -1 : found;
 }
@@ -148,30 +197,48 @@ static int previous_value(git_oid *out, git_repository *repo, const char *refnam
 	return ret;
 }
 
-int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
-			  const char *notes_ref, const char *refname,
-			  struct kvmd_buf *err)
+static int since(struct kvmd_range *out, git_repository *repo, const char *notes_ref,
+		 const git_oid *tip, const git_oid *old, const char *refname,
+		 struct kvmd_buf *err)
 {
-	git_oid tip, base;
+	git_oid base;
 	int found;
 
-	if (git_reference_name_to_id(&tip, repo, refname) < 0) {
-		kvmd_buf_addf(err, "cannot resolve '%s': %s", refname, kvmd_git_error());
-		return -1;
-	}
-	found = newest_noted(&base, repo, notes_ref, &tip);
+	found = newest_noted(&base, repo, notes_ref, tip);
 	if (found < 0) {
 		kvmd_buf_addf(err, "cannot read %s: %s", notes_ref, kvmd_git_error());
 		return -1;
 	}
-	if (!found && previous_value(&base, repo, refname) < 0) {
+	if (!found && old)
+		git_oid_cpy(&base, old);
+	else if (!found && previous_value(&base, repo, refname) < 0) {
 		kvmd_buf_addf(err, "no digest on any ancestor of '%s' and no earlier "
 			      "reflog entry to start from; give a range <old>..<new>",
 			      refname);
 		return -1;
 	}
-	if (!git_oid_cmp(&base, &tip))
+	if (!git_oid_cmp(&base, tip))
 		return 0;
-	kvmd_range_set(out, &base, &tip);
+	kvmd_range_set(out, &base, tip);
 	return 1;
+}
+
+int kvmd_watch_since(struct kvmd_range *out, git_repository *repo, const char *notes_ref,
+		     const git_oid *tip, const git_oid *old, const char *refname,
+		     struct kvmd_buf *err)
+{
+	return since(out, repo, notes_ref, tip, old, refname, err);
+}
+
+int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
+			  const char *notes_ref, const char *refname,
+			  struct kvmd_buf *err)
+{
+	git_oid tip;
+
+	if (git_reference_name_to_id(&tip, repo, refname) < 0) {
+		kvmd_buf_addf(err, "cannot resolve '%s': %s", refname, kvmd_git_error());
+		return -1;
+	}
+	return since(out, repo, notes_ref, &tip, NULL, refname, err);
 }

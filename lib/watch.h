@@ -37,4 +37,15 @@ int kvmd_watch_since_last(struct kvmd_range *out, git_repository *repo,
 			  const char *notes_ref, const char *refname,
 			  struct kvmd_buf *err);
 
+/*
+ * The same for a tip the caller has, as the fetch hook sees it: from the
+ * newest ancestor of `tip` that carries a note, or without one from
+ * `old` (the ref's value before the update; NULL for none), else from
+ * the reflog of `refname`.  Shallow history ends where it ends, as in
+ * `git log`.  Returns 1, 0 or -1 as kvmd_watch_since_last().
+ */
+int kvmd_watch_since(struct kvmd_range *out, git_repository *repo, const char *notes_ref,
+		     const git_oid *tip, const git_oid *old, const char *refname,
+		     struct kvmd_buf *err);
+
 #endif
