@@ -94,12 +94,38 @@ static char *read_file(const char *path, size_t *len)
 	return kvmd_buf_detach(&b, len);
 }
 
+/* The first lines of the scripts before KVMD_HOOK_MARKER, whole lines too. */
+static const char *const legacy_markers[] = {
+	"# git-kvmdigest hook: digest what a pull or merge brought, ORIG_HEAD..HEAD,",
+	"# git-kvmdigest hook: git has no post-fetch hook, so this one digests,",
+	NULL,
+};
+
+static int has_line(const char *text, size_t len, const char *line)
+{
+	size_t n = strlen(line), at = 0;
+
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t l = nl ? (size_t)(nl - text - at) : len - at;
+
+		if (l == n && !memcmp(text + at, line, n))
+			return 1;
+		at += l + 1;
+	}
+	return 0;
+}
+
+/* Ours only when a whole line is our marker: a user's hook that calls us is not. */
 static int is_ours(const char *path)
 {
 	size_t len;
 	char *text = read_file(path, &len);
-	int ours = text && strstr(text, KVMD_HOOK_MARKER) != NULL;
+	const char *const *m;
+	int ours = text && has_line(text, len, KVMD_HOOK_MARKER);
 
+	for (m = legacy_markers; text && !ours && *m; m++)
+		ours = has_line(text, len, *m);
 	free(text);
 	return ours;
 }
@@ -199,8 +225,11 @@ cleanup:
 	return ret;
 }
 
-int kvmd_hooks_install(const char *dir, const char *src, struct kvmd_buf *report,
-		       struct kvmd_buf *err)
+static int uninstall_one(const char *dir, const char *name, struct kvmd_buf *report,
+			 struct kvmd_buf *err);
+
+int kvmd_hooks_install(const char *dir, const char *src, unsigned flags,
+		       struct kvmd_buf *report, struct kvmd_buf *err)
 {
 	const char *const *name;
 
@@ -208,22 +237,39 @@ int kvmd_hooks_install(const char *dir, const char *src, struct kvmd_buf *report
 		kvmd_buf_addf(err, "cannot create '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	for (name = kvmd_hook_names; *name; name++)
-		if (install_one(dir, src, *name, report, err) < 0)
+	for (name = kvmd_hook_names; *name; name++) {
+		int fetch_hook = !strcmp(*name, "reference-transaction");
+
+		if (fetch_hook && (flags & KVMD_HOOKS_NO_FETCH)) {
+			if (uninstall_one(dir, *name, report, err) < 0)
+				return -1;
+		} else if (install_one(dir, src, *name, report, err) < 0) {
 			return -1;
+		}
+	}
 	return 0;
 }
 
 int kvmd_hooks_uninstall(const char *dir, struct kvmd_buf *report, struct kvmd_buf *err)
 {
 	const char *const *name;
+
+	for (name = kvmd_hook_names; *name; name++)
+		if (uninstall_one(dir, *name, report, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int uninstall_one(const char *dir, const char *name, struct kvmd_buf *report,
+			 struct kvmd_buf *err)
+{
 	int ret = 0;
 
-	for (name = kvmd_hook_names; *name; name++) {
+	{
 		struct kvmd_buf target = KVMD_BUF_INIT, orig = KVMD_BUF_INIT;
 
-		kvmd_buf_addf(&target, "%s/%s", dir, *name);
-		kvmd_buf_addf(&orig, "%s/%s%s", dir, *name, ORIG_SUFFIX);
+		kvmd_buf_addf(&target, "%s/%s", dir, name);
+		kvmd_buf_addf(&orig, "%s/%s%s", dir, name, ORIG_SUFFIX);
 		if (!exists(target.ptr) || !is_ours(target.ptr)) {
 			if (report && exists(target.ptr))
 				kvmd_buf_addf(report, "%s: not ours, left alone\n", target.ptr);
@@ -243,8 +289,6 @@ int kvmd_hooks_uninstall(const char *dir, struct kvmd_buf *report, struct kvmd_b
 		}
 		kvmd_buf_release(&target);
 		kvmd_buf_release(&orig);
-		if (ret < 0)
-			break;
 	}
 	return ret;
 }

@@ -9,15 +9,22 @@ struct kvmd_buf;
  * The hooks that make digests automatic: `post-merge` (after a pull or
  * merge) and `reference-transaction` (git has no post-fetch hook; this
  * one sees every ref a fetch updates).  A hook that was already there is
- * kept as `<name>.kvmdigest-orig` and our script runs it first, with the
- * same arguments and input, and exits with its status.
+ * kept as `<name>.kvmdigest-orig` and our script runs it first, with
+ * `$0` still the hook's own name, the same arguments and input, and
+ * exits with its status.
  */
 
 /* The names of the hooks we install, NULL-terminated. */
 extern const char *const kvmd_hook_names[];
 
-/* The marker line that says a hook file is ours. */
-#define KVMD_HOOK_MARKER "git-kvmdigest hook"
+/*
+ * The line that says a hook file is ours: a whole line of the file,
+ * exactly this, never a substring (a user's hook may call us).
+ */
+#define KVMD_HOOK_MARKER "# Installed by git kvmdigest install-hooks: this line marks the hook as ours."
+
+/* kvmd_hooks_install() flags: the post-merge hook only (see --no-fetch-hook). */
+#define KVMD_HOOKS_NO_FETCH 1
 
 /*
  * The directory git runs `repo`'s hooks from: core.hooksPath when set
@@ -34,14 +41,19 @@ int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_buf *
 void kvmd_hooks_source(struct kvmd_buf *out, const char *sharedir);
 
 /*
- * Installs the hooks from `src` into `dir`.  Installing again changes
- * nothing.  Returns 0 or -1 with a message in `err`; `report` (when not
- * NULL) gets one line per hook saying what was done.
+ * Installs the hooks from `src` into `dir` (with KVMD_HOOKS_NO_FETCH in
+ * `flags`, post-merge only, and our reference-transaction hook is
+ * removed).  Installing again changes nothing.  Returns 0 or -1 with a
+ * message in `err`; `report` (when not NULL) gets one line per hook
+ * saying what was done.
  */
-int kvmd_hooks_install(const char *dir, const char *src, struct kvmd_buf *report,
-		       struct kvmd_buf *err);
+int kvmd_hooks_install(const char *dir, const char *src, unsigned flags,
+		       struct kvmd_buf *report, struct kvmd_buf *err);
 
-/* Removes our hooks and puts back what was there before; 0 or -1. */
+/*
+ * Removes our hooks and puts back what was there before, bytes and mode
+ * (a rename); 0 or -1.
+ */
 int kvmd_hooks_uninstall(const char *dir, struct kvmd_buf *report, struct kvmd_buf *err);
 
 #endif
