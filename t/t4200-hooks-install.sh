@@ -59,8 +59,8 @@ test_expect_success 'install keeps the existing hooks aside' '
 	grep "post-merge: kept the existing hook as post-merge.kvmdigest-orig" out &&
 	grep "reference-transaction: kept the existing hook as reference-transaction.kvmdigest-orig" out &&
 	hooks=work/.git/hooks &&
-	grep "git-kvmdigest hook" $hooks/post-merge &&
-	grep "git-kvmdigest hook" $hooks/reference-transaction &&
+	grep -x "# Installed by git kvmdigest install-hooks: this line marks the hook as ours." $hooks/post-merge &&
+	grep -x "# Installed by git kvmdigest install-hooks: this line marks the hook as ours." $hooks/reference-transaction &&
 	test -x $hooks/post-merge &&
 	test -x $hooks/reference-transaction &&
 	cmp saved/post-merge $hooks/post-merge.kvmdigest-orig &&
@@ -72,6 +72,7 @@ test_expect_success 'the existing post-merge hook still runs on a pull' '
 	old=$(git -C work rev-parse HEAD) &&
 	commit_up "second" &&
 	git -C work pull 2>err &&
+	git -C work kvmdigest hook wait 2>>err &&
 	! grep "warning: git-kvmdigest" err &&
 	echo "post-merge 0" >expect &&
 	test_cmp expect work/marker &&
@@ -116,6 +117,7 @@ test_expect_success 'the digest still reads the input the existing hook read' '
 	old=$(git -C work rev-parse origin/main) &&
 	commit_up "third" &&
 	git -C work fetch 2>err &&
+	git -C work kvmdigest hook wait 2>>err &&
 	! grep "warning: git-kvmdigest" err &&
 	new=$(git -C work rev-parse origin/main) &&
 	git -C work notes --ref=kvmdigest show $new >note &&
@@ -226,6 +228,7 @@ test_expect_success 'a relative core.hooksPath: hooks go there, from any subdire
 	old=$(git -C hp rev-parse origin/main) &&
 	commit_up "fourth" &&
 	git -C hp fetch &&
+	git -C hp kvmdigest hook wait &&
 	new=$(git -C hp rev-parse origin/main) &&
 	git -C hp notes --ref=kvmdigest show $new >note &&
 	head -n 1 note >first &&
@@ -250,6 +253,7 @@ test_expect_success 'a linked worktree: hooks go to the common git directory' '
 	old=$(git -C wt rev-parse HEAD) &&
 	commit_up "fifth" &&
 	git -C wt pull 2>err &&
+	git -C wt kvmdigest hook wait 2>>err &&
 	! grep "warning: git-kvmdigest" err &&
 	new=$(git -C wt rev-parse HEAD) &&
 	test "$new" = "$(git -C up rev-parse HEAD)" &&
