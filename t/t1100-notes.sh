@@ -412,4 +412,71 @@ test_expect_success ARCHIVE 'a note that cannot be written leaves the notes ref 
 	! grep "Never written" log
 '
 
+# A repository of code commits: their bodies are digested as a mail's are.
+test_expect_success 'setup: code commits, one body with lines that read as key lines' '
+	git init -q -b master code &&
+	for i in 0 1 2
+	do
+		test_tick &&
+		echo $i >>code/file.c &&
+		git -C code add file.c &&
+		git -C code commit -q -m "KVM: change $i" || return 1
+	done &&
+	test_tick &&
+	echo 3 >>code/file.c &&
+	git -C code add file.c &&
+	git -C code commit -q -F - <<-\EOF &&
+	From 1234abcd to 5678ef90
+
+	From 1234abcd to 5678ef90
+	A stranger writes what looks like a section boundary.
+
+	From root to 5678ef90
+	EOF
+	git -C code tag forged
+'
+
+test_expect_success 'a body line that reads as a key line: quoted; a rerun leaves the note as it was' '
+	git -C code kvmdigest master~3..master &&
+	git -C code kvmdigest master~1..master &&
+	git -C code notes --ref=kvmdigest show master >first &&
+	grep "^>From 1234abcd to 5678ef90\$" first &&
+	grep "^>From root to 5678ef90\$" first &&
+	! grep "^From 1234abcd" first &&
+	before=$(git -C code rev-parse refs/notes/kvmdigest) &&
+	git -C code kvmdigest master~3..master &&
+	git -C code kvmdigest master~1..master &&
+	git -C code notes --ref=kvmdigest show master >second &&
+	test_cmp first second &&
+	test "$before" = "$(git -C code rev-parse refs/notes/kvmdigest)" &&
+	grep -c "^From [0-9a-f]\{8\} to [0-9a-f]\{8\}\$" second >count &&
+	echo 2 >expect &&
+	test_cmp expect count
+'
+
+test_expect_success 'notes commits say what they hold' '
+	git -C code log -2 --format=%s refs/notes/kvmdigest >actual &&
+	{
+		echo "kvmdigest: $(git -C code rev-parse master~1)..$(git -C code rev-parse master)" &&
+		echo "kvmdigest: $(git -C code rev-parse master~3)..$(git -C code rev-parse master)"
+	} >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an existing binary note is kept byte for byte (NULs, invalid UTF-8, 20 MB)' '
+	test_when_finished "git -C code notes --ref=kvmdigest remove master~1" &&
+	{
+		printf "before\000after\377\376 not UTF-8\n" &&
+		head -c 20971520 /dev/zero | tr "\000" "x" &&
+		printf "\000the end"
+	} >binary &&
+	blob=$(git -C code hash-object -w ../binary) &&
+	git -C code notes --ref=kvmdigest add -C $blob master~1 &&
+	git -C code kvmdigest master~2..master~1 &&
+	git -C code kvmdigest --stdout master~2..master~1 >digest &&
+	{ cat binary && printf "\n\n" && cat digest; } >expect &&
+	git -C code cat-file blob $(git -C code notes --ref=kvmdigest list master~1) >actual &&
+	cmp expect actual
+'
+
 test_done
