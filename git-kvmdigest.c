@@ -56,8 +56,8 @@
 
 static const char *const digest_usage[] = {
 	"git kvmdigest [<options>] [<old>..<new>]",
-	"git kvmdigest fetch [<fetch arguments>]",
-	"git kvmdigest install-hooks [--no-fetch-hook]",
+	"git kvmdigest fetch",
+	"git kvmdigest install-hooks",
 	"git kvmdigest uninstall-hooks",
 	NULL,
 };
@@ -846,7 +846,10 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 		found = kvmd_watch_since(&range, r->repo, r->notes_ref.ptr, git_object_id(peeled),
 					 git_oid_is_zero(&u[i].old) ? NULL : &u[i].old,
 					 u[i].ref, &err);
-		if (found < 0)
+		if (found < 0 && git_oid_is_zero(&u[i].old))
+			/* a ref this update created, with no digest before: not a failure */
+			fprintf(stderr, "%s: not digested: %s\n", u[i].ref, err.ptr);
+		else if (found < 0)
 			ret = kvmd_error("%s: not digested: %s", u[i].ref, err.ptr);
 		else if (found > 0 && digest_range(r, &range, &err) < 0)
 			ret = kvmd_error("%s", err.ptr);
@@ -1166,8 +1169,10 @@ static int cmd_hooks(int argc, const char **argv, int install)
 				"(a rebase of 25 commits: 0.1 s -> 1.2 s); where that matters, use\n"
 				"hint: install-hooks --no-fetch-hook and `git kvmdigest fetch` instead\n",
 				notes_ref.ptr);
-		fprintf(stderr, "hint: the first fetch digests only what it brings (no earlier digest "
-			"to start from); for older history run git kvmdigest <old>..<new>\n"
+		fprintf(stderr, "hint: the first fetch after this has no earlier digest to start from: it "
+			"digests what it brings to a ref that was there\n"
+			"hint: before (<old>..<new>), not a ref it creates; for older history run "
+			"git kvmdigest <old>..<new>\n"
 			"hint: see the digests in git log with\n"
 			"hint:   git config --add notes.displayRef %s\n"
 			"hint: share them with a remote <name> with\n"
