@@ -643,7 +643,7 @@ static int log_close(void *cookie)
  * else writes to file descriptor 2 (libraries, children) lands there
  * too, unstamped.  -1 (stderr unchanged) when the log cannot be opened.
  */
-static int log_to_file(git_repository *repo)
+static int log_to_file(const char *git_dir)
 {
 	cookie_io_functions_t io = { NULL, log_write, NULL, log_close };
 	struct kvmd_buf path = KVMD_BUF_INIT, old = KVMD_BUF_INIT;
@@ -652,7 +652,7 @@ static int log_to_file(git_repository *repo)
 	FILE *f;
 	int fd, ret = -1;
 
-	kvmd_buf_addf(&path, "%skvmdigest.log", git_repository_path(repo));
+	kvmd_buf_addf(&path, "%skvmdigest.log", git_dir);
 	kvmd_buf_addf(&old, "%s.old", path.ptr);
 	if (!stat(path.ptr, &st) && st.st_size >= LOG_CAP)
 		rename(path.ptr, old.ptr);
@@ -759,18 +759,109 @@ static void background_exit(void)
 }
 
 /* Says so when the last background digest failed, once; 1 when it did. */
-static int report_failure(git_repository *repo)
+static int report_failure(const char *git_dir)
 {
 	struct kvmd_buf path = KVMD_BUF_INIT;
 	int failed;
 
-	kvmd_buf_addf(&path, "%skvmdigest-failed", git_repository_path(repo));
+	kvmd_buf_addf(&path, "%skvmdigest-failed", git_dir);
 	failed = !unlink(path.ptr);
 	if (failed)
 		kvmd_warning("git-kvmdigest could not digest the last update; see %skvmdigest.log",
-			     git_repository_path(repo));
+			     git_dir);
 	kvmd_buf_release(&path);
 	return failed;
+}
+
+static void set_libgit2_policy(void);
+
+/* Appends the git directory a "gitdir: <path>" file at `file` names; 0 or -1. */
+static int read_git_file(struct kvmd_buf *out, const char *file, const char *base)
+{
+	struct kvmd_buf text = KVMD_BUF_INIT;
+	int ret = -1;
+
+	if (kvmd_buf_read_file(&text, file) == 0 && !strncmp(text.ptr, "gitdir: ", 8)) {
+		kvmd_buf_truncate(&text, strcspn(text.ptr, "\n"));
+		if (text.ptr[8] != '/' && base)
+			kvmd_buf_addf(out, "%s/", base);
+		kvmd_buf_adds(out, text.ptr + 8);
+		ret = 0;
+	}
+	kvmd_buf_release(&text);
+	return ret;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/*
+ * The git directory of the hook's environment, ending in '/', found as
+ * the hook script finds it: GIT_DIR (git exports it for worktrees and
+ * --git-dir/--work-tree), else the nearest .git (a directory, or a file
+ * naming one) or bare repository above the current directory.  Without
+ * libgit2, whose start-up (it reads the CA bundle) would cost every fetch
+ * hook and `hook wait` more than the rest of their work.  0 or -1.
+ */
+static int hook_git_dir(struct kvmd_buf *out)
+{
+	struct kvmd_buf d = KVMD_BUF_INIT, probe = KVMD_BUF_INIT;
+	const char *env = getenv("GIT_DIR");
+	char cwd[4096];
+	int ret = -1;
+
+	kvmd_buf_reset(out);
+	if (env && *env) {
+		if (!is_file(env) || read_git_file(out, env, NULL) < 0)
+			kvmd_buf_adds(out, env);
+		ret = 0;
+	} else if (getcwd(cwd, sizeof(cwd))) {
+		kvmd_buf_adds(&d, cwd);
+		for (;;) {
+			char *slash;
+
+			kvmd_buf_reset(&probe);
+			kvmd_buf_addf(&probe, "%s/.git", d.len ? d.ptr : "");
+			if (is_dir(probe.ptr)) {
+				kvmd_buf_adds(out, probe.ptr);
+				ret = 0;
+				break;
+			}
+			if (is_file(probe.ptr) && read_git_file(out, probe.ptr, d.ptr) == 0) {
+				ret = 0;
+				break;
+			}
+			kvmd_buf_reset(&probe);
+			kvmd_buf_addf(&probe, "%s/objects", d.len ? d.ptr : "");
+			if (is_dir(probe.ptr)) {
+				kvmd_buf_reset(&probe);
+				kvmd_buf_addf(&probe, "%s/HEAD", d.len ? d.ptr : "");
+				if (is_file(probe.ptr)) {
+					kvmd_buf_adds(out, d.len ? d.ptr : "/");
+					ret = 0;
+					break;
+				}
+			}
+			slash = strrchr(d.ptr, '/');
+			if (!slash || !d.len)
+				break;
+			kvmd_buf_truncate(&d, (size_t)(slash - d.ptr));
+		}
+	}
+	if (!ret && out->len && out->ptr[out->len - 1] != '/')
+		kvmd_buf_addch(out, '/');
+	kvmd_buf_release(&d);
+	kvmd_buf_release(&probe);
+	return ret;
 }
 
 /* Waits until process `pid` (the git command that ran the hook) is gone. */
@@ -787,15 +878,37 @@ static void wait_for_exit(pid_t pid)
  * `hook wait` takes (exclusive) to wait for them all: a flock(), which
  * the kernel drops with its last holder, so it never goes stale.
  */
-static int open_run_lock(git_repository *repo)
+static int open_run_lock(const char *git_dir)
 {
 	struct kvmd_buf path = KVMD_BUF_INIT;
 	int fd;
 
-	kvmd_buf_addf(&path, "%skvmdigest-hook.lock", git_repository_path(repo));
+	kvmd_buf_addf(&path, "%skvmdigest-hook.lock", git_dir);
 	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	kvmd_buf_release(&path);
 	return fd;
+}
+
+/*
+ * Did a fetch move `ref` to `new`?  Its reflog says so ("fetch ...:
+ * forced-update"); a rewind by hand (git update-ref, git notes) is the
+ * user's to make and is left alone.  Without a reflog to ask (a bare
+ * repository logs no ref updates by default), assume a fetch.
+ */
+static int updated_by_fetch(git_repository *repo, const char *ref, const git_oid *new)
+{
+	git_reflog *log = NULL;
+	const git_reflog_entry *e;
+	int fetch = 1;
+
+	if (git_reflog_read(&log, repo, ref) < 0)
+		return 1;
+	e = git_reflog_entrycount(log) ? git_reflog_entry_byindex(log, 0) : NULL;
+	if (e && !git_oid_cmp(git_reflog_entry_id_new(e), new))
+		fetch = git_reflog_entry_message(e) &&
+			!strncmp(git_reflog_entry_message(e), "fetch", 5);
+	git_reflog_free(log);
+	return fetch;
 }
 
 /* Digests what a transaction brought to the watched refs; after it is over. */
@@ -811,7 +924,8 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 	for (i = 0; i < nr; i++) {
 		int kept;
 
-		if (strcmp(u[i].ref, r->notes_ref.ptr))
+		if (strcmp(u[i].ref, r->notes_ref.ptr) || git_oid_is_zero(&u[i].new) ||
+		    !updated_by_fetch(r->repo, u[i].ref, &u[i].new))
 			continue;
 		kvmd_buf_reset(&err);
 		kept = kvmd_notes_keep_local(r->repo, r->notes_ref.ptr, &u[i].old, &u[i].new,
@@ -875,6 +989,7 @@ static int hook_reference_transaction(int argc, const char **argv)
 	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0 };
 	struct ref_update *u = NULL;
 	struct kvmd_packs *packs = NULL;
+	struct kvmd_buf git_dir = KVMD_BUF_INIT;
 	git_repository *repo;
 	struct runner r;
 	size_t nr = 0, alloc = 0, i;
@@ -898,19 +1013,20 @@ static int hook_reference_transaction(int argc, const char **argv)
 	if (!nr)
 		goto cleanup;
 
-	repo = open_repository(NULL);
-	report_failure(repo);
-	lock = open_run_lock(repo);
+	if (hook_git_dir(&git_dir) < 0)
+		kvmd_die("not a git repository (or any of the parent directories)");
+	report_failure(git_dir.ptr);
+	lock = open_run_lock(git_dir.ptr);
 	if (lock >= 0 && flock(lock, LOCK_SH) < 0) {
 		close(lock);
 		lock = -1;
 	}
+	/* KVMD_HOOK_FOREGROUND: no fork, for a debugger (without --after) */
 	pid = getenv("KVMD_HOOK_FOREGROUND") ? 0 : fork();
 	if (pid < 0)
 		kvmd_die("cannot start the digest in the background: %s", strerror(errno));
 	if (pid > 0) {
 		/* the child holds the lock now: the hook is done */
-		close_repository(repo, NULL);
 		if (lock >= 0)
 			close(lock);
 		goto cleanup;
@@ -924,16 +1040,20 @@ static int hook_reference_transaction(int argc, const char **argv)
 			close(null);
 		}
 	}
-	log_to_file(repo);
+	log_to_file(git_dir.ptr);
 	{
 		struct kvmd_buf mark = KVMD_BUF_INIT;
 
-		kvmd_buf_addf(&mark, "%skvmdigest-failed", git_repository_path(repo));
+		kvmd_buf_addf(&mark, "%skvmdigest-failed", git_dir.ptr);
 		background_mark = kvmd_buf_detach(&mark, NULL);
 		atexit(background_exit);
 	}
 	wait_for_exit(after);
-	attach_packs(repo, &packs);
+	/* what main() leaves to the commands that read the repository */
+	git_libgit2_init();
+	set_libgit2_policy();
+	kvmd_mail_global_init();
+	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
 	ret = digest_updates(&r, u, nr) < 0 ? 128 : 0;
 	/* marked before the lock goes: `hook wait` must see it */
@@ -942,10 +1062,12 @@ static int hook_reference_transaction(int argc, const char **argv)
 	background_ok = 1;
 	runner_release(&r);
 	close_repository(repo, packs);
+	git_libgit2_shutdown();
 	if (lock >= 0)
 		close(lock);
 
 cleanup:
+	kvmd_buf_release(&git_dir);
 	for (i = 0; i < nr; i++)
 		free(u[i].ref);
 	free(u);
@@ -1011,17 +1133,18 @@ static int hook_watch_cache(struct runner *r)
 /* `hook wait`: returns when no background digest runs (for tests and scripts). */
 static int hook_wait(void)
 {
-	git_repository *repo = open_repository(NULL);
-	int lock = open_run_lock(repo);
+	struct kvmd_buf git_dir = KVMD_BUF_INIT;
+	int lock, failed;
 
-	int failed;
-
+	if (hook_git_dir(&git_dir) < 0)
+		kvmd_die("not a git repository (or any of the parent directories)");
+	lock = open_run_lock(git_dir.ptr);
 	if (lock >= 0) {
 		flock(lock, LOCK_EX);
 		close(lock);
 	}
-	failed = report_failure(repo);
-	close_repository(repo, NULL);
+	failed = report_failure(git_dir.ptr);
+	kvmd_buf_release(&git_dir);
 	return failed;
 }
 
@@ -1037,15 +1160,11 @@ static int cmd_hook(int argc, const char **argv)
 
 	if (argc < 2)
 		kvmd_die("hook: which hook?");
-	if (!strcmp(argv[1], "reference-transaction"))
-		return hook_reference_transaction(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "wait"))
-		return hook_wait();
 	if (strcmp(argv[1], "post-merge") && strcmp(argv[1], "watch-cache"))
 		kvmd_die("hook: unknown hook '%s'", argv[1]);
 	repo = open_repository(&packs);
 	if (!strcmp(argv[1], "post-merge"))
-		log_to_file(repo);
+		log_to_file(git_repository_path(repo));
 	runner_init(&r, repo, packs, &o);
 	if (!strcmp(argv[1], "post-merge"))
 		ret = hook_post_merge(&r, argc - 2, argv + 2);
@@ -1294,6 +1413,11 @@ int main(int argc, const char **argv)
 		kvmd_die("cannot run git help kvmdigest");
 	}
 	kvmd_set_oom_handler(die_oom);
+	/* the fetch hook's foreground and `hook wait` start nothing they do not need */
+	if (argc > 2 && !strcmp(argv[1], "hook") && !strcmp(argv[2], "reference-transaction"))
+		return hook_reference_transaction(argc - 3, argv + 3);
+	if (argc > 2 && !strcmp(argv[1], "hook") && !strcmp(argv[2], "wait"))
+		return hook_wait();
 	git_libgit2_init();
 	set_libgit2_policy();
 	kvmd_mail_global_init();
