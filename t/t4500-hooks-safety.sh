@@ -96,6 +96,36 @@ test_expect_success 'GIT_WORK_TREE and --work-tree: the fetch is digested' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a bare repository and a separate git directory: the fetch is digested' '
+	git clone -q --bare up bare.git &&
+	git -C bare.git config remote.origin.fetch "+refs/heads/*:refs/remotes/origin/*" &&
+	git -C bare.git fetch -q origin &&
+	git -C bare.git config kvmdigest.ref refs/remotes/origin/master &&
+	git -C bare.git kvmdigest install-hooks 2>/dev/null &&
+	old=$(git -C bare.git rev-parse origin/master) &&
+	commit_in up "KVM: bare" &&
+	git -C bare.git fetch 2>err &&
+	git -C bare.git kvmdigest hook wait 2>>err &&
+	! grep warning err &&
+	first_line bare.git origin/master >actual &&
+	key up $old master >expect &&
+	test_cmp expect actual &&
+	# a work tree whose git directory lives elsewhere, core.worktree naming it
+	mkdir sep-wt &&
+	git clone -q --separate-git-dir="$(pwd)/sep.git" up sep-clone &&
+	git --git-dir=sep.git config core.worktree "$(pwd)/sep-clone" &&
+	git --git-dir=sep.git kvmdigest install-hooks 2>/dev/null &&
+	old=$(git --git-dir=sep.git rev-parse origin/master) &&
+	commit_in up "KVM: separate" &&
+	git --git-dir=sep.git fetch 2>err &&
+	git --git-dir=sep.git kvmdigest hook wait 2>>err &&
+	! grep warning err &&
+	git --git-dir=sep.git notes --ref=kvmdigest show origin/master >note &&
+	head -n 1 note >actual &&
+	key up $old master >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a fetch with the tool off PATH, then one with it: the second note covers both' '
 	old=$(git -C work rev-parse origin/master) &&
 	commit_in up "KVM: three" &&

@@ -110,4 +110,16 @@ test_expect_success 'the bad refspec: no fetch fails, no local section is lost' 
 	grep "threw local digests away" carol/.git/kvmdigest.log
 '
 
+test_expect_success 'a rewind or a deletion of the notes ref by hand is left alone' '
+	# with the old value, as a fetch gives it (without, the hook sees none)
+	current=$(git -C carol rev-parse refs/notes/kvmdigest) &&
+	rewound=$(git -C carol rev-parse refs/notes/kvmdigest^) &&
+	git -C carol update-ref refs/notes/kvmdigest $rewound $current &&
+	git -C carol kvmdigest hook wait &&
+	test "$rewound" = "$(git -C carol rev-parse refs/notes/kvmdigest)" &&
+	git -C carol update-ref -d refs/notes/kvmdigest $rewound &&
+	git -C carol kvmdigest hook wait &&
+	test_must_fail git -C carol rev-parse -q --verify refs/notes/kvmdigest
+'
+
 test_done
