@@ -282,6 +282,21 @@ test_expect_success 'git kvmdigest fetch fails as git fetch fails' '
 	grep "nowhere" err
 '
 
+test_expect_success 'git -c kvmdigest.ref=...: for that command only, the cache keeps to the files' '
+	old=$(git -C work rev-parse origin/master) &&
+	commit_in up "KVM: nine" &&
+	git -C work -c kvmdigest.ref=refs/heads/nothing fetch 2>err &&
+	git -C work kvmdigest hook wait 2>>err &&
+	test_must_fail git -C work notes --ref=kvmdigest show origin/master &&
+	commit_in up "KVM: ten" &&
+	git -C work fetch 2>err &&
+	git -C work kvmdigest hook wait 2>>err &&
+	! grep warning err &&
+	git -C work notes --ref=kvmdigest show origin/master >note &&
+	grep "^New: KVM: nine\$" note &&
+	grep "^New: KVM: ten\$" note
+'
+
 test_expect_success 'a shallow clone: without a range, and with one, within the history present' '
 	git clone -q --depth 2 "file://$(pwd)/up" shallow &&
 	git -C shallow config kvmdigest.ref refs/remotes/origin/master &&

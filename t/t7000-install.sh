@@ -255,6 +255,7 @@ test_expect_success INSTALLED 'the installed hooks digest a fetch' '
 	# make the next fetch bring the last 3 messages
 	git -C repo update-ref refs/remotes/lore/master "$new~3" "$new" &&
 	git -C repo fetch -q lore 2>fetch.err &&
+	git -C repo kvmdigest hook wait 2>>fetch.err &&
 	! grep warning fetch.err &&
 	git -C repo notes --ref=kvmdigest show "$new" >note &&
 	printf "From %.8s to %.8s\n" "$(git -C repo rev-parse "$new~3")" "$new" >expect &&
