@@ -638,6 +638,20 @@ static int log_close(void *cookie)
 	return 0;
 }
 
+/* The stream log_to_file() replaced; log_end() puts it back and closes the log. */
+static FILE *log_saved_stderr;
+
+static void log_end(void)
+{
+	FILE *f = stderr;
+
+	if (!log_saved_stderr)
+		return;
+	stderr = log_saved_stderr;
+	log_saved_stderr = NULL;
+	fclose(f);
+}
+
 /*
  * From here on, this process's messages go to the log, stamped; what
  * else writes to file descriptor 2 (libraries, children) lands there
@@ -670,7 +684,9 @@ static int log_to_file(const char *git_dir)
 	}
 	fflush(stderr);
 	dup2(fd, 2);
+	log_saved_stderr = stderr;
 	stderr = f;
+	atexit(log_end);
 	ret = 0;
 
 cleanup:
@@ -1188,38 +1204,42 @@ static int config_false(const char *v)
  */
 static void warn_notes_refspecs(git_repository *repo, const char *notes_ref)
 {
-	git_strarray remotes = { 0 };
-	size_t i, j;
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
 
-	if (git_remote_list(&remotes, repo) < 0)
+	/*
+	 * Every remote.<name>.fetch, read by hand: git_remote_list() matches
+	 * names with a regex that libgit2 1.5 leaks (pcre2 match data).
+	 */
+	if (git_repository_config_snapshot(&cfg, repo) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
+		git_config_free(cfg);
 		return;
-	for (i = 0; i < remotes.count; i++) {
-		git_remote *remote = NULL;
-		git_strarray specs = { 0 };
-
-		if (git_remote_lookup(&remote, repo, remotes.strings[i]) < 0 ||
-		    git_remote_get_fetch_refspecs(&specs, remote) < 0) {
-			git_remote_free(remote);
-			continue;
-		}
-		for (j = 0; j < specs.count; j++) {
-			git_refspec *spec = NULL;
-
-			if (git_refspec_parse(&spec, specs.strings[j], 1) == 0 &&
-			    git_refspec_dst_matches(spec, notes_ref))
-				kvmd_warning("remote.%s.fetch '%s' writes %s: every fetch replaces "
-					     "the local digests with %s's; fetch them into "
-					     "refs/notes/remotes/%s/%s instead (the hook keeps what "
-					     "such a fetch throws away in %s-backup and merges it back)",
-					     remotes.strings[i], specs.strings[j], notes_ref,
-					     remotes.strings[i], remotes.strings[i],
-					     notes_ref + strlen("refs/notes/"), notes_ref);
-			git_refspec_free(spec);
-		}
-		git_strarray_dispose(&specs);
-		git_remote_free(remote);
 	}
-	git_strarray_dispose(&remotes);
+	while (git_config_next(&e, it) == 0) {
+		size_t len = strlen(e->name);
+		git_refspec *spec = NULL;
+
+		if (strncmp(e->name, "remote.", 7) || len < 7 + 6 ||
+		    strcmp(e->name + len - 6, ".fetch") || !e->value)
+			continue;
+		if (git_refspec_parse(&spec, e->value, 1) == 0 &&
+		    git_refspec_dst_matches(spec, notes_ref)) {
+			int n = (int)(len - 7 - 6);
+			const char *remote = e->name + 7;
+
+			kvmd_warning("remote.%.*s.fetch '%s' writes %s: every fetch replaces "
+				     "the local digests with %.*s's; fetch them into "
+				     "refs/notes/remotes/%.*s/%s instead (the hook keeps what "
+				     "such a fetch throws away in %s-backup and merges it back)",
+				     n, remote, e->value, notes_ref, n, remote, n, remote,
+				     notes_ref + strlen("refs/notes/"), notes_ref);
+		}
+		git_refspec_free(spec);
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
 }
 
 static int cmd_hooks(int argc, const char **argv, int install)

@@ -268,10 +268,46 @@ static long elapsed_ms(const struct timespec *since)
 }
 
 /*
- * A lock git itself would wait for at most core.filesRefLockTimeout
- * (100 ms by default): held longer, it is stale, and waiting helps no one.
+ * git itself waits for a ref lock at most core.filesRefLockTimeout (100 ms
+ * by default).  Writers taking turns make a new lock file each time; the
+ * same lock file (device, inode, time) for this long is stale, and waiting
+ * helps no one.  Not less: a writer on a loaded machine can be held up
+ * for a good part of a second with the lock in hand.
  */
-#define LOCK_PATIENCE_MS 500
+#define LOCK_PATIENCE_MS 900
+
+/* What identifies one lock file: a writer that takes the lock again makes a new one. */
+struct lock_seen {
+	int seen;
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime, since;
+};
+
+/* Is the lock on `ref` the same one, held for LOCK_PATIENCE_MS already? */
+static int lock_is_stale(struct lock_seen *l, git_repository *repo, const char *ref)
+{
+	struct kvmd_buf path = KVMD_BUF_INIT;
+	struct stat st;
+	int stale = 0;
+
+	kvmd_buf_addf(&path, "%s%s.lock", git_repository_commondir(repo), ref);
+	if (stat(path.ptr, &st) < 0) {
+		l->seen = 0; /* gone already: try again */
+	} else if (!l->seen || st.st_dev != l->dev || st.st_ino != l->ino ||
+		   st.st_mtim.tv_sec != l->mtime.tv_sec ||
+		   st.st_mtim.tv_nsec != l->mtime.tv_nsec) {
+		l->seen = 1;
+		l->dev = st.st_dev;
+		l->ino = st.st_ino;
+		l->mtime = st.st_mtim;
+		clock_gettime(CLOCK_MONOTONIC, &l->since);
+	} else {
+		stale = elapsed_ms(&l->since) >= LOCK_PATIENCE_MS;
+	}
+	kvmd_buf_release(&path);
+	return stale;
+}
 
 static void stale_lock(struct kvmd_buf *err, git_repository *repo, const char *ref)
 {
@@ -294,7 +330,8 @@ static int write_notes(git_repository *repo, const char *notes_ref, const char *
 	struct edits edits = { 0 };
 	git_signature *sig = NULL;
 	git_commit *extra = NULL;
-	struct timespec now, locked = { 0, 0 };
+	struct timespec now;
+	struct lock_seen lock = { 0 };
 	unsigned int seed;
 	int attempt, ret = -1;
 
@@ -396,9 +433,7 @@ static int write_notes(git_repository *repo, const char *notes_ref, const char *
 				ret = 1;
 			} else if (error == GIT_ELOCKED) {
 				/* another writer for a moment, or a lock nobody will remove */
-				if (!locked.tv_sec && !locked.tv_nsec)
-					clock_gettime(CLOCK_MONOTONIC, &locked);
-				if (elapsed_ms(&locked) >= LOCK_PATIENCE_MS)
+				if (lock_is_stale(&lock, repo, ref.ptr))
 					stale_lock(err, repo, ref.ptr);
 				else
 					ret = -2;
