@@ -10,15 +10,6 @@ clones of it and from a kernel-like repository that fetched it.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# The golden file names the range by 8-hex abbreviations, which depend on
-# how public-inbox stores messages; fill them in from the actual commits.
-# Usage: expect_for OLD NEW >expect
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" \
-	    -e "s/<NEW>/$(printf %.8s "$2")/g" \
-	    "$TEST_DIRECTORY"/t1000/kvm-seed.expected
-}
-
 test_expect_success PUBLIC_INBOX 'setup: archive the seed mbox' '
 	inbox_create inbox &&
 	inbox_deliver_mbox inbox "$TEST_DIRECTORY"/t1000/kvm-seed.mbox &&

@@ -16,11 +16,6 @@ no_notes_ref () {
 	test_must_fail git -C arch.git rev-parse --verify -q "${1:-refs/notes/kvmdigest}"
 }
 
-# expect_for OLD NEW <template: the template with <OLD> and <NEW> filled in.
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" -e "s/<NEW>/$(printf %.8s "$2")/g"
-}
-
 test_expect_success PUBLIC_INBOX 'setup: a small archive' '
 	mail m0 20250301090000.1-seed@google.com "Sat, 1 Mar 2025 09:00:00 +0000" \
 		"Sean Christopherson <seanjc@google.com>" \
@@ -115,7 +110,7 @@ test_expect_success PUBLIC_INBOX 'setup: a small archive' '
 	----------------------------------------------------------------------
 
 	EOF
-	expect_for $c0 $c4 <template >d04 &&
+	fill_range $c0 $c4 <template >d04 &&
 	cat >template2 <<-\EOF &&
 	From <OLD> to <NEW>
 	KVM mailing list update from <OLD> to <NEW>
@@ -147,7 +142,7 @@ test_expect_success PUBLIC_INBOX 'setup: a small archive' '
 	----------------------------------------------------------------------
 
 	EOF
-	expect_for $c2 $c4 <template2 >d24 &&
+	fill_range $c2 $c4 <template2 >d24 &&
 	test_set_prereq ARCHIVE
 '
 
@@ -316,7 +311,7 @@ test_expect_success ARCHIVE '--top=2 shows two rows per table' '
 	===== Patch list in this time period =====
 
 	EOF
-	expect_for $c0 $c4 <template >expect &&
+	fill_range $c0 $c4 <template >expect &&
 	git -C arch.git kvmdigest --stdout --top=2 $c0..$c4 >actual &&
 	sed -e "/^\\[RFC PATCH\\] KVM: selftests: Add a test for the PIT (/,\$d" \
 		actual >actual.head &&

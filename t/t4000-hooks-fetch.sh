@@ -10,11 +10,6 @@ messages.  A digest that fails never fails the fetch.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# expect_for OLD NEW <template: the template with <OLD> and <NEW> filled in.
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" -e "s/<NEW>/$(printf %.8s "$2")/g"
-}
-
 # table HEADING <digest: the rows of the table under HEADING.
 table () {
 	awk -v heading="$1" '
@@ -193,7 +188,7 @@ test_expect_success CLONE 'a fetch with five new messages notes their digest' '
 	----------------------------------------------------------------------
 
 	EOF
-	expect_for $old $new <template >expect &&
+	fill_range $old $new <template >expect &&
 	test_cmp expect note &&
 
 	# one note, on the new tip only
@@ -265,7 +260,7 @@ test_expect_success CLONE 'a fetch with three more notes exactly those three' '
 	----------------------------------------------------------------------
 
 	EOF
-	expect_for $first_tip $new <template >expect &&
+	fill_range $first_tip $new <template >expect &&
 	test_cmp expect note &&
 
 	# the first note is still there, unchanged; the notes moved once

@@ -48,14 +48,6 @@ write_script () {
 	chmod +x "$1"
 }
 
-# The golden digest of the sample archive, for its range.
-# Usage: expect_for OLD NEW >expect
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" \
-	    -e "s/<NEW>/$(printf %.8s "$2")/g" \
-	    "$TEST_DIRECTORY"/t1000/kvm-seed.expected
-}
-
 # What man printed, without overstrike and with the NAME line checked.
 check_manual () {
 	bs=$(printf "\b") &&

@@ -35,13 +35,6 @@ fi
 
 unset PAGER GIT_PAGER GIT_PAGER_IN_USE LESS LV COLUMNS
 
-# The golden digest of the sample archive, for its range.
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" \
-	    -e "s/<NEW>/$(printf %.8s "$2")/g" \
-	    "$TEST_DIRECTORY"/t1000/kvm-seed.expected
-}
-
 test_expect_success 'setup: the sample archive' '
 	git clone -q --bare "$SRC"/sample/kvm-seed.bundle sample.git &&
 	old=$(git -C sample.git rev-list --max-parents=0 master) &&

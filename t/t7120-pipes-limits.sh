@@ -14,13 +14,6 @@ SRC=$TEST_DIRECTORY/..
 
 command -v perl >/dev/null 2>&1 && test_set_prereq PERL
 
-# The golden digest of the sample archive, for its range.
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" \
-	    -e "s/<NEW>/$(printf %.8s "$2")/g" \
-	    "$TEST_DIRECTORY"/t1000/kvm-seed.expected
-}
-
 # closed_pipe <command> [<arg>...]: runs it with standard output a pipe
 # whose reading end is already closed (no race with a reader that has
 # not exited yet) and SIGPIPE ignored, as a parent like Python leaves

@@ -12,12 +12,6 @@ its key.
 
 SRC=$TEST_DIRECTORY/..
 
-expect_for () {
-	sed -e "s/<OLD>/$(printf %.8s "$1")/g" \
-	    -e "s/<NEW>/$(printf %.8s "$2")/g" \
-	    "$TEST_DIRECTORY"/t1000/kvm-seed.expected
-}
-
 test_expect_success 'setup: the sample archive' '
 	git clone -q --bare "$SRC"/sample/kvm-seed.bundle sample.git &&
 	old=$(git -C sample.git rev-list --max-parents=0 master) &&

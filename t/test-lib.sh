@@ -276,6 +276,17 @@ test_write_counts_ () {
 	EOF
 }
 
+# fill_range OLD NEW: a digest template on stdin, its <OLD> and <NEW>
+# filled with the range's abbreviated ends, as the heading shows them.
+fill_range () {
+	sed -e "s/<OLD>/$(printf %.8s "$1")/g" -e "s/<NEW>/$(printf %.8s "$2")/g"
+}
+
+# expect_for OLD NEW: the sample archive's golden digest of OLD..NEW.
+expect_for () {
+	fill_range "$1" "$2" <"$TEST_DIRECTORY"/t1000/kvm-seed.expected
+}
+
 test_done () {
 	test_write_counts_
 	if test -n "$skip_all" && test "$test_count" = 0
