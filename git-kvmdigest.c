@@ -1280,7 +1280,7 @@ static int cmd_hooks(int argc, const char **argv, int install)
 	ref = kvmd_config_get(cfg, "kvmdigest.notesRef");
 	if (kvmd_notes_ref_expand(&notes_ref, ref ? ref : "kvmdigest", &err) < 0)
 		kvmd_die("%s", err.ptr);
-	if (kvmd_hooks_dir(&dir, repo, &err) < 0)
+	if (kvmd_hooks_dir(&dir, repo, cfg, &err) < 0)
 		kvmd_die("%s", err.ptr);
 	if (install) {
 		kvmd_hooks_source(&src, KVMD_SHAREDIR);

@@ -1,5 +1,6 @@
 #include "hooks.h"
 #include "buf.h"
+#include "config.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -13,16 +14,15 @@ const char *const kvmd_hook_names[] = { "post-merge", "reference-transaction", N
 
 #define ORIG_SUFFIX ".kvmdigest-orig"
 
-int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_buf *err)
+int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_config *cfg,
+		   struct kvmd_buf *err)
 {
-	git_config *cfg = NULL;
 	git_buf path = { 0 };
-	const char *hooks_path = NULL;
+	const char *hooks_path = kvmd_config_get(cfg, "core.hooksPath");
 	int ret = -1;
 
 	kvmd_buf_reset(out);
-	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
-	    git_config_get_string(&hooks_path, cfg, "core.hooksPath") == 0 && *hooks_path) {
+	if (hooks_path && *hooks_path) {
 		if (hooks_path[0] == '/') {
 			kvmd_buf_adds(out, hooks_path);
 		} else if (hooks_path[0] == '~' && hooks_path[1] == '/' && getenv("HOME")) {
@@ -45,7 +45,6 @@ int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_buf *
 	while (out->len > 1 && out->ptr[out->len - 1] == '/')
 		kvmd_buf_truncate(out, out->len - 1);
 	git_buf_dispose(&path);
-	git_config_free(cfg);
 	return ret;
 }
 

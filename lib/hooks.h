@@ -4,6 +4,7 @@
 #include <git2.h>
 
 struct kvmd_buf;
+struct kvmd_config;
 
 /*
  * The hooks that make digests automatic: `post-merge` (after a pull or
@@ -29,9 +30,12 @@ extern const char *const kvmd_hook_names[];
 /*
  * The directory git runs `repo`'s hooks from: core.hooksPath when set
  * (relative to the work tree, or the git directory when bare), else the
- * common git directory's hooks/ (shared by worktrees).  0 or -1.
+ * common git directory's hooks/ (shared by worktrees).  core.hooksPath
+ * is read from `cfg`, so that `git -c core.hooksPath=...` counts too.
+ * 0 or -1.
  */
-int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_buf *err);
+int kvmd_hooks_dir(struct kvmd_buf *out, git_repository *repo, struct kvmd_config *cfg,
+		   struct kvmd_buf *err);
 
 /*
  * The directory the hook scripts are installed from: $KVMD_HOOKS_DIR,

@@ -239,6 +239,16 @@ test_expect_success 'a relative core.hooksPath: hooks go there, from any subdire
 	test_path_is_missing hp/myhooks/reference-transaction
 '
 
+test_expect_success 'git -c core.hooksPath decides for that install, as for git' '
+	git clone -q up hpc &&
+	git -C hpc -c core.hooksPath="$TRASH_DIRECTORY/cli-hooks" kvmdigest install-hooks 2>err &&
+	test_path_is_file cli-hooks/post-merge &&
+	test_path_is_file cli-hooks/reference-transaction &&
+	test_path_is_missing hpc/.git/hooks/post-merge &&
+	git -C hpc -c core.hooksPath="$TRASH_DIRECTORY/cli-hooks" kvmdigest uninstall-hooks &&
+	test_path_is_missing cli-hooks/post-merge
+'
+
 test_expect_success 'a linked worktree: hooks go to the common git directory' '
 	git clone -q up main &&
 	git -C main worktree add -q -b wtb ../wt origin/main &&
