@@ -24,15 +24,6 @@ entry () {
 	'
 }
 
-# table HEADING <digest: the rows of the table under HEADING.
-table () {
-	awk -v heading="$1" '
-		$0 == heading { on = 1; getline; next }
-		on && $0 == "" { exit }
-		on { print }
-	'
-}
-
 test_expect_success PUBLIC_INBOX 'setup: deliver the messages' '
 	inbox_create inbox &&
 	inbox_deliver inbox "$TEST_DIRECTORY"/t1300/0*.eml &&

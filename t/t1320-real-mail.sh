@@ -12,15 +12,6 @@ format characters, which are escaped as control characters are.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# table HEADING <digest: the rows of the table under HEADING.
-table () {
-	awk -v heading="$1" '
-		$0 == heading { on = 1; getline; next }
-		on && $0 == "" { exit }
-		on { print }
-	'
-}
-
 # patch_list <digest: the lines of the patch list.
 patch_list () {
 	awk '

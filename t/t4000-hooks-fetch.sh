@@ -10,15 +10,6 @@ messages.  A digest that fails never fails the fetch.
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
 
-# table HEADING <digest: the rows of the table under HEADING.
-table () {
-	awk -v heading="$1" '
-		$0 == heading { on = 1; getline; next }
-		on && $0 == "" { exit }
-		on { print }
-	'
-}
-
 # sum_counts <rows: the sum of the first column.
 sum_counts () {
 	awk '{ n += $1 } END { print n + 0 }'

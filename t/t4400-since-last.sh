@@ -8,14 +8,6 @@ from the ref'\''s previous reflog value, to their tip.
 '
 . "$(dirname "$0")"/test-lib.sh
 
-# commit_in REPO SUBJECT: one more commit in REPO.
-commit_in () {
-	test_tick &&
-	echo "$2" >>"$1/file.c" &&
-	git -C "$1" add file.c &&
-	git -C "$1" commit -q -m "$2"
-}
-
 # key OLD NEW: the key line of the digest of OLD..NEW (revisions of up).
 key () {
 	echo "From $(git -C up rev-parse "$1" | cut -c1-8) to $(git -C up rev-parse "$2" | cut -c1-8)"

@@ -13,14 +13,6 @@ next; the log is stamped and capped; a stale lock fails fast.
 MARKER="# Installed by git kvmdigest install-hooks: this line marks the hook as ours."
 STAMP="[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"
 
-# commit_in REPO SUBJECT: one more commit in REPO.
-commit_in () {
-	test_tick &&
-	echo "$2" >>"$1/file.c" &&
-	git -C "$1" add file.c &&
-	git -C "$1" commit -q -m "$2"
-}
-
 # write_hook FILE: an executable script from stdin.
 write_hook () {
 	cat >"$1" &&

@@ -10,14 +10,6 @@ are kept (refs/notes/kvmdigest-backup) and merged back.
 '
 . "$(dirname "$0")"/test-lib.sh
 
-# commit_in REPO SUBJECT: one more commit in REPO.
-commit_in () {
-	test_tick &&
-	echo "$2" >>"$1/file.c" &&
-	git -C "$1" add file.c &&
-	git -C "$1" commit -q -m "$2"
-}
-
 # key REPO OLD NEW: the key line of the digest of OLD..NEW.
 key () {
 	echo "From $(git -C "$1" rev-parse "$2" | cut -c1-8) to $(git -C "$1" rev-parse "$3" | cut -c1-8)"

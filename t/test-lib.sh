@@ -287,6 +287,23 @@ expect_for () {
 	fill_range "$1" "$2" <"$TEST_DIRECTORY"/t1000/kvm-seed.expected
 }
 
+# table HEADING <digest: the rows of the table under HEADING.
+table () {
+	awk -v heading="$1" '
+		$0 == heading { on = 1; getline; next }
+		on && $0 == "" { exit }
+		on { print }
+	'
+}
+
+# commit_in REPO SUBJECT: one more commit in REPO.
+commit_in () {
+	test_tick &&
+	echo "$2" >>"$1/file.c" &&
+	git -C "$1" add file.c &&
+	git -C "$1" commit -q -m "$2"
+}
+
 test_done () {
 	test_write_counts_
 	if test -n "$skip_all" && test "$test_count" = 0
