@@ -15,7 +15,7 @@ sharedir = $(prefix)/share/git-kvmdigest
 CC ?= cc
 NM ?= nm
 PKG_CONFIG ?= pkg-config
-DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0 zlib
+DEPS = libgit2 gmime-3.0 libpcre2-8 json-glib-1.0 zlib sqlite3
 VERSION = 0.1
 
 WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla

@@ -2,6 +2,7 @@
 #define KVMD_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "subject.h"
@@ -34,6 +35,7 @@ struct kvmd_message {
 	const char *from_name;    /* header From, for the Author: line */
 	const char *from_email;
 	const char *message_id;
+	int64_t date;             /* the Date header, seconds since the epoch (UTC); 0 unknown */
 	const char *in_reply_to;
 	const char *const *refs;
 	size_t nrefs;
@@ -72,7 +74,13 @@ enum kvmd_section {
 	KVMD_SECTION_REVIEWERS = 1 << 3,
 	KVMD_SECTION_PATCHES = 1 << 4,
 	KVMD_SECTION_MESSAGES = 1 << 5,
+	/* the status sections, from the archive index (status.h) */
+	KVMD_SECTION_STATUS = 1 << 6,
+	KVMD_SECTION_WAITING = 1 << 7,
+	KVMD_SECTION_NEWCOMERS = 1 << 8,
 };
+#define KVMD_SECTIONS_STATUS (KVMD_SECTION_STATUS | KVMD_SECTION_WAITING | \
+			      KVMD_SECTION_NEWCOMERS)
 #define KVMD_SECTIONS_DEFAULT (KVMD_SECTION_DOMAINS | KVMD_SECTION_CONTRIBUTORS | \
 			       KVMD_SECTION_PATCHES | KVMD_SECTION_MESSAGES)
 

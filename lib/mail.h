@@ -2,6 +2,7 @@
 #define KVMD_MAIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct kvmd_buf;
 
@@ -37,6 +38,8 @@ struct kvmd_mail {
 	char *from_email;   /* header From address (never NULL after a parse) */
 	char *subject;      /* decoded subject, "" when there is none */
 	char *message_id;   /* without the angle brackets */
+	int64_t date;       /* the Date header, seconds since the epoch (UTC); 0 when
+			       absent or unreadable */
 	char *in_reply_to;
 	char **refs;        /* References, oldest first */
 	size_t nrefs;

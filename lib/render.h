@@ -5,6 +5,7 @@
 
 struct kvmd_buf;
 struct kvmd_digest;
+struct kvmd_status;
 
 /* How to show a finished digest. */
 struct kvmd_render_opts {
@@ -13,6 +14,10 @@ struct kvmd_render_opts {
 	unsigned sections;      /* enum kvmd_section bits */
 	const char *old_hex;    /* the range's ends, full hex; `old` may be NULL */
 	const char *new_hex;
+	/* the status sections' model (status.h), or NULL: they are then left out */
+	const struct kvmd_status *status;
+	const char *link_base;  /* "https://lore.kernel.org/kvm/", or NULL: no links */
+	int links;              /* --links: a Link: line under each entry */
 	/*
 	 * Text only, may be NULL: called with what is rendered so far
 	 * whenever it passes KVMD_RENDER_FLUSH bytes, and at the end; it

@@ -1,0 +1,50 @@
+#ifndef KVMD_FOLLOWUP_H
+#define KVMD_FOLLOWUP_H
+
+#include <stddef.h>
+
+#include "trailer.h"
+
+/*
+ * What a mail's body says about other mails, as `b4 am` reads replies:
+ * the follow-up trailers a reviewer gives (`Reviewed-by: Name <addr>`
+ * lines in the reply's own text), the b4 `change-id:` a series carries,
+ * and the Message-IDs a cover letter links to (earlier versions).
+ * Layer 2: text in, malloc()ed values out, no git objects.
+ */
+
+struct kvmd_buf;
+
+/*
+ * Appends the follow-up trailers of a reply's decoded body to `out`:
+ * `Key-by: Name <address>` (or a bare address) lines of the reply's own
+ * text, wherever they stand in it, as b4 collects them.  Lines quoted
+ * with `>` and everything below a `-- ` signature line do not count, nor
+ * does anything from the first line of a quoted or attached diff on.
+ * `html` says `body` is the text of a text/html part (an HTML-only
+ * reply): tags are dropped and entities decoded first.  Identities are
+ * as written (mapping them is the caller's step).  Returns the number
+ * appended.
+ */
+size_t kvmd_followups_parse(struct kvmd_trailers *out, struct kvmd_trailer_parser *p,
+			    const char *body, size_t len, int html);
+
+/* Whether `key` is a follow-up trailer's (Reviewed-by, Acked-by, Tested-by, *-by). */
+int kvmd_followup_key(const char *key);
+
+/*
+ * The value of the body's b4 `change-id: <id>` line (malloc()ed), or
+ * NULL when it has none.
+ */
+char *kvmd_followup_change_id(const char *body, size_t len);
+
+/*
+ * Appends to `out` the Message-IDs (without angle brackets, percent-
+ * decoded, malloc()ed) that `body` links to: lore-style archive URLs
+ * (`https://lore.kernel.org/<list>/<id>/`, `.../r/<id>`), `msgid.link`
+ * URLs and `<id>` references in `Link:` lines.  Duplicates are kept
+ * once.  Returns the number appended.
+ */
+size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len);
+
+#endif
