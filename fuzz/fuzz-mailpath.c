@@ -122,6 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same("author_name", fast.author_name, full.author_name);
 	same("author_email", fast.author_email, full.author_email);
 	same("body", fast.body, full.body);
+	if (fast.date != full.date)
+		differ("date", "", "");
 	if (fast.body_start != full.body_start)
 		differ("body_start", "", "");
 	kvmd_mail_release(&full);

@@ -335,8 +335,11 @@ static void read_ids(struct kvmd_mail *out, const char *msgid, const char *irt,
 	out->refs = read_id_list(refs, &out->nrefs);
 }
 
-/* The first text/plain part below `obj`, depth first; borrowed. */
-static GMimeTextPart *first_text_plain(GMimeObject *obj, int depth)
+/*
+ * The first text/`subtype` part below `obj`, depth first; borrowed.  A
+ * text part without a Content-Type is text/plain.
+ */
+static GMimeTextPart *first_text_part(GMimeObject *obj, const char *subtype, int depth)
 {
 	if (!obj || depth > 32)
 		return NULL;
@@ -344,7 +347,8 @@ static GMimeTextPart *first_text_plain(GMimeObject *obj, int depth)
 		GMimeMultipart *mp = GMIME_MULTIPART(obj);
 		int i, n = g_mime_multipart_get_count(mp);
 		for (i = 0; i < n; i++) {
-			GMimeTextPart *t = first_text_plain(g_mime_multipart_get_part(mp, i), depth + 1);
+			GMimeTextPart *t = first_text_part(g_mime_multipart_get_part(mp, i),
+							   subtype, depth + 1);
 			if (t)
 				return t;
 		}
@@ -352,14 +356,14 @@ static GMimeTextPart *first_text_plain(GMimeObject *obj, int depth)
 	}
 	if (GMIME_IS_TEXT_PART(obj)) {
 		GMimeContentType *ct = g_mime_object_get_content_type(obj);
-		if (!ct || g_mime_content_type_is_type(ct, "text", "plain"))
+		if (ct ? g_mime_content_type_is_type(ct, "text", subtype) : !strcmp(subtype, "plain"))
 			return GMIME_TEXT_PART(obj);
 	}
 	return NULL;
 }
 
-/* Copies the decoded text with CRLF line ends turned into LF. */
-static void set_body(struct kvmd_mail *out, const char *text)
+/* A malloc()ed copy of the decoded text with CRLF line ends turned into LF; its length in *n. */
+static char *copy_text(const char *text, size_t *n)
 {
 	size_t len = text ? strlen(text) : 0, i, o = 0;
 	char *b = kvmd_xmalloc(len + 1);
@@ -376,8 +380,31 @@ static void set_body(struct kvmd_mail *out, const char *text)
 		}
 	}
 	b[o] = '\0';
-	out->body = b;
-	out->body_len = o;
+	*n = o;
+	return b;
+}
+
+static void set_body(struct kvmd_mail *out, const char *text)
+{
+	out->body = copy_text(text, &out->body_len);
+}
+
+/*
+ * The Date header's text (folded or not) as seconds since the epoch, by
+ * GMime's date parser (RFC 5322 and the forms mailers really write); 0
+ * when there is none or GMime cannot read it.  Both paths read the same
+ * text with it, so they agree.
+ */
+static int64_t read_date(const char *raw)
+{
+	GDateTime *dt;
+	int64_t t;
+
+	if (!raw || !(dt = g_mime_utils_header_decode_date(raw)))
+		return 0;
+	t = g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
 }
 
 /* The contributor: the in-body From when there is one, else the header From. */
@@ -479,13 +506,22 @@ int kvmd_mail_parse_gmime(struct kvmd_mail *out, const char *raw, size_t len,
 	read_ids(out, raw_header(msg, "Message-ID", 1), raw_header(msg, "In-Reply-To", 0),
 		 raw_header(msg, "References", 0));
 
-	text = first_text_plain(g_mime_message_get_mime_part(msg), 0);
+	out->date = read_date(raw_header(msg, "Date", 0));
+
+	text = first_text_part(g_mime_message_get_mime_part(msg), "plain", 0);
 	if (text) {
 		char *t = part_text(text);
 		set_body(out, t);
 		g_free(t);
 	} else {
 		set_body(out, "");
+		/* an HTML-only mail: its text for the follow-up reader, not for the digest */
+		text = first_text_part(g_mime_message_get_mime_part(msg), "html", 0);
+		if (text) {
+			char *t = part_text(text);
+			out->html = copy_text(t, &out->html_len);
+			g_free(t);
+		}
 	}
 	set_author(out);
 	ret = 0;
@@ -509,17 +545,17 @@ cleanup:
  * UTF-8 or ASCII, so we split the header block ourselves (splitting is
  * not decoding) and call GMime's own decoders only on what the digest
  * reads: From (address parser), Subject (unfold + RFC 2047),
- * Message-ID, References, Content-Type and, when needed, the
+ * Message-ID, References, Date, Content-Type and, when needed, the
  * quoted-printable or base64 body.  Anything else — multipart, another
  * charset, bytes that are not UTF-8, a header block we cannot split
  * cleanly, a duplicated header — goes to the full GMime parse above.
  * t/unit/test-mail.c checks that both paths agree on every fixture.
  */
-enum fast_field { F_FROM, F_SUBJECT, F_MSGID, F_IRT, F_REFS, F_CTYPE, F_CTE, F_NR };
+enum fast_field { F_FROM, F_SUBJECT, F_MSGID, F_IRT, F_REFS, F_CTYPE, F_CTE, F_DATE, F_NR };
 
 static const char *const fast_names[F_NR] = {
 	"From", "Subject", "Message-ID", "In-Reply-To", "References",
-	"Content-Type", "Content-Transfer-Encoding",
+	"Content-Type", "Content-Transfer-Encoding", "Date",
 };
 
 /*
@@ -675,6 +711,7 @@ static int parse_fast(struct kvmd_mail *out, const char *raw, size_t len)
 	}
 	out->subject = kvmd_xstrdup(subject ? subject : "");
 	read_ids(out, v[F_MSGID], v[F_IRT], v[F_REFS]);
+	out->date = read_date(v[F_DATE]);
 	set_body(out, text);
 	set_author(out);
 	out->fast_path = 1;
@@ -716,5 +753,6 @@ void kvmd_mail_release(struct kvmd_mail *mail)
 	free(mail->author_name);
 	free(mail->author_email);
 	free(mail->body);
+	free(mail->html);
 	memset(mail, 0, sizeof(*mail));
 }

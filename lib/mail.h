@@ -8,7 +8,8 @@ struct kvmd_buf;
 
 /*
  * One RFC 5322 message as the digest reads it, parsed with GMime:
- * headers unfolded, RFC 2047 words decoded, the first text/plain part
+ * headers unfolded, RFC 2047 words decoded, the Date read by GMime's
+ * date parser, the first text/plain part
  * decoded (quoted-printable, base64) and converted to UTF-8 (a part
  * labelled ASCII that holds valid UTF-8 is read as UTF-8: GMime's
  * conversion would drop its 8-bit bytes).
@@ -52,6 +53,15 @@ struct kvmd_mail {
 	char *body;
 	size_t body_len;
 	size_t body_start;  /* offset past the in-body header lines */
+
+	/*
+	 * A mail with no text/plain part: the decoded text of its first
+	 * text/html part (markup and all, CRLF made LF), NUL-terminated, for
+	 * the follow-up reader (followup.h); NULL for any other mail.  The
+	 * digest's `body` stays "" for it.
+	 */
+	char *html;
+	size_t html_len;
 
 	int fast_path;      /* 1 when parsed without a whole GMimeMessage */
 };

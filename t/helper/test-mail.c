@@ -54,9 +54,15 @@ int main(int argc, char **argv)
 		field("reference", m.refs[i]);
 	field("author-name", m.author_name);
 	field("author-email", m.author_email);
+	printf("date: %lld\n", (long long)m.date);
 	printf("body-start: %zu\n", m.body_start);
 	kvmd_quote_text(&body, m.body, m.body_len);
 	printf("body:\n%s\n", body.ptr);
+	if (m.html) {
+		kvmd_buf_reset(&body);
+		kvmd_quote_text(&body, m.html, m.html_len);
+		printf("html:\n%s\n", body.ptr);
+	}
 	kvmd_mail_release(&m);
 	kvmd_buf_release(&raw);
 	kvmd_buf_release(&why);

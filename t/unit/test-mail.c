@@ -277,6 +277,7 @@ static void test_mail_no_text_plain(void **state)
 		"<p>x</p>\n");
 	assert_string_equal(f->mail.body, "");
 	assert_int_equal(f->mail.body_len, 0);
+	assert_string_equal(f->mail.html, "<p>x</p>\n");
 }
 
 static void test_mail_crlf(void **state)
@@ -540,6 +541,164 @@ static void test_mail_ascii_label_utf8_body(void **state)
 	kvmd_buf_release(&why);
 }
 
+/* Parses `raw` on the path `gmime` says into `m`, failing the test when it cannot. */
+static void parse_path(struct kvmd_mail *m, const char *raw, int gmime)
+{
+	struct kvmd_buf why = KVMD_BUF_INIT;
+
+	if ((gmime ? kvmd_mail_parse_gmime : kvmd_mail_parse)(m, raw, strlen(raw), &why) < 0)
+		fail_msg("%s: %s", gmime ? "gmime" : "fast", why.ptr);
+	kvmd_buf_release(&why);
+}
+
+/*
+ * The Date header, on both paths: RFC 5322, folded, without a weekday
+ * or seconds, an obsolete zone name; 0 when absent or unreadable.
+ */
+static void test_mail_date(void **state)
+{
+	static const struct {
+		const char *header;  /* the Date line(s), or "" */
+		int64_t date;
+	} cases[] = {
+		{ "Date: Thu, 27 Mar 2025 12:00:00 +0100\n", 1743073200 },
+		{ "Date: Thu, 27 Mar 2025\n 12:00:00 +0100 (CET)\n", 1743073200 },
+		{ "Date: 27 Mar 2025 12:00 -0000\n", 1743076800 },
+		{ "Date: Tue, 3 Jun 2014 12:00:00 GMT\n", 1401796800 },
+		{ "", 0 },
+		{ "Date: \n", 0 },
+		{ "Date: yesterday, after lunch\n", 0 },
+		{ "Date: Thu, 27 Mar 2025 25:61:00 +0100\n", 0 },
+	};
+	size_t i;
+	int gmime;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (gmime = 0; gmime < 2; gmime++) {
+			struct kvmd_buf raw = KVMD_BUF_INIT;
+			struct kvmd_mail m;
+
+			kvmd_buf_addf(&raw, "From: A <a@example.com>\nSubject: d\n%s"
+				      "Message-ID: <d@x>\n\nbody\n", cases[i].header);
+			parse_path(&m, raw.ptr, gmime);
+			if (!gmime)
+				assert_true(m.fast_path);
+			if (m.date != cases[i].date)
+				fail_msg("%s: `%s`: %lld, not %lld", gmime ? "gmime" : "fast",
+					 cases[i].header, (long long)m.date,
+					 (long long)cases[i].date);
+			kvmd_mail_release(&m);
+			kvmd_buf_release(&raw);
+		}
+	}
+}
+
+/* A multipart mail (the full parse) reads its Date too. */
+static void test_mail_date_multipart(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"Date: Wed, 22 Oct 2025 09:30:00 +0000\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=B\n"
+		"\n"
+		"--B\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"hi\n"
+		"--B--\n");
+	assert_false(f->mail.fast_path);
+	assert_int_equal(f->mail.date, 1761125400);
+}
+
+/*
+ * An HTML-only mail keeps its text/html part's decoded text in `html`
+ * (quoted-printable decoded, CRLF made LF), its `body` stays "": alone,
+ * or in a multipart/alternative without a text/plain part.
+ */
+static void test_mail_html_only(void **state)
+{
+	static const char *const raws[] = {
+		"From: A <a@example.com>\n"
+		"Subject: html only\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/html; charset=utf-8\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"<p>Reviewed-by: A &lt;a@example.com&gt;</p>=0D\n"
+		"<p>K=C3=B6ln</p>\n",
+
+		"From: A <a@example.com>\n"
+		"Subject: html only\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/alternative; boundary=B\n"
+		"\n"
+		"--B\n"
+		"Content-Type: image/png\n"
+		"\n"
+		"xx\n"
+		"--B\n"
+		"Content-Type: text/html; charset=utf-8\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"<p>Reviewed-by: A &lt;a@example.com&gt;</p>=0D\n"
+		"<p>K=C3=B6ln</p>\n"
+		"--B--\n",
+	};
+	/* the line break before a boundary is the boundary's */
+	static const char *const want[] = {
+		"<p>Reviewed-by: A &lt;a@example.com&gt;</p>\n<p>K\xc3\xb6ln</p>\n",
+		"<p>Reviewed-by: A &lt;a@example.com&gt;</p>\n<p>K\xc3\xb6ln</p>",
+	};
+	size_t i;
+	int gmime;
+
+	(void)state;
+	for (i = 0; i < sizeof(raws) / sizeof(raws[0]); i++) {
+		for (gmime = 0; gmime < 2; gmime++) {
+			struct kvmd_mail m;
+
+			parse_path(&m, raws[i], gmime);
+			assert_string_equal(m.body, "");
+			assert_int_equal(m.body_len, 0);
+			assert_non_null(m.html);
+			assert_string_equal(m.html, want[i]);
+			assert_int_equal(m.html_len, strlen(want[i]));
+			kvmd_mail_release(&m);
+		}
+	}
+}
+
+/* With a text/plain part, the text/html one is not kept: `html` is NULL. */
+static void test_mail_html_with_plain(void **state)
+{
+	struct fixture *f = *state;
+
+	must_parse(f,
+		"From: A <a@example.com>\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/alternative; boundary=B\n"
+		"\n"
+		"--B\n"
+		"Content-Type: text/html\n"
+		"\n"
+		"<p>html</p>\n"
+		"--B\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"plain\n"
+		"--B--\n");
+	assert_string_equal(f->mail.body, "plain");
+	assert_null(f->mail.html);
+	kvmd_mail_release(&f->mail);
+	f->parsed = 0;
+	must_parse(f, "From: A <a@example.com>\n\nplain\n");
+	assert_null(f->mail.html);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static int group_setup(void **state)
@@ -576,6 +735,10 @@ int main(void)
 		T(test_mail_from_mailinfo_forms),
 		T(test_mail_ids_raw_no_controls),
 		T(test_mail_ascii_label_utf8_body),
+		T(test_mail_date),
+		T(test_mail_date_multipart),
+		T(test_mail_html_only),
+		T(test_mail_html_with_plain),
 	};
 
 	return cmocka_run_group_tests_name("mail", tests, group_setup, NULL);
