@@ -18,13 +18,18 @@ struct kvmd_buf;
 /*
  * Appends the follow-up trailers of a reply's decoded body to `out`:
  * `Key-by: Name <address>` (or a bare address) lines of the reply's own
- * text, wherever they stand in it, as b4 collects them.  Lines quoted
- * with `>` and everything below a `-- ` signature line do not count, nor
- * does anything from the first line of a quoted or attached diff on.
+ * text, wherever they stand in it, as b4 collects them: a `*-by` key,
+ * white space before it allowed, a value that holds an address and no
+ * URL, a `# note` after it dropped, a name whose `<address>` was wrapped
+ * onto the next line joined with it.  Lines quoted with `>` (a quoted
+ * patch among them: a review below it counts) and everything below a
+ * `-- ` signature line do not count, nor does anything from the first
+ * line of a diff the reply carries unquoted (`diff -`, `Index: `,
+ * `@@ -`, `--- ` over `+++ `), whose context lines are the patch's.
  * `html` says `body` is the text of a text/html part (an HTML-only
- * reply): tags are dropped and entities decoded first.  Identities are
- * as written (mapping them is the caller's step).  Returns the number
- * appended.
+ * reply): tags are dropped, entities decoded, <blockquote> read as `>`
+ * quoting first.  Identities are as written (mapping them is the
+ * caller's step).  Returns the number appended.
  */
 size_t kvmd_followups_parse(struct kvmd_trailers *out, struct kvmd_trailer_parser *p,
 			    const char *body, size_t len, int html);
