@@ -58,7 +58,10 @@ void kvmd_status_subject_key(struct kvmd_buf *out, const char *subject);
 /*
  * Whether `m` starts a series: a patch numbered 0 (a cover letter) or 1,
  * or a patch without a number, that is not a new version of one patch
- * sent in reply to an earlier version's (a partial reroll).
+ * sent in reply to an earlier version's (a partial reroll: n/N, N > 1,
+ * in reply to patch n of a lower version), nor patch 1 in reply to its
+ * own version's cover letter.  A cover letter or patch 1 of v2 sent in
+ * reply to v1's starts one.
  * `parent` is the message `m` replies to, when known (else NULL).
  */
 int kvmd_status_starts_series(const struct kvmd_status_msg *m,
@@ -104,7 +107,8 @@ struct kvmd_status_series {
 	size_t messages;          /* cover letter and patches in the index */
 	size_t replies;           /* replies in its thread so far, from anyone */
 	const struct kvmd_status_previous *previous;  /* NULL when none */
-	int waiting_days;         /* -1 unless the series is waiting */
+	int waiting_days;         /* -1 unless the series is waiting (a series that a
+				     later version follows never is) */
 	int in_status;            /* new in the range or answered in it */
 	const struct kvmd_followup *followups;  /* given on the cover letter: every patch's */
 	size_t nfollowups;
