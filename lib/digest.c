@@ -372,6 +372,34 @@ static void count_trailers(struct kvmd_digest *d, const struct kvmd_trailer *t,
 }
 
 /*
+ * Counts the follow-up trailers of a reply in the reviewers table: those
+ * of its sender's own address (a mismatched one is not counted), each
+ * identity once, and not again when the reply's own trailers (already
+ * counted) hold it.
+ */
+static void count_followups(struct kvmd_digest *d, const struct kvmd_message *m)
+{
+	const struct kvmd_trailer *f = m->followups, *t = m->trailers;
+	size_t i, j;
+
+	for (i = 0; m->sender_email && i < m->nfollowups; i++) {
+		int dup = 0;
+
+		if (kvmd_trailer_kind(f[i].key) != KVMD_TRAILER_REVIEWER || !f[i].email ||
+		    g_ascii_strcasecmp(f[i].email, m->sender_email))
+			continue;
+		for (j = 0; j < m->ntrailers && !dup; j++)
+			dup = t[j].email && kvmd_trailer_kind(t[j].key) == KVMD_TRAILER_REVIEWER &&
+			      !g_ascii_strcasecmp(t[j].email, f[i].email);
+		for (j = 0; j < i && !dup; j++)
+			dup = f[j].email && kvmd_trailer_kind(f[j].key) == KVMD_TRAILER_REVIEWER &&
+			      !g_ascii_strcasecmp(f[j].email, f[i].email);
+		if (!dup)
+			kvmd_tally_add(d->reviewers, f[i].name, f[i].email, m->seq);
+	}
+}
+
+/*
  * Appends to `rec` at most KVMD_ENTRY_MAX bytes of a body, cut at a line
  * end when there is one (else at a UTF-8 character boundary), with a
  * marker that says how much was left out.  A 5 MB mail is a digest
@@ -610,6 +638,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
 	d->mails++;
 	count_trailers(d, m->trailers, m->ntrailers, m->seq);
+	count_followups(d, m);
 	p.contributor = (uint32_t)who;
 	if (is_new) {
 		p.entry = add_entry(d, &rec, m->seq, 0, m->subject, NULL, who);

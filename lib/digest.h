@@ -43,6 +43,15 @@ struct kvmd_message {
 	size_t body_len;
 	const struct kvmd_trailer *trailers;
 	size_t ntrailers;
+	/*
+	 * Replies (not patches, with an In-Reply-To): the follow-up trailers
+	 * of their body (followup.h), identities mapped; the reviewers table
+	 * counts those of kind REVIEWER for the address `sender_email`, the
+	 * header From's after the mailmap (another address's are not counted).
+	 */
+	const struct kvmd_trailer *followups;
+	size_t nfollowups;
+	const char *sender_email;
 };
 
 /* One code commit of a kernel checkout. */

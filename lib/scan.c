@@ -5,6 +5,7 @@
 #include "diffstat.h"
 #include "inbox.h"
 #include "digest.h"
+#include "followup.h"
 #include "mail.h"
 #include "mailmap.h"
 #include "mailmap-repo.h"
@@ -17,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* What one reader (one thread) needs, created once. */
 struct reader {
@@ -77,6 +79,7 @@ void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
 	m->from_name = mail->from_name;
 	m->from_email = mail->from_email;
 	m->message_id = mail->message_id;
+	m->date = mail->date;
 	m->in_reply_to = mail->in_reply_to;
 	m->refs = (const char *const *)mail->refs;
 	m->nrefs = mail->nrefs;
@@ -104,14 +107,41 @@ static void parse_trailers(struct kvmd_trailers *out, struct reader *r,
 			kvmd_mailmap_apply(r->mailmap, &out->v[i].name, &out->v[i].email);
 }
 
+/*
+ * The follow-up trailers of a reply (followup.h): of its text, or of
+ * its HTML when it has no text/plain part; identities mapped.  A bare
+ * address that is the sender's own (`Acked-by: maz@kernel.org` from
+ * Marc) takes the sender's name.
+ */
+static void parse_followups(struct kvmd_trailers *out, struct reader *r,
+			    const struct kvmd_mail *mail)
+{
+	size_t i;
+
+	if (mail->html && !mail->body_len)
+		kvmd_followups_parse(out, r->trailers, mail->html, mail->html_len, 1);
+	else
+		kvmd_followups_parse(out, r->trailers, mail->body + mail->body_start,
+				     mail->body_len - mail->body_start, 0);
+	for (i = 0; i < out->nr; i++) {
+		struct kvmd_trailer *t = &out->v[i];
+
+		if (!t->email)
+			continue;
+		if (!t->name && mail->from_name && !strcasecmp(t->email, mail->from_email))
+			t->name = kvmd_xstrdup(mail->from_name);
+		kvmd_mailmap_apply(r->mailmap, &t->name, &t->email);
+	}
+}
+
 static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 		     size_t seq, const git_oid *blob_id)
 {
 	git_blob *blob = NULL;
 	struct kvmd_mail mail;
 	struct kvmd_message m;
-	struct kvmd_trailers trailers = KVMD_TRAILERS_INIT;
-	const char *name = NULL, *email = NULL;
+	struct kvmd_trailers trailers = KVMD_TRAILERS_INIT, followups = KVMD_TRAILERS_INIT;
+	const char *name = NULL, *email = NULL, *sender_name = NULL;
 	const char *body;
 	size_t body_len;
 
@@ -140,9 +170,17 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 		parse_trailers(&trailers, r, body, body_len, 1);
 		m.trailers = trailers.v;
 		m.ntrailers = trailers.nr;
+		if (m.tag.kind != KVMD_KIND_PATCH && mail.in_reply_to) {
+			parse_followups(&followups, r, &mail);
+			m.followups = followups.v;
+			m.nfollowups = followups.nr;
+			kvmd_mailmap_resolve(r->mailmap, mail.from_name, mail.from_email,
+					     &sender_name, &m.sender_email);
+		}
 	}
 	kvmd_digest_add_mail(d, &m);
 	kvmd_trailers_release(&trailers);
+	kvmd_trailers_release(&followups);
 	kvmd_mail_release(&mail);
 }
 
