@@ -17,7 +17,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= mail mailpath subject trailer body render digest delta
+FUZZ_TARGETS ?= mail mailpath subject trailer followup body render digest delta
 FUZZ_DIR = fuzz
 FUZZ_BUILD = $(FUZZ_DIR)/build
 FUZZ_RUN_DIR = $(FUZZ_DIR)/corpus-run

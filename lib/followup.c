@@ -494,7 +494,8 @@ char *kvmd_followup_change_id(const char *body, size_t len)
 		v.ptr = l.ptr + 10;
 		v.len = l.len - 10;
 		ltrim(&v);
-		for (i = 0; i < v.len && !is_space(v.ptr[i]); i++)
+		/* the id: up to white space or a control (a NUL too) */
+		for (i = 0; i < v.len && (unsigned char)v.ptr[i] > ' ' && v.ptr[i] != 0x7f; i++)
 			;
 		if (i)
 			return kvmd_xmemdupz(v.ptr, i);

@@ -251,6 +251,8 @@ static void test_followup_change_id(void **state)
 	assert_null(kvmd_followup_change_id("> change-id: quoted\n", 20));
 	assert_null(kvmd_followup_change_id("change-id:\n", 11));
 	assert_null(kvmd_followup_change_id("", 0));
+	/* a NUL is no id (found by fuzz-followup) */
+	assert_null(kvmd_followup_change_id("change-id:\0\0 202510\n", 20));
 	id = kvmd_followup_change_id("Change-Id:  abc \n", 17);
 	assert_string_equal(id, "abc");
 	free(id);
