@@ -732,7 +732,8 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 	g_hash_table_destroy(orphans);
 	for (i = 0; i < s->nseries; i++)
 		series_fill(s->series[i]);
-	qsort(s->series, s->nseries, sizeof(*s->series), cmp_series);
+	if (s->nseries) /* qsort() wants an array, even of none */
+		qsort(s->series, s->nseries, sizeof(*s->series), cmp_series);
 
 	/* the replies: anything below a patch that is not one (with or without Re:) */
 	if (s->nmsgs)
@@ -740,7 +741,8 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 	for (i = 0; i < s->nmsgs; i++)
 		if (!is_patch(&s->msgs[i].tag))
 			replies[nreplies++] = &s->msgs[i];
-	qsort(replies, nreplies, sizeof(*replies), cmp_msgp);
+	if (nreplies)
+		qsort(replies, nreplies, sizeof(*replies), cmp_msgp);
 	for (i = 0; i < nreplies; i++) {
 		struct msg *t = patch_below(s, replies[i]);
 
