@@ -1,0 +1,1022 @@
+#include "index.h"
+#include "buf.h"
+#include "status.h"
+#include "usage.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The tables (see index.h).  Commit and blob ids are kept as their 20
+ * bytes; trailers and links packed as netstrings (`<len>:<bytes>,`, a
+ * NULL as `~,`) in one column each: they are read with their mail, never
+ * searched.  `series` is NULL until kvmd_index_update_series() works it
+ * out, and stays NULL for a mail that belongs to none.
+ */
+static const char schema[] =
+	"CREATE TABLE archive(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, tip BLOB);"
+	"CREATE TABLE mail(id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE,"
+	" commit_id BLOB NOT NULL, blob BLOB NOT NULL, archive INTEGER,"
+	" date INTEGER NOT NULL, name TEXT, email TEXT NOT NULL, sender_email TEXT NOT NULL,"
+	" subject TEXT NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,"
+	" number INTEGER NOT NULL, total INTEGER NOT NULL, tag_end INTEGER NOT NULL,"
+	" in_reply_to TEXT, root TEXT NOT NULL, series TEXT, change_id TEXT,"
+	" trailers BLOB, links BLOB);"
+	"CREATE INDEX mail_root ON mail(root);"
+	"CREATE INDEX mail_series ON mail(series) WHERE series IS NOT NULL;"
+	"CREATE TABLE series(message_id TEXT PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE,"
+	" sender_email TEXT NOT NULL, subject_key TEXT NOT NULL, version INTEGER NOT NULL,"
+	" total INTEGER NOT NULL, date INTEGER NOT NULL, change_id TEXT, root TEXT NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX series_key ON series(email, subject_key);"
+	"CREATE INDEX series_change ON series(change_id) WHERE change_id IS NOT NULL;"
+	"CREATE INDEX series_date ON series(date);"
+	"CREATE INDEX series_root ON series(root);"
+	"CREATE TABLE contributor(email TEXT PRIMARY KEY COLLATE NOCASE, name TEXT,"
+	" date INTEGER NOT NULL, message_id TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE domain(domain TEXT PRIMARY KEY COLLATE NOCASE, date INTEGER NOT NULL,"
+	" message_id TEXT NOT NULL) WITHOUT ROWID;";
+
+static const char drop[] =
+	"DROP TABLE IF EXISTS archive; DROP TABLE IF EXISTS mail; DROP TABLE IF EXISTS series;"
+	"DROP TABLE IF EXISTS contributor; DROP TABLE IF EXISTS domain;";
+
+/* This run's own tables: gone with the connection. */
+static const char temp_tables[] =
+	"CREATE TEMP TABLE range(message_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TEMP TABLE touched(root TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TEMP TABLE want(root TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TEMP TABLE more(root TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TEMP TABLE ignore_from(email TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;";
+
+enum stmt {
+	ADD_MAIL,
+	ADD_RANGE,
+	ADD_TOUCHED,
+	ADD_CONTRIBUTOR,
+	ADD_DOMAIN,
+	NSTMT
+};
+
+static const char *const stmt_sql[NSTMT] = {
+	[ADD_MAIL] =
+		"INSERT INTO mail(message_id, commit_id, blob, archive, date, name, email,"
+		" sender_email, subject, kind, version, number, total, tag_end, in_reply_to,"
+		" root, change_id, trailers, links)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19)"
+		" ON CONFLICT(message_id) DO UPDATE SET commit_id = excluded.commit_id,"
+		" blob = excluded.blob, archive = excluded.archive, date = excluded.date,"
+		" name = excluded.name, email = excluded.email,"
+		" sender_email = excluded.sender_email, subject = excluded.subject,"
+		" kind = excluded.kind, version = excluded.version, number = excluded.number,"
+		" total = excluded.total, tag_end = excluded.tag_end,"
+		" in_reply_to = excluded.in_reply_to, root = excluded.root, series = NULL,"
+		" change_id = excluded.change_id, trailers = excluded.trailers,"
+		" links = excluded.links"
+		" WHERE excluded.commit_id < mail.commit_id",
+	[ADD_RANGE] = "INSERT OR IGNORE INTO temp.range(message_id) VALUES(?1)",
+	[ADD_TOUCHED] = "INSERT OR IGNORE INTO temp.touched(root) VALUES(?1)",
+	[ADD_CONTRIBUTOR] =
+		"INSERT INTO contributor(email, name, date, message_id) VALUES(?1, ?2, ?3, ?4)"
+		" ON CONFLICT(email) DO UPDATE SET name = excluded.name, date = excluded.date,"
+		" message_id = excluded.message_id"
+		" WHERE (excluded.date, excluded.message_id) < (contributor.date, contributor.message_id)",
+	[ADD_DOMAIN] =
+		"INSERT INTO domain(domain, date, message_id) VALUES(?1, ?2, ?3)"
+		" ON CONFLICT(domain) DO UPDATE SET date = excluded.date,"
+		" message_id = excluded.message_id"
+		" WHERE (excluded.date, excluded.message_id) < (domain.date, domain.message_id)",
+};
+
+struct kvmd_index {
+	sqlite3 *db;
+	int in_transaction;
+	sqlite3_int64 archive;  /* the current archive's id, 0 for none */
+	sqlite3_stmt *stmt[NSTMT];
+	struct kvmd_buf pack;   /* scratch for packed columns */
+	struct kvmd_buf pack2;
+};
+
+void kvmd_index_path(struct kvmd_buf *out, git_repository *repo)
+{
+	const char *dir = git_repository_commondir(repo);
+
+	kvmd_buf_addf(out, "%s%skvmdigest/index.sqlite3", dir,
+		      *dir && dir[strlen(dir) - 1] != '/' ? "/" : "");
+}
+
+int kvmd_index_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+int kvmd_index_remove(const char *path, struct kvmd_buf *err)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	struct kvmd_buf p = KVMD_BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
+		kvmd_buf_reset(&p);
+		kvmd_buf_addf(&p, "%s%s", path, suffix[i]);
+		if (unlink(p.ptr) < 0 && errno != ENOENT && !ret) {
+			kvmd_buf_addf(err, "cannot remove '%s': %s", p.ptr, strerror(errno));
+			ret = -1;
+		}
+	}
+	kvmd_buf_release(&p);
+	return ret;
+}
+
+/* The failure of the last call on `db`, as a return value; the reason in `err`. */
+static int db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *err)
+{
+	int code = rc & 0xff;
+
+	kvmd_buf_addf(err, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return KVMD_INDEX_CORRUPT;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return KVMD_INDEX_BUSY;
+	return -1;
+}
+
+static int exec(struct kvmd_index *ix, const char *sql, const char *what, struct kvmd_buf *err)
+{
+	int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(ix->db, rc, what, err);
+}
+
+static int prepare(sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
+		   struct kvmd_buf *err)
+{
+	int rc = sqlite3_prepare_v2(ix->db, sql, -1, out, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+}
+
+/* Steps a statement that returns no row, and resets it for the next use. */
+static int step_done(sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
+		     struct kvmd_buf *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, what, err);
+}
+
+/* An integer the query returns in its first row's first column; 0 when none. */
+static int query_int(sqlite3_int64 *out, struct kvmd_index *ix, const char *sql,
+		     struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	*out = 0;
+	if ((ret = prepare(&st, ix, sql, err)) < 0)
+		return ret;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		db_error(ix->db, rc, "cannot read the index", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Creates the tables, or empties and recreates them for another schema. */
+static int setup_schema(struct kvmd_index *ix, int rebuild, int *rebuilt, struct kvmd_buf *err)
+{
+	struct kvmd_buf sql = KVMD_BUF_INIT;
+	sqlite3_int64 version, tables;
+	int ret;
+
+	if ((ret = query_int(&version, ix, "PRAGMA user_version", err)) < 0 ||
+	    (ret = query_int(&tables, ix, "SELECT count(*) FROM sqlite_master", err)) < 0)
+		return ret;
+	if (version == KVMD_INDEX_SCHEMA && tables && !rebuild)
+		return 0;
+	if (tables)
+		*rebuilt = 1;
+	kvmd_buf_addf(&sql, "%s%sPRAGMA user_version = %d;", drop, schema, KVMD_INDEX_SCHEMA);
+	ret = exec(ix, sql.ptr, "cannot create the index", err);
+	kvmd_buf_release(&sql);
+	return ret;
+}
+
+int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
+		     int rebuild, int *rebuilt, struct kvmd_buf *err)
+{
+	struct kvmd_index *ix = kvmd_xcalloc(1, sizeof(*ix));
+	struct kvmd_buf dir = KVMD_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int rc, ret = -1, was_rebuilt = 0;
+	size_t i;
+
+	*out = NULL;
+	kvmd_buf_init(&ix->pack);
+	kvmd_buf_init(&ix->pack2);
+	if (slash) {
+		kvmd_buf_add(&dir, path, (size_t)(slash - path));
+		if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
+			kvmd_buf_addf(err, "cannot create '%s': %s", dir.ptr, strerror(errno));
+			goto cleanup;
+		}
+	}
+	rc = sqlite3_open_v2(path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		ret = db_error(ix->db, rc, "cannot open the index", err);
+		goto cleanup;
+	}
+	sqlite3_busy_timeout(ix->db, timeout_ms > 0 ? timeout_ms : 0);
+	/*
+	 * WAL: readers do not wait for the writer.  Setting it writes the
+	 * file's header, so a file that is not a database fails here.  A
+	 * read-only file stays in its mode; the first write says so.
+	 */
+	if ((ret = exec(ix, "PRAGMA journal_mode = WAL", "cannot open the index", err)) < 0 ||
+	    (ret = exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE",
+			"cannot open the index", err)) < 0 ||
+	    (ret = exec(ix, "BEGIN IMMEDIATE", "cannot lock the index", err)) < 0)
+		goto cleanup;
+	ix->in_transaction = 1;
+	if ((ret = setup_schema(ix, rebuild, &was_rebuilt, err)) < 0 ||
+	    (ret = exec(ix, temp_tables, "cannot start the run", err)) < 0)
+		goto cleanup;
+	for (i = 0; i < NSTMT; i++)
+		if ((ret = prepare(&ix->stmt[i], ix, stmt_sql[i], err)) < 0)
+			goto cleanup;
+	*out = ix;
+	ix = NULL;
+	ret = 0;
+
+cleanup:
+	if (rebuilt)
+		*rebuilt = was_rebuilt;
+	kvmd_index_free(ix);
+	kvmd_buf_release(&dir);
+	return ret;
+}
+
+void kvmd_index_free(struct kvmd_index *ix)
+{
+	size_t i;
+
+	if (!ix)
+		return;
+	for (i = 0; i < NSTMT; i++)
+		sqlite3_finalize(ix->stmt[i]);
+	if (ix->in_transaction)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(ix->db);
+	kvmd_buf_release(&ix->pack);
+	kvmd_buf_release(&ix->pack2);
+	free(ix);
+}
+
+int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	int ret = exec(ix, "COMMIT", "cannot write the index", err);
+
+	if (!ret)
+		ix->in_transaction = 0;
+	return ret;
+}
+
+int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	if ((ret = prepare(&st, ix, "INSERT INTO archive(name) VALUES(?1)"
+			   " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", err)) < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ix->archive = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	ret = rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot write the index", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* Appends `s` as a netstring (NULL as `~,`). */
+static void pack_str(struct kvmd_buf *out, const char *s)
+{
+	if (!s)
+		kvmd_buf_adds(out, "~,");
+	else
+		kvmd_buf_addf(out, "%zu:%s,", strlen(s), s);
+}
+
+/*
+ * Reads the next netstring of `*p` (up to `end`) into `*s`/`*len`; `*s`
+ * NULL for `~,`.  0, or -1 at the end or on a damaged column.
+ */
+static int unpack_str(const char **s, size_t *len, const char **p, const char *end)
+{
+	const char *q = *p;
+	size_t n = 0;
+
+	if (q >= end)
+		return -1;
+	if (*q == '~') {
+		if (q + 1 >= end || q[1] != ',')
+			return -1;
+		*s = NULL;
+		*len = 0;
+		*p = q + 2;
+		return 0;
+	}
+	while (q < end && *q >= '0' && *q <= '9' && n < ((size_t)1 << 40))
+		n = n * 10 + (size_t)(*q++ - '0');
+	if (q >= end || *q != ':' || (size_t)(end - q - 1) < n + 1 || q[1 + n] != ',')
+		return -1;
+	*s = q + 1;
+	*len = n;
+	*p = q + n + 2;
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int bind_oid(sqlite3_stmt *st, int i, const char *hex, struct kvmd_buf *err)
+{
+	git_oid id;
+
+	if (git_oid_fromstrn(&id, hex, GIT_OID_HEXSZ) < 0) {
+		kvmd_buf_addf(err, "not an object id: '%s'", hex);
+		return -1;
+	}
+	sqlite3_bind_blob(st, i, id.id, GIT_OID_RAWSZ, SQLITE_TRANSIENT);
+	return 0;
+}
+
+int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
+		   const struct kvmd_status_msg *m, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = ix->stmt[ADD_MAIL];
+	const char *what = "cannot write the index";
+	const char *at;
+	size_t i;
+	int ret;
+
+	kvmd_buf_reset(&ix->pack);
+	for (i = 0; i < m->ntrailers; i++) {
+		pack_str(&ix->pack, m->trailers[i].key);
+		pack_str(&ix->pack, m->trailers[i].name);
+		pack_str(&ix->pack, m->trailers[i].email);
+	}
+	kvmd_buf_reset(&ix->pack2);
+	for (i = 0; i < m->nlinks; i++)
+		pack_str(&ix->pack2, m->links[i]);
+
+	bind_text(st, 1, m->message_id);
+	if (bind_oid(st, 2, commit, err) < 0 || bind_oid(st, 3, blob, err) < 0) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (ix->archive)
+		sqlite3_bind_int64(st, 4, ix->archive);
+	sqlite3_bind_int64(st, 5, m->date);
+	bind_text(st, 6, m->name);
+	bind_text(st, 7, m->email ? m->email : "");
+	bind_text(st, 8, m->sender_email ? m->sender_email : "");
+	bind_text(st, 9, m->subject ? m->subject : "");
+	sqlite3_bind_int(st, 10, (int)m->tag.kind);
+	sqlite3_bind_int(st, 11, m->tag.version);
+	sqlite3_bind_int(st, 12, m->tag.number);
+	sqlite3_bind_int(st, 13, m->tag.total);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)m->tag.tag_end);
+	bind_text(st, 15, m->in_reply_to);
+	bind_text(st, 16, m->root ? m->root : m->message_id);
+	bind_text(st, 17, m->change_id);
+	if (m->ntrailers)
+		sqlite3_bind_blob(st, 18, ix->pack.ptr, (int)ix->pack.len, SQLITE_STATIC);
+	if (m->nlinks)
+		sqlite3_bind_blob(st, 19, ix->pack2.ptr, (int)ix->pack2.len, SQLITE_STATIC);
+	if ((ret = step_done(st, ix, what, err)) < 0)
+		return ret;
+
+	st = ix->stmt[ADD_TOUCHED];
+	bind_text(st, 1, m->root ? m->root : m->message_id);
+	if ((ret = step_done(st, ix, what, err)) < 0)
+		return ret;
+	if (m->in_range) {
+		st = ix->stmt[ADD_RANGE];
+		bind_text(st, 1, m->message_id);
+		if ((ret = step_done(st, ix, what, err)) < 0)
+			return ret;
+	}
+	if (!m->email || !*m->email)
+		return 0;
+	st = ix->stmt[ADD_CONTRIBUTOR];
+	bind_text(st, 1, m->email);
+	bind_text(st, 2, m->name);
+	sqlite3_bind_int64(st, 3, m->date);
+	bind_text(st, 4, m->message_id);
+	if ((ret = step_done(st, ix, what, err)) < 0)
+		return ret;
+	at = strrchr(m->email, '@');
+	if (!at || !at[1])
+		return 0;
+	st = ix->stmt[ADD_DOMAIN];
+	bind_text(st, 1, at + 1);
+	sqlite3_bind_int64(st, 2, m->date);
+	bind_text(st, 3, m->message_id);
+	return step_done(st, ix, what, err);
+}
+
+/* Reads a 20-byte id column; 0, or -1 when the column is not one. */
+static int column_oid(git_oid *out, sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB || sqlite3_column_bytes(st, i) != GIT_OID_RAWSZ)
+		return -1;
+	git_oid_fromraw(out, sqlite3_column_blob(st, i));
+	return 0;
+}
+
+int kvmd_index_start(git_oid *from, int *covered, struct kvmd_index *ix,
+		     git_repository *repo, const git_oid *new, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	git_oid *tips = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc, ret, found = 0;
+
+	if (covered)
+		*covered = 0;
+	/* the current archive's tip first: what a later run of one archive finds */
+	if ((ret = prepare(&st, ix, "SELECT tip FROM archive WHERE tip IS NOT NULL"
+			   " ORDER BY id = ?1 DESC, id", err)) < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, ix->archive);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		KVMD_ALLOC_GROW(tips, n + 1, alloc);
+		if (column_oid(&tips[n], st, 0) == 0)
+			n++;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = db_error(ix->db, rc, "cannot read the index", err);
+		goto cleanup;
+	}
+	/* equal ids cost nothing to find; a walk between histories can cost a lot */
+	for (i = 0; i < n && !found; i++)
+		if (git_oid_equal(&tips[i], new)) {
+			git_oid_cpy(from, &tips[i]);
+			found = 1;
+		}
+	for (i = 0; i < n && !found; i++) {
+		rc = git_graph_descendant_of(repo, new, &tips[i]);
+		if (rc > 0) {
+			git_oid_cpy(from, &tips[i]);
+			found = 1;
+		} else if (rc == 0 && covered && !*covered) {
+			*covered = git_graph_descendant_of(repo, &tips[i], new) > 0;
+		}
+		git_error_clear();
+	}
+	ret = found;
+
+cleanup:
+	sqlite3_finalize(st);
+	free(tips);
+	return ret;
+}
+
+int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if ((ret = prepare(&st, ix, "UPDATE archive SET tip = ?1 WHERE id = ?2", err)) < 0)
+		return ret;
+	sqlite3_bind_blob(st, 1, tip->id, GIT_OID_RAWSZ, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, ix->archive);
+	ret = step_done(st, ix, "cannot write the index", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	sqlite3_int64 n;
+	int ret = query_int(&n, ix, "SELECT count(*) FROM mail", err);
+
+	*out = ret < 0 ? 0 : (size_t)n;
+	return ret;
+}
+
+/* ------------------------------------------------------------ messages -- */
+
+/* The columns every message query returns, in this order. */
+#define MSG_COLUMNS \
+	"m.message_id, m.date, m.name, m.email, m.sender_email, m.subject, m.kind," \
+	" m.version, m.number, m.total, m.tag_end, m.in_reply_to, m.root, m.change_id," \
+	" m.trailers, m.links, m.series"
+
+/* A row of those columns, as a kvmd_status_msg with storage of its own. */
+struct row {
+	struct kvmd_status_msg m;
+	struct kvmd_trailer *trailers;
+	char **links;
+	char *series;
+	sqlite3_int64 id;
+	/* for the series pass */
+	int state;             /* 0 not yet, 1 working out, 2 done */
+	const char *result;    /* its series, borrowed (NULL: none) */
+};
+
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? kvmd_xmemdupz(s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+static void row_release(struct row *r)
+{
+	size_t i;
+
+	free((char *)r->m.message_id);
+	free((char *)r->m.name);
+	free((char *)r->m.email);
+	free((char *)r->m.sender_email);
+	free((char *)r->m.subject);
+	free((char *)r->m.in_reply_to);
+	free((char *)r->m.root);
+	free((char *)r->m.change_id);
+	for (i = 0; i < r->m.ntrailers; i++) {
+		free(r->trailers[i].key);
+		free(r->trailers[i].value);
+		free(r->trailers[i].name);
+		free(r->trailers[i].email);
+	}
+	free(r->trailers);
+	for (i = 0; i < r->m.nlinks; i++)
+		free(r->links[i]);
+	free(r->links);
+	free(r->series);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reads a row of MSG_COLUMNS starting at column `c`; a damaged packed column is left out. */
+static void row_read(struct row *r, sqlite3_stmt *st, int c)
+{
+	const char *p, *end, *s[3];
+	size_t len[3], n = 0, alloc = 0, i;
+
+	memset(r, 0, sizeof(*r));
+	r->m.message_id = column_dup(st, c + 0);
+	r->m.date = sqlite3_column_int64(st, c + 1);
+	r->m.name = column_dup(st, c + 2);
+	r->m.email = column_dup(st, c + 3);
+	r->m.sender_email = column_dup(st, c + 4);
+	r->m.subject = column_dup(st, c + 5);
+	r->m.tag.kind = (enum kvmd_kind)sqlite3_column_int(st, c + 6);
+	r->m.tag.version = sqlite3_column_int(st, c + 7);
+	r->m.tag.number = sqlite3_column_int(st, c + 8);
+	r->m.tag.total = sqlite3_column_int(st, c + 9);
+	r->m.tag.tag_end = (size_t)sqlite3_column_int64(st, c + 10);
+	r->m.in_reply_to = column_dup(st, c + 11);
+	r->m.root = column_dup(st, c + 12);
+	r->m.change_id = column_dup(st, c + 13);
+
+	p = sqlite3_column_blob(st, c + 14);
+	end = p + sqlite3_column_bytes(st, c + 14);
+	while (p && p < end) {
+		for (i = 0; i < 3; i++)
+			if (unpack_str(&s[i], &len[i], &p, end) < 0)
+				goto trailers_done;
+		if (!s[0] || !s[2])
+			continue;
+		KVMD_ALLOC_GROW(r->trailers, n + 1, alloc);
+		r->trailers[n].key = kvmd_xmemdupz(s[0], len[0]);
+		r->trailers[n].name = s[1] ? kvmd_xmemdupz(s[1], len[1]) : NULL;
+		r->trailers[n].email = kvmd_xmemdupz(s[2], len[2]);
+		if (s[1]) {
+			struct kvmd_buf v = KVMD_BUF_INIT;
+
+			kvmd_buf_addf(&v, "%s <%s>", r->trailers[n].name, r->trailers[n].email);
+			r->trailers[n].value = kvmd_buf_detach(&v, NULL);
+		} else {
+			r->trailers[n].value = kvmd_xstrdup(r->trailers[n].email);
+		}
+		n++;
+	}
+trailers_done:
+	r->m.trailers = r->trailers;
+	r->m.ntrailers = n;
+
+	n = alloc = 0;
+	p = sqlite3_column_blob(st, c + 15);
+	end = p + sqlite3_column_bytes(st, c + 15);
+	while (p && p < end && unpack_str(&s[0], &len[0], &p, end) == 0) {
+		if (!s[0])
+			continue;
+		KVMD_ALLOC_GROW(r->links, n + 1, alloc);
+		r->links[n++] = kvmd_xmemdupz(s[0], len[0]);
+	}
+	r->m.links = (const char *const *)r->links;
+	r->m.nlinks = n;
+	r->series = column_dup(st, c + 16);
+}
+
+/* -------------------------------------------------------------- series -- */
+
+/* One thread's rows while its series are worked out. */
+struct group {
+	struct row *v;
+	size_t nr, alloc;
+	size_t *by_id;         /* indexes into v, by Message-ID */
+	struct row *outside;   /* parents in other threads, looked up one by one */
+	size_t nout, outalloc;
+};
+
+static struct group *sort_group; /* qsort() has no context argument */
+
+static int cmp_by_id(const void *a, const void *b)
+{
+	return strcmp(sort_group->v[*(const size_t *)a].m.message_id,
+		      sort_group->v[*(const size_t *)b].m.message_id);
+}
+
+static struct row *group_find(struct group *g, const char *id)
+{
+	size_t lo = 0, hi = g->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(id, g->v[g->by_id[mid]].m.message_id);
+
+		if (!c)
+			return &g->v[g->by_id[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+struct series_pass {
+	struct kvmd_index *ix;
+	sqlite3_stmt *parent;  /* a mail by Message-ID */
+	sqlite3_stmt *set;     /* UPDATE mail SET series */
+	sqlite3_stmt *start;   /* INSERT INTO series */
+	struct kvmd_buf key;
+	struct kvmd_buf *err;
+	int ret;
+};
+
+/* The parent of `r`: in the thread, else looked up (0 found, 1 none, <0 failed). */
+static int find_parent(struct row **out, int *outside, struct series_pass *sp,
+		       struct group *g, struct row *r)
+{
+	sqlite3_stmt *st = sp->parent;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*outside = 0;
+	if (!r->m.in_reply_to)
+		return 1;
+	if ((*out = group_find(g, r->m.in_reply_to)))
+		return 0;
+	for (i = 0; i < g->nout; i++)
+		if (!strcmp(g->outside[i].m.message_id, r->m.in_reply_to)) {
+			*out = &g->outside[i];
+			*outside = 1;
+			return 0;
+		}
+	bind_text(st, 1, r->m.in_reply_to);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		KVMD_ALLOC_GROW(g->outside, g->nout + 1, g->outalloc);
+		row_read(&g->outside[g->nout], st, 0);
+		*out = &g->outside[g->nout++];
+		*outside = 1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : db_error(sp->ix->db, rc, "cannot read the index", sp->err);
+}
+
+/* The series `r` belongs to (borrowed; NULL for none). */
+static const char *series_of(struct series_pass *sp, struct group *g, struct row *r)
+{
+	struct row *parent;
+	int outside, found;
+
+	if (r->state == 2)
+		return r->result;
+	if (r->state == 1)
+		return NULL; /* In-Reply-To going round in a circle */
+	r->state = 1;
+	found = find_parent(&parent, &outside, sp, g, r);
+	if (found < 0) {
+		sp->ret = found;
+		found = 1;
+	}
+	if (kvmd_status_starts_series(&r->m, found ? NULL : &parent->m))
+		r->result = r->m.message_id;
+	else if (!found && outside)
+		r->result = parent->series;
+	else if (!found)
+		r->result = series_of(sp, g, parent);
+	r->state = 2;
+	return r->result;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void group_reset(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nr; i++)
+		row_release(&g->v[i]);
+	for (i = 0; i < g->nout; i++)
+		row_release(&g->outside[i]);
+	g->nr = g->nout = 0;
+}
+
+/* Works out one thread's series and writes what changed. */
+static int group_flush(struct series_pass *sp, struct group *g)
+{
+	size_t i;
+	int ret = 0;
+
+	free(g->by_id);
+	g->by_id = kvmd_xcalloc(g->nr ? g->nr : 1, sizeof(*g->by_id));
+	for (i = 0; i < g->nr; i++)
+		g->by_id[i] = i;
+	sort_group = g;
+	qsort(g->by_id, g->nr, sizeof(*g->by_id), cmp_by_id);
+	for (i = 0; i < g->nr && !ret; i++) {
+		struct row *r = &g->v[i];
+		const char *series = series_of(sp, g, r);
+
+		if ((ret = sp->ret) < 0)
+			break;
+		if (!same(series, r->series)) {
+			bind_text(sp->set, 1, series);
+			sqlite3_bind_int64(sp->set, 2, r->id);
+			ret = step_done(sp->set, sp->ix, "cannot write the index", sp->err);
+		}
+		if (ret || series != r->m.message_id)
+			continue;
+		kvmd_status_subject_key(&sp->key, r->m.subject);
+		bind_text(sp->start, 1, r->m.message_id);
+		bind_text(sp->start, 2, r->m.email);
+		bind_text(sp->start, 3, r->m.sender_email);
+		bind_text(sp->start, 4, sp->key.ptr);
+		sqlite3_bind_int(sp->start, 5, r->m.tag.version);
+		sqlite3_bind_int(sp->start, 6, r->m.tag.total);
+		sqlite3_bind_int64(sp->start, 7, r->m.date);
+		bind_text(sp->start, 8, r->m.change_id);
+		bind_text(sp->start, 9, r->m.root);
+		ret = step_done(sp->start, sp->ix, "cannot write the index", sp->err);
+	}
+	group_reset(g);
+	return ret;
+}
+
+int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	struct series_pass sp = { .ix = ix, .key = KVMD_BUF_INIT, .err = err };
+	struct group g = { 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	if ((ret = exec(ix, "DELETE FROM series WHERE root IN (SELECT root FROM temp.touched)",
+			"cannot write the index", err)) < 0 ||
+	    (ret = prepare(&sp.parent, ix, "SELECT " MSG_COLUMNS " FROM mail m"
+			   " WHERE m.message_id = ?1", err)) < 0 ||
+	    (ret = prepare(&sp.set, ix, "UPDATE mail SET series = ?1 WHERE id = ?2", err)) < 0 ||
+	    (ret = prepare(&sp.start, ix, "INSERT OR REPLACE INTO series(message_id, email,"
+			   " sender_email, subject_key, version, total, date, change_id, root)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err)) < 0 ||
+	    (ret = prepare(&st, ix, "SELECT " MSG_COLUMNS ", m.id FROM mail m"
+			   " WHERE m.root IN (SELECT root FROM temp.touched) ORDER BY m.root", err)) < 0)
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *root = sqlite3_column_text(st, 12);
+
+		if (g.nr && root && strcmp((const char *)root, g.v[0].m.root) &&
+		    (ret = group_flush(&sp, &g)) < 0)
+			goto cleanup;
+		KVMD_ALLOC_GROW(g.v, g.nr + 1, g.alloc);
+		row_read(&g.v[g.nr], st, 0);
+		g.v[g.nr++].id = sqlite3_column_int64(st, 17);
+	}
+	if (rc != SQLITE_DONE) {
+		ret = db_error(ix->db, rc, "cannot read the index", err);
+		goto cleanup;
+	}
+	if (g.nr)
+		ret = group_flush(&sp, &g);
+	if (!ret)
+		ret = exec(ix, "DELETE FROM temp.touched", "cannot write the index", err);
+
+cleanup:
+	group_reset(&g);
+	free(g.v);
+	free(g.by_id);
+	free(g.outside);
+	sqlite3_finalize(st);
+	sqlite3_finalize(sp.parent);
+	sqlite3_finalize(sp.set);
+	sqlite3_finalize(sp.start);
+	kvmd_buf_release(&sp.key);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- load -- */
+
+/* Adds every row `st` returns (MSG_COLUMNS, then in_range) to `s`. */
+static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
+		    struct kvmd_buf *err)
+{
+	struct row r;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_read(&r, st, 0);
+		r.m.in_range = sqlite3_column_int(st, 17);
+		kvmd_status_add(s, &r.m);
+		row_release(&r);
+	}
+	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+}
+
+/* The earlier versions of the series in the wanted threads: their threads, into temp.more. */
+static int want_versions(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL, *root = NULL;
+	const char *p, *end, *id;
+	size_t len;
+	int rc, ret;
+
+	if ((ret = exec(ix,
+			"INSERT OR IGNORE INTO temp.more SELECT p.root FROM series s"
+			" JOIN series p ON p.email = s.email AND p.subject_key = s.subject_key"
+			" AND p.date <= s.date AND p.message_id <> s.message_id"
+			" WHERE s.root IN (SELECT root FROM temp.want);"
+			"INSERT OR IGNORE INTO temp.more SELECT p.root FROM series s"
+			" JOIN series p ON p.change_id = s.change_id AND p.message_id <> s.message_id"
+			" WHERE s.root IN (SELECT root FROM temp.want) AND s.change_id IS NOT NULL",
+			"cannot read the index", err)) < 0 ||
+	    (ret = prepare(&st, ix, "SELECT m.links FROM series s JOIN mail m"
+			   " ON m.message_id = s.message_id WHERE m.links IS NOT NULL"
+			   " AND s.root IN (SELECT root FROM temp.want)", err)) < 0 ||
+	    (ret = prepare(&root, ix, "INSERT OR IGNORE INTO temp.more"
+			   " SELECT root FROM mail WHERE message_id = ?1", err)) < 0)
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		end = p + sqlite3_column_bytes(st, 0);
+		while (p && p < end && unpack_str(&id, &len, &p, end) == 0) {
+			if (!id)
+				continue;
+			sqlite3_bind_text(root, 1, id, (int)len, SQLITE_TRANSIENT);
+			if ((ret = step_done(root, ix, "cannot read the index", err)) < 0)
+				goto cleanup;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		ret = db_error(ix->db, rc, "cannot read the index", err);
+
+cleanup:
+	sqlite3_finalize(st);
+	sqlite3_finalize(root);
+	return ret;
+}
+
+/* The series waiting longest for an answer: their threads, into temp.more. */
+static int want_waiting(struct kvmd_index *ix, const struct kvmd_index_load_opts *o,
+			int64_t now, struct kvmd_buf *err)
+{
+	struct kvmd_buf lower = KVMD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int ret;
+
+	if ((ret = prepare(&st, ix, "INSERT OR IGNORE INTO temp.ignore_from VALUES(?1)", err)) < 0)
+		goto cleanup;
+	for (i = 0; i < o->nignore_from; i++) {
+		kvmd_buf_reset(&lower);
+		for (j = 0; o->ignore_from[i][j]; j++) {
+			char c = o->ignore_from[i][j];
+
+			kvmd_buf_addch(&lower, c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		}
+		bind_text(st, 1, lower.ptr);
+		if ((ret = step_done(st, ix, "cannot read the index", err)) < 0)
+			goto cleanup;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!o->top || !now)
+		goto cleanup;
+	if ((ret = prepare(&st, ix,
+			   "INSERT OR IGNORE INTO temp.more SELECT root FROM ("
+			   " SELECT s.root AS root FROM series s WHERE s.date <= ?1 AND NOT EXISTS ("
+			   "  SELECT 1 FROM mail r WHERE r.series = s.message_id"
+			   "  AND lower(r.sender_email) <> lower(s.sender_email)"
+			   "  AND lower(r.sender_email) NOT IN (SELECT email FROM temp.ignore_from))"
+			   " ORDER BY s.date, s.message_id LIMIT ?2)", err)) < 0)
+		goto cleanup;
+	sqlite3_bind_int64(st, 1, now - (int64_t)o->wait_days * 86400);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)o->top);
+	ret = step_done(st, ix, "cannot read the index", err);
+
+cleanup:
+	sqlite3_finalize(st);
+	kvmd_buf_release(&lower);
+	return ret;
+}
+
+static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	if ((ret = prepare(&st, ix, "SELECT c.name, c.email, c.message_id FROM contributor c"
+			   " JOIN temp.range r ON r.message_id = c.message_id"
+			   " ORDER BY c.date, c.email", err)) < 0)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		kvmd_status_add_newcomer(s, (const char *)sqlite3_column_text(st, 0),
+					 (const char *)sqlite3_column_text(st, 1),
+					 (const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(ix->db, rc, "cannot read the index", err);
+
+	if ((ret = prepare(&st, ix, "SELECT d.domain FROM domain d"
+			   " JOIN temp.range r ON r.message_id = d.message_id"
+			   " ORDER BY d.date, d.domain", err)) < 0)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		kvmd_status_add_new_domain(s, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+}
+
+int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
+		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 now;
+	int ret;
+
+	if ((ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
+			"DELETE FROM temp.ignore_from;"
+			"INSERT OR IGNORE INTO temp.want SELECT m.root FROM temp.range r"
+			" JOIN mail m ON m.message_id = r.message_id",
+			"cannot read the index", err)) < 0 ||
+	    (ret = query_int(&now, ix, "SELECT max(m.date) FROM temp.range r"
+			     " JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
+	    (ret = want_versions(ix, err)) < 0 ||
+	    (ret = want_waiting(ix, o, now, err)) < 0 ||
+	    (ret = exec(ix, "INSERT OR IGNORE INTO temp.want SELECT root FROM temp.more",
+			"cannot read the index", err)) < 0 ||
+	    (ret = prepare(&st, ix, "SELECT " MSG_COLUMNS ", r.message_id IS NOT NULL"
+			   " FROM mail m LEFT JOIN temp.range r ON r.message_id = m.message_id"
+			   " WHERE m.root IN (SELECT root FROM temp.want)"
+			   " ORDER BY m.date, m.message_id", err)) < 0 ||
+	    (ret = add_rows(s, ix, st, err)) < 0 ||
+	    (ret = add_newcomers(s, ix, err)) < 0)
+		goto cleanup;
+	if (o->now)
+		*o->now = now;
+
+cleanup:
+	sqlite3_finalize(st);
+	return ret;
+}

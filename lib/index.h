@@ -1,0 +1,139 @@
+#ifndef KVMD_INDEX_H
+#define KVMD_INDEX_H
+
+#include <git2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The archive index: what the status sections need to know of the whole
+ * archive, kept between runs in an SQLite database at
+ * `<common git dir>/kvmdigest/index.sqlite3` (worktrees share it).
+ *
+ *   mail         one row per indexed mail commit, keyed by Message-ID:
+ *                every field of a kvmd_status_msg (status.h), the commit
+ *                and blob it came from, the archive that brought it, the
+ *                series it belongs to; trailers and links packed
+ *   series       one row per series start (cover letter, patch 1, lone
+ *                patch): sender, subject key, version, date, change-id
+ *   contributor  each address's first message; `domain` each domain's
+ *   archive      each archive ref (or revision) indexed, and its tip
+ *
+ * Several archives (a list's epochs as separate refs or remotes) share
+ * one index: a thread that crosses an epoch stays one thread.
+ *
+ * It is a cache.  The schema is versioned (PRAGMA user_version) and an
+ * index from another version is rebuilt empty; a file that is not a
+ * database (truncated, overwritten) reports KVMD_INDEX_CORRUPT, after
+ * which the caller may kvmd_index_remove() it and start again.  The
+ * database is in WAL mode; a run is one write transaction
+ * (kvmd_index_begin() .. kvmd_index_commit()), which waits for another
+ * process's up to `timeout_ms`.
+ *
+ * Layer 3.  Never prints: errors come back as -1 (or KVMD_INDEX_CORRUPT,
+ * KVMD_INDEX_BUSY) with the reason in `err`.  Not for several threads at
+ * once: the scan serializes its callbacks.
+ */
+
+struct kvmd_buf;
+struct kvmd_status;
+struct kvmd_status_msg;
+
+/* The schema this code writes; an index with another user_version is rebuilt. */
+#define KVMD_INDEX_SCHEMA 1
+
+/* Specific failures (all also negative). */
+#define KVMD_INDEX_CORRUPT (-2)  /* not a database, or a damaged one */
+#define KVMD_INDEX_BUSY (-3)     /* another process held it past the timeout */
+
+struct kvmd_index;
+
+/* Appends the index's path for `repo` to `out`. */
+void kvmd_index_path(struct kvmd_buf *out, git_repository *repo);
+
+/* Whether the index file exists at `path`. */
+int kvmd_index_exists(const char *path);
+
+/*
+ * Removes the index at `path` with its -wal and -shm files; 0, or -1
+ * with the reason in `err` (a missing file is not an error).
+ */
+int kvmd_index_remove(const char *path, struct kvmd_buf *err);
+
+/*
+ * Opens the index at `path`, creating it (and its directory) when it is
+ * missing, and starts the run's write transaction, waiting for another
+ * run up to `timeout_ms`.  An index of another schema is emptied and
+ * recreated (`*rebuilt` set to 1, else 0; may be NULL), so is every
+ * index when `rebuild` is set.  `*out` is NULL after a failure.
+ */
+int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
+		     int rebuild, int *rebuilt, struct kvmd_buf *err);
+
+/*
+ * Names the archive the mails added next come from: a ref, or the
+ * revision as given.  Call once per archive, before kvmd_index_add().
+ */
+int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf *err);
+
+/*
+ * Adds (or refreshes) one mail: `m` as the scan built it, from `commit`
+ * and `blob` (full hex).  When `m->in_range` is set, the message is
+ * part of the digested range for kvmd_index_load().  A Message-ID kept
+ * from two commits keeps the smaller commit id, whatever the order.
+ */
+int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
+		   const struct kvmd_status_msg *m, struct kvmd_buf *err);
+
+/*
+ * Where indexing up to `new` has to start: `*from` is an indexed tip
+ * that `new` descends from or equals (the current archive's first, then
+ * the others').  1 with `*from` set, 0 when no
+ * tip is an ancestor (the whole history of `new` is to be indexed, or
+ * it already is when `*covered` is set: `new` is an ancestor of a tip).
+ * `covered` may be NULL.
+ */
+int kvmd_index_start(git_oid *from, int *covered, struct kvmd_index *ix,
+		     git_repository *repo, const git_oid *new, struct kvmd_buf *err);
+
+
+/* Records that the current archive is indexed up to `tip`. */
+int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err);
+
+/*
+ * Attributes what was added since kvmd_index_begin() to its series (the
+ * threads it touched are worked out again).  Call before loading and
+ * committing.
+ */
+int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err);
+
+/* What a digest loads besides its range. */
+struct kvmd_index_load_opts {
+	int wait_days;                  /* kvmdigest.waitDays */
+	const char *const *ignore_from; /* kvmdigest.ignoreFrom: replies that do not count */
+	size_t nignore_from;
+	size_t top;                     /* waiting series: at most this many */
+	int64_t *now;                   /* out, may be NULL: the range's newest date */
+};
+
+/*
+ * Loads into `s` the messages added with `in_range` since
+ * kvmd_index_begin(), every message of the threads they are in, the
+ * earlier versions of their series (same sender and subject key, same
+ * change-id, Message-IDs their series starts link to) and the series
+ * waiting for an answer, with their threads; then the newcomers and new
+ * domains of the range.  The caller then calls kvmd_status_finish().
+ */
+int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
+		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err);
+
+/* Commits the run's transaction. */
+int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err);
+
+/* Counts the mails in the index (for `git kvmdigest index` and tests). */
+int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err);
+
+/* Closes the index; a transaction still open is rolled back.  NULL is fine. */
+void kvmd_index_free(struct kvmd_index *ix);
+
+#endif
