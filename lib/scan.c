@@ -11,6 +11,7 @@
 #include "mailmap-repo.h"
 #include "pack.h"
 #include "range.h"
+#include "status.h"
 #include "subject.h"
 #include "trailer.h"
 #include "usage.h"
@@ -134,6 +135,74 @@ static void parse_followups(struct kvmd_trailers *out, struct reader *r,
 	}
 }
 
+/*
+ * Hands the mail to opts->mail as the archive index keeps it.  `own`
+ * and `followups` hold the patch's trailers and the reply's follow-ups
+ * when the digest parsed them already.
+ */
+static void report_mail(struct reader *r, const struct kvmd_mail *mail,
+			const struct kvmd_message *m, const char *hex, const git_oid *blob_id,
+			const struct kvmd_trailers *own, const struct kvmd_trailers *followups)
+{
+	struct kvmd_status_msg s;
+	struct kvmd_trailers trailers = KVMD_TRAILERS_INIT;
+	const char *body = mail->body + mail->body_start, *sender_name;
+	size_t len = mail->body_len - mail->body_start, i, nlinks = 0;
+	char blob[GIT_OID_HEXSZ + 1], **links = NULL, *change_id = NULL;
+
+	if (!mail->message_id)
+		return; /* nothing to know it by */
+	memset(&s, 0, sizeof(s));
+	s.message_id = mail->message_id;
+	s.date = mail->date;
+	s.name = m->contributor_name;
+	s.email = m->contributor_email;
+	kvmd_mailmap_resolve(r->mailmap, mail->from_name, mail->from_email, &sender_name,
+			     &s.sender_email);
+	s.subject = mail->subject;
+	s.tag = m->tag;
+	s.in_reply_to = mail->in_reply_to;
+	s.root = mail->nrefs ? mail->refs[0] :
+		mail->in_reply_to ? mail->in_reply_to : mail->message_id;
+	if (m->tag.kind == KVMD_KIND_PATCH && r->opts->want_trailers) {
+		s.trailers = own->v;
+		s.ntrailers = own->nr;
+	} else if (m->tag.kind != KVMD_KIND_PATCH && r->opts->want_trailers &&
+		   mail->in_reply_to) {
+		s.trailers = followups->v;
+		s.ntrailers = followups->nr;
+	} else {
+		if (m->tag.kind == KVMD_KIND_PATCH) {
+			kvmd_trailers_parse_body(&trailers, r->trailers, body, len);
+			for (i = 0; i < trailers.nr; i++)
+				if (trailers.v[i].email)
+					kvmd_mailmap_apply(r->mailmap, &trailers.v[i].name,
+							   &trailers.v[i].email);
+		} else {
+			parse_followups(&trailers, r, mail);
+		}
+		s.trailers = trailers.v;
+		s.ntrailers = trailers.nr;
+	}
+	/* what links versions is in cover letters and first patches */
+	if (kvmd_subject_is_new_patch(&m->tag)) {
+		change_id = kvmd_followup_change_id(body, len);
+		kvmd_followup_links(&links, &nlinks, body, len);
+	}
+	s.change_id = change_id;
+	s.links = (const char *const *)links;
+	s.nlinks = nlinks;
+	git_oid_tostr(blob, sizeof(blob), blob_id);
+	pthread_mutex_lock(r->report_lock);
+	r->opts->mail(hex, blob, &s, r->opts->mail_data);
+	pthread_mutex_unlock(r->report_lock);
+	for (i = 0; i < nlinks; i++)
+		free(links[i]);
+	free(links);
+	free(change_id);
+	kvmd_trailers_release(&trailers);
+}
+
 static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 		     size_t seq, const git_oid *blob_id)
 {
@@ -178,6 +247,8 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 					     &sender_name, &m.sender_email);
 		}
 	}
+	if (r->opts->mail)
+		report_mail(r, &mail, &m, hex, blob_id, &trailers, &followups);
 	kvmd_digest_add_mail(d, &m);
 	kvmd_trailers_release(&trailers);
 	kvmd_trailers_release(&followups);

@@ -10,6 +10,7 @@ struct kvmd_mail;
 struct kvmd_message;
 struct kvmd_packs;
 struct kvmd_range;
+struct kvmd_status_msg;
 struct kvmd_subject_parser;
 
 /*
@@ -33,6 +34,18 @@ struct kvmd_scan_opts {
 			       emptied after it.  NULL: libgit2 reads all */
 	size_t delta_cache; /* the packs' delta-base cache for this scan, in
 			       bytes (0: none); see KVMD_PACK_CACHE_DEFAULT */
+	/*
+	 * Each mail read that has a Message-ID, as the archive index keeps
+	 * it (index.h): identities mapped, a patch's own trailers or a
+	 * reply's follow-ups (followup.h, from the HTML text of an HTML-only
+	 * reply), and for a series start its change-id and links; `in_range`
+	 * 0.  Everything is borrowed for the call.  Called as the callbacks
+	 * above are, one at a time, with `mail_data`.  NULL: none of it is
+	 * read.
+	 */
+	void (*mail)(const char *commit_hex, const char *blob_hex,
+		     const struct kvmd_status_msg *m, void *mail_data);
+	void *mail_data;
 };
 
 /*
