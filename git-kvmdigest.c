@@ -11,6 +11,7 @@
 #include "lib/config.h"
 #include "lib/digest.h"
 #include "lib/hooks.h"
+#include "lib/index.h"
 #include "lib/inbox.h"
 #include "lib/mail.h"
 #include "lib/notes.h"
@@ -19,6 +20,7 @@
 #include "lib/range.h"
 #include "lib/render.h"
 #include "lib/scan.h"
+#include "lib/status.h"
 #include "lib/usage.h"
 #include "lib/watch.h"
 #include "pager.h"
@@ -57,6 +59,7 @@
 static const char *const digest_usage[] = {
 	"git kvmdigest [<options>] [<old>..<new>]",
 	"git kvmdigest fetch",
+	"git kvmdigest index [--rebuild] [<rev>...]",
 	"git kvmdigest install-hooks",
 	"git kvmdigest uninstall-hooks",
 	NULL,
@@ -64,6 +67,7 @@ static const char *const digest_usage[] = {
 
 static const char *const install_usage[] = { "git kvmdigest install-hooks [--no-fetch-hook]", NULL };
 static const char *const uninstall_usage[] = { "git kvmdigest uninstall-hooks", NULL };
+static const char *const index_usage[] = { "git kvmdigest index [--rebuild] [<rev>...]", NULL };
 
 /* What the command line and kvmdigest.* configuration ask for. */
 struct digest_opts {
@@ -89,6 +93,8 @@ struct runner {
 	unsigned sections;
 	int json;
 	struct kvmd_config *cfg;
+	const char *archive;  /* the ref (or revision) the next range is of, for the index */
+	int index_warned;     /* the index's one warning is given */
 };
 
 static void print_version(void)
@@ -243,6 +249,7 @@ static const char *range_label(struct kvmd_buf *out, const struct kvmd_range *ra
  * or at once when forced, updated when the percentage changes.
  */
 struct progress {
+	const char *title; /* "Digesting" when NULL */
 	int mode;       /* 0 never, 1 delayed, 2 at once */
 	int shown;      /* the last percentage shown, -1 for none */
 	size_t total;   /* commits to read, as the scan last said */
@@ -271,7 +278,8 @@ static void show_progress(size_t done, size_t total, void *data)
 	p->total = total;
 	if (pct == p->shown || !progress_due(p))
 		return;
-	fprintf(stderr, "Digesting: %3d%% (%zu/%zu)\r", pct, done, total);
+	fprintf(stderr, "%s: %3d%% (%zu/%zu)\r", p->title ? p->title : "Digesting", pct,
+		done, total);
 	fflush(stderr);
 	p->shown = pct;
 }
@@ -279,7 +287,8 @@ static void show_progress(size_t done, size_t total, void *data)
 static void end_progress(const struct progress *p)
 {
 	if (progress_due(p))
-		fprintf(stderr, "Digesting: 100%% (%zu/%zu), done.\n", p->total, p->total);
+		fprintf(stderr, "%s: 100%% (%zu/%zu), done.\n", p->title ? p->title : "Digesting",
+			p->total, p->total);
 }
 
 static void warn_skipped(const char *commit_hex, const char *why, void *data)
@@ -336,6 +345,185 @@ static int delta_cache_size(size_t *out, struct runner *r, const struct kvmd_ran
 }
 
 /*
+ * The archive index (lib/index.h) for one run: the status sections read
+ * it, and a digest keeps it current once it exists.  It is a cache: what
+ * goes wrong with it costs the run the status sections and one warning,
+ * never the digest.
+ */
+struct index_run {
+	struct kvmd_index *ix;
+	struct kvmd_buf path;
+	struct kvmd_buf err;  /* the first failure of index_mail() */
+	int failed;
+	int in_range;         /* what index_mail() marks the mails */
+	size_t added;
+};
+
+/* Gives up the index for this run: one warning per run, whatever fails. */
+static void index_drop(struct runner *r, struct index_run *ir, const char *why)
+{
+	if (!r->index_warned)
+		kvmd_warning("cannot use the archive index '%s': %s; digesting without it",
+			     ir->path.ptr, why);
+	r->index_warned = 1;
+	kvmd_index_free(ir->ix);
+	ir->ix = NULL;
+}
+
+static void index_init(struct runner *r, struct index_run *ir)
+{
+	memset(ir, 0, sizeof(*ir));
+	kvmd_buf_init(&ir->path);
+	kvmd_buf_init(&ir->err);
+	kvmd_index_path(&ir->path, r->repo);
+}
+
+static void index_release(struct index_run *ir)
+{
+	kvmd_index_free(ir->ix);
+	kvmd_buf_release(&ir->path);
+	kvmd_buf_release(&ir->err);
+}
+
+/* The scan's mail callback: one row per mail, the first failure kept. */
+static void index_mail(const char *commit, const char *blob, const struct kvmd_status_msg *m,
+		       void *data)
+{
+	struct index_run *ir = data;
+	struct kvmd_status_msg copy = *m;
+
+	if (ir->failed)
+		return;
+	copy.in_range = ir->in_range;
+	if (kvmd_index_add(ir->ix, commit, blob, &copy, &ir->err) < 0)
+		ir->failed = 1;
+	else
+		ir->added++;
+}
+
+/*
+ * Opens the index (ir->path, from index_init()) and starts the run's
+ * transaction: a damaged file is
+ * removed and built again.  0, or -1 after the warning (or, when `die`
+ * is set, fatal).
+ */
+static int index_open(struct runner *r, struct index_run *ir, int rebuild, int die)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	int timeout = 60000, rebuilt = 0, ret;
+
+	config_count(&timeout, r->cfg, "kvmdigest.indexTimeout");
+	ret = kvmd_index_begin(&ir->ix, ir->path.ptr, timeout, rebuild, &rebuilt, &err);
+	if (ret == KVMD_INDEX_CORRUPT) {
+		/* a cache: start again */
+		kvmd_buf_reset(&err);
+		if (kvmd_index_remove(ir->path.ptr, &err) == 0)
+			ret = kvmd_index_begin(&ir->ix, ir->path.ptr, timeout, 1, NULL, &err);
+		rebuilt = 1;
+	}
+	if (ret < 0 && die)
+		kvmd_die("cannot use the archive index '%s': %s", ir->path.ptr, err.ptr);
+	if (ret < 0)
+		index_drop(r, ir, err.ptr);
+	else if (rebuilt && !r->o->quiet)
+		fprintf(stderr, "rebuilding the archive index %s\n", ir->path.ptr);
+	kvmd_buf_release(&err);
+	return ret < 0 ? -1 : 0;
+}
+
+/*
+ * Indexes the history of `upto` that the index lacks: from the indexed
+ * tip it descends from, else all of it (an archive's first run), with
+ * progress on a terminal.  0, or -1 with the reason in `err`.
+ */
+static int index_history(struct runner *r, struct index_run *ir, const git_oid *upto,
+			 struct kvmd_buf *err)
+{
+	struct progress progress = { .title = "Indexing", .shown = -1 };
+	struct kvmd_scan_opts scan = {
+		.progress = show_progress,
+		.skipped = NULL, /* the digest says what it skips */
+		.report_data = &progress,
+		.config = r->cfg,
+		.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.packs = r->packs,
+		.mail = index_mail,
+		.mail_data = ir,
+	};
+	struct kvmd_digest *d;
+	struct kvmd_range range;
+	git_oid from;
+	int covered, found, ret;
+
+	found = kvmd_index_start(&from, &covered, ir->ix, r->repo, upto, err);
+	if (found < 0)
+		return -1;
+	if ((found && git_oid_equal(&from, upto)) || (!found && covered))
+		return 0;
+	kvmd_range_set(&range, found ? &from : NULL, upto);
+	if (scan.jobs < 1)
+		scan.jobs = 1;
+	if (scan.jobs > JOBS_MAX)
+		scan.jobs = JOBS_MAX;
+	if (delta_cache_size(&scan.delta_cache, r, &range, err) < 0)
+		return -1;
+	if (!r->o->quiet)
+		progress.mode = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
+	ir->in_range = 0;
+	d = kvmd_digest_new();
+	ret = kvmd_scan(d, r->repo, &range, &scan, err);
+	kvmd_digest_free(d);
+	if (ret < 0)
+		return -1;
+	end_progress(&progress);
+	if (ir->failed) {
+		kvmd_buf_adds(err, ir->err.ptr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After the range's scan: the series worked out, the tip recorded, and
+ * for the status sections the model loaded (*status).  The run's
+ * transaction is committed.  0, or -1 with the reason in `err`.
+ */
+static int index_finish(struct runner *r, struct index_run *ir, const struct kvmd_range *range,
+			int top, struct kvmd_status **status, struct kvmd_buf *err)
+{
+	const char **ignore = kvmd_config_get_all(r->cfg, "kvmdigest.ignoreFrom");
+	struct kvmd_index_load_opts load = { .wait_days = 7, .ignore_from = ignore, .top = (size_t)top };
+	struct kvmd_status_opts so;
+	int64_t now = 0;
+
+	if (ir->failed) {
+		kvmd_buf_adds(err, ir->err.ptr);
+		return -1;
+	}
+	if (kvmd_index_update_series(ir->ix, err) < 0 ||
+	    kvmd_index_set_tip(ir->ix, &range->new, err) < 0)
+		return -1;
+	if (status) {
+		config_count(&load.wait_days, r->cfg, "kvmdigest.waitDays");
+		while (ignore[load.nignore_from])
+			load.nignore_from++;
+		load.now = &now;
+		*status = kvmd_status_new();
+		memset(&so, 0, sizeof(so));
+		if (kvmd_index_load(*status, ir->ix, &load, err) < 0)
+			return -1;
+		so.wait_days = load.wait_days;
+		so.now = now;
+		so.ignore_from = ignore;
+		so.nignore_from = load.nignore_from;
+		if (kvmd_status_finish(*status, &so, err) < 0)
+			return -1;
+	}
+	return kvmd_index_commit(ir->ix, err);
+}
+
+/*
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
  */
@@ -356,6 +544,9 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	};
 	struct kvmd_render_opts render;
 	struct kvmd_digest *d = kvmd_digest_new();
+	struct kvmd_status *status = NULL;
+	struct index_run ir;
+	int want_status = r->json || (r->sections & KVMD_SECTIONS_STATUS);
 	int ret = -1, written;
 
 	if (scan.jobs < 1)
@@ -367,11 +558,38 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
 	if (!r->o->quiet)
 		progress.mode = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
+	/*
+	 * The index: filled when the status sections ask for it, kept
+	 * current once it exists; the first run of an archive indexes the
+	 * history before the range first.
+	 */
+	index_init(r, &ir);
+	if ((want_status || kvmd_index_exists(ir.path.ptr)) && index_open(r, &ir, 0, 0) == 0) {
+		kvmd_buf_reset(&label);
+		if (kvmd_index_archive(ir.ix, r->archive ? r->archive : range_label(&label, range),
+				       &label) < 0 ||
+		    (range->has_old && index_history(r, &ir, &range->old, &label) < 0)) {
+			index_drop(r, &ir, label.ptr);
+		} else {
+			ir.in_range = 1;
+			scan.mail = index_mail;
+			scan.mail_data = &ir;
+		}
+	}
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	if (kvmd_scan(d, r->repo, range, &scan, err) < 0)
 		goto cleanup;
 	end_progress(&progress);
 	kvmd_digest_finish(d);
+	if (ir.ix) {
+		kvmd_buf_reset(&label);
+		if (index_finish(r, &ir, range, r->o->top >= 0 ? r->o->top : KVMD_DEFAULT_TOP,
+				 want_status ? &status : NULL, &label) < 0) {
+			kvmd_status_free(status);
+			status = NULL;
+			index_drop(r, &ir, label.ptr);
+		}
+	}
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
 	    !kvmd_digest_skipped(d, NULL)) {
@@ -387,6 +605,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	render.sections = r->sections;
 	render.old_hex = range->has_old ? range->old_hex : NULL;
 	render.new_hex = range->new_hex;
+	render.status = status;
 
 	/* to standard output in pieces: a long digest is never whole in memory */
 	if (r->o->to_stdout && !r->json)
@@ -421,6 +640,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 
 cleanup:
 	kvmd_digest_free(d);
+	kvmd_status_free(status);
+	index_release(&ir);
 	kvmd_buf_release(&text);
 	kvmd_buf_release(&label);
 	return ret;
@@ -450,6 +671,7 @@ static int digest_watched(struct runner *r)
 			matched++;
 			kvmd_buf_reset(&err);
 			found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+			r->archive = name;
 			if (found < 0)
 				ret = kvmd_error("%s", err.ptr);
 			else if (found == 0 && !r->o->quiet)
@@ -568,6 +790,10 @@ static int cmd_digest(int argc, const char **argv)
 	if (o.to_stdout || r.json)
 		setup_pager(&r);
 	if (nr == 1) {
+		/* the index knows the archive by the range's new end */
+		r.archive = strstr(argv[0], "..") ? strstr(argv[0], "..") + 2 : argv[0];
+		if (!*r.archive)
+			r.archive = "HEAD";
 		/* fatal, but after cleaning up: LeakSanitizer checks this path too */
 		ret = digest_range(&r, &range, &err) < 0 ? kvmd_fatal("%s", err.ptr) : 0;
 	} else {
@@ -711,6 +937,7 @@ static int hook_post_merge(struct runner *r, int argc, const char **argv)
 	if (!git_oid_cmp(&orig, &head))
 		return 0;
 	kvmd_range_set(&range, &orig, &head);
+	r->archive = "HEAD";
 	if (digest_range(r, &range, &err) < 0)
 		ret = kvmd_error("%s", err.ptr);
 	kvmd_buf_release(&err);
@@ -973,6 +1200,7 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 		 * PATH, a crash) is covered by the next one.
 		 */
 		kvmd_buf_reset(&err);
+		r->archive = u[i].ref;
 		found = kvmd_watch_since(&range, r->repo, r->notes_ref.ptr, git_object_id(peeled),
 					 git_oid_is_zero(&u[i].old) ? NULL : &u[i].old,
 					 u[i].ref, &err);
@@ -1392,6 +1620,106 @@ static void set_libgit2_policy(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 }
 
+/* Indexes the history of one archive up to `tip`; 0, or -1 after saying why. */
+static int index_one(struct runner *r, struct index_run *ir, const char *name,
+		     const git_oid *tip)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	size_t before = ir->added;
+	int ret = 0;
+
+	if (kvmd_index_archive(ir->ix, name, &err) < 0 ||
+	    index_history(r, ir, tip, &err) < 0 ||
+	    kvmd_index_set_tip(ir->ix, tip, &err) < 0)
+		ret = kvmd_error("cannot index %s: %s", name, err.ptr);
+	else if (!r->o->quiet)
+		fprintf(stderr, "%s: indexed %zu mails\n", name, ir->added - before);
+	kvmd_buf_release(&err);
+	return ret;
+}
+
+/*
+ * `index [--rebuild] [<rev>...]`: brings the archive index up to each
+ * <rev>, or to every watched ref; --rebuild starts from an empty index.
+ * One transaction: what fails leaves the index as it was.
+ */
+static int cmd_index(int argc, const char **argv)
+{
+	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = 0 };
+	int rebuild = 0;
+	struct kvmd_option index_options[] = {
+		KVMD_OPT_BOOL_(0, "rebuild", &rebuild, "start from an empty index"),
+		KVMD_OPT_INT_('j', "jobs", &o.jobs, "<n>", "read with <n> threads (default: the number of cores)"),
+		KVMD_OPT_BOOL_(0, "progress", &o.progress, "show progress even when not on a terminal"),
+		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
+		KVMD_OPT_END_(),
+	};
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	struct kvmd_packs *packs;
+	struct index_run ir;
+	struct runner r;
+	git_repository *repo;
+	size_t total = 0;
+	int nr, i, ret = 0, matched = 0;
+
+	nr = kvmd_parse_options(argc, argv, index_options);
+	if (nr < 0) {
+		kvmd_usage_with_options(index_usage, index_options, nr != KVMD_PARSE_HELP);
+		return 129;
+	}
+	repo = open_repository(&packs);
+	runner_init(&r, repo, packs, &o);
+	index_init(&r, &ir);
+	index_open(&r, &ir, rebuild, 1);
+	for (i = 0; i < nr && !ret; i++) {
+		git_object *obj = NULL;
+
+		if (git_revparse_single(&obj, repo, argv[i]) < 0 ||
+		    git_object_peel((git_object **)&obj, obj, GIT_OBJECT_COMMIT) < 0)
+			ret = kvmd_error("not a commit: '%s'", argv[i]);
+		else
+			ret = index_one(&r, &ir, argv[i], git_object_id(obj));
+		git_object_free(obj);
+	}
+	if (!nr) {
+		git_reference_iterator *it = NULL;
+		git_reference *ref;
+		char **patterns = NULL;
+
+		if (!kvmd_watch_patterns(&patterns, repo, r.cfg))
+			kvmd_die("nothing to index: give a revision, or set kvmdigest.ref "
+				 "(or an upstream for the current branch)");
+		if (git_reference_iterator_new(&it, repo) < 0)
+			kvmd_die("cannot list refs: %s", kvmd_git_error());
+		while (!ret && git_reference_next(&ref, it) == 0) {
+			const char *name = git_reference_name(ref);
+
+			if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+			    kvmd_watch_matches(patterns, name)) {
+				matched++;
+				ret = index_one(&r, &ir, name, git_reference_target(ref));
+			}
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+		if (!matched)
+			ret = kvmd_error("no ref matches %s%s", patterns[0],
+					 patterns[1] ? " (or the other kvmdigest.ref patterns)" : "");
+		kvmd_watch_free(patterns);
+	}
+	if (!ret && (kvmd_index_update_series(ir.ix, &err) < 0 ||
+		     kvmd_index_count(&total, ir.ix, &err) < 0 ||
+		     kvmd_index_commit(ir.ix, &err) < 0))
+		ret = kvmd_error("cannot write the archive index '%s': %s", ir.path.ptr, err.ptr);
+	if (!ret && !o.quiet)
+		fprintf(stderr, "the archive index %s holds %zu mails\n", ir.path.ptr, total);
+	index_release(&ir);
+	runner_release(&r);
+	kvmd_buf_release(&err);
+	close_repository(repo, packs);
+	return ret ? 128 : 0;
+}
+
 static int cmd_install_hooks(int argc, const char **argv)
 {
 	return cmd_hooks(argc, argv, 1);
@@ -1410,6 +1738,7 @@ static const struct subcommand {
 	{ "install-hooks", cmd_install_hooks },
 	{ "uninstall-hooks", cmd_uninstall_hooks },
 	{ "fetch", cmd_fetch },
+	{ "index", cmd_index },
 	{ "hook", cmd_hook },
 };
 
