@@ -29,9 +29,12 @@ q () {
 # filled).
 dump () {
 	q "SELECT message_id, hex(commit_id), hex(blob), date, name, email, sender_email,
-		subject, kind, version, number, total, in_reply_to, root, series,
-		change_id, hex(trailers), hex(links) FROM mail ORDER BY message_id;
-	   SELECT * FROM series ORDER BY message_id;
+		subject, kind, version, number, total, in_reply_to, root, thread,
+		(SELECT message_id FROM mail s WHERE s.id = m.series),
+		change_id, hex(trailers), hex(links) FROM mail m ORDER BY message_id;
+	   SELECT m.message_id, s.email, s.sender_email, s.subject_key, s.version, s.total,
+		s.date, s.change_id, s.thread FROM series s JOIN mail m ON m.id = s.id
+		ORDER BY m.message_id;
 	   SELECT * FROM contributor ORDER BY email;
 	   SELECT * FROM domain ORDER BY domain"
 }
@@ -83,17 +86,17 @@ test_expect_success CLONE 'every mail, thread and series start is there' '
 	git -C clone kvmdigest --format=json origin/master~10..origin/master >out &&
 	test "$(q "SELECT count(*) FROM mail")" = 36 &&
 	# a reply is in the thread of the message its References start with
-	q "SELECT count(*) FROM mail WHERE root = message_id" >roots &&
+	q "SELECT count(*) FROM mail WHERE root IS NULL AND in_reply_to IS NULL" >roots &&
 	test "$(cat roots)" -gt 0 &&
 	test "$(cat roots)" -lt 36 &&
 	# every series start is a patch that belongs to itself
-	q "SELECT count(*) FROM series s JOIN mail m ON m.message_id = s.message_id
-	   WHERE m.series = m.message_id AND m.kind = 2" >starts &&
+	q "SELECT count(*) FROM series s JOIN mail m ON m.id = s.id
+	   WHERE m.series = m.id AND m.kind = 2" >starts &&
 	test "$(q "SELECT count(*) FROM series")" = "$(cat starts)" &&
 	test "$(cat starts)" -gt 0 &&
 	# and the patches below a cover letter belong to its series
 	q "SELECT count(*) FROM mail m JOIN mail c ON c.message_id = m.in_reply_to
-	   WHERE m.kind = 2 AND c.kind = 2 AND c.number = 0 AND m.series <> c.message_id" >stray &&
+	   WHERE m.kind = 2 AND c.kind = 2 AND c.number = 0 AND m.series <> c.id" >stray &&
 	test "$(cat stray)" = 0 &&
 	test "$(q "SELECT count(*) FROM contributor")" = \
 		"$(q "SELECT count(DISTINCT lower(email)) FROM mail")"
@@ -206,6 +209,8 @@ hold_lock () {
 	rm -f fifo && mkfifo fifo &&
 	{ sqlite3 "$IDX" <fifo >sqlite.out 2>&1 & } &&
 	exec 9>fifo &&
+	# it waits for the probe below, rather than failing to lock
+	echo ".timeout 10000" >&9 &&
 	echo "BEGIN IMMEDIATE;" >&9 &&
 	echo "INSERT INTO archive(name) VALUES('held');" >&9 &&
 	# wait until it holds the lock
@@ -235,9 +240,11 @@ test_expect_success CLONE 'locked past the timeout: the digest completes, one wa
 
 test_expect_success CLONE 'locked for less than the timeout: the digest waits' '
 	hold_lock &&
-	( sleep 1 && release_lock ) &
+	test_when_finished "release_lock" &&
+	( sleep 1 && echo "ROLLBACK;" >&9 ) &
+	releaser=$! &&
 	digest_completes -c kvmdigest.indexTimeout=20000 &&
-	wait &&
+	wait $releaser &&
 	! grep warning err &&
 	test "$(q "SELECT count(*) FROM archive WHERE name = '\''held'\''")" = 0
 '
@@ -330,7 +337,8 @@ test_expect_success PUBLIC_INBOX,SQLITE3 'two epochs as two refs share one threa
 	git -C epochs fetch -q ../e1/git/0.git master:refs/remotes/e1/master &&
 	git -C epochs kvmdigest index -q refs/remotes/e0/master refs/remotes/e1/master &&
 	sqlite3 epochs/.git/kvmdigest/index.sqlite3 \
-		"SELECT m.message_id, m.root, m.series, a.name FROM mail m
+		"SELECT m.message_id, coalesce(m.root, m.in_reply_to, m.message_id),
+		 s.message_id, a.name FROM mail m JOIN mail s ON s.id = m.series
 		 JOIN archive a ON a.id = m.archive ORDER BY m.message_id" >actual &&
 	cat >expect <<-\EOF &&
 	reply-1@example.com|series-1@example.com|series-1@example.com|refs/remotes/e1/master
@@ -341,7 +349,8 @@ test_expect_success PUBLIC_INBOX,SQLITE3 'two epochs as two refs share one threa
 	# the later epoch first: the thread comes together all the same
 	git -C epochs kvmdigest index -q --rebuild refs/remotes/e1/master refs/remotes/e0/master &&
 	sqlite3 epochs/.git/kvmdigest/index.sqlite3 \
-		"SELECT m.message_id, m.root, m.series, a.name FROM mail m
+		"SELECT m.message_id, coalesce(m.root, m.in_reply_to, m.message_id),
+		 s.message_id, a.name FROM mail m JOIN mail s ON s.id = m.series
 		 JOIN archive a ON a.id = m.archive ORDER BY m.message_id" >actual &&
 	test_cmp expect actual
 '
