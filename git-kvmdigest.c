@@ -59,7 +59,7 @@
 static const char *const digest_usage[] = {
 	"git kvmdigest [<options>] [<old>..<new>]",
 	"git kvmdigest fetch",
-	"git kvmdigest index [--rebuild] [<rev>...]",
+	"git kvmdigest index",
 	"git kvmdigest install-hooks",
 	"git kvmdigest uninstall-hooks",
 	NULL,
