@@ -450,7 +450,6 @@ static int index_history(struct runner *r, struct index_run *ir, const git_oid *
 		.mail = index_mail,
 		.mail_data = ir,
 	};
-	struct kvmd_digest *d;
 	struct kvmd_range range;
 	git_oid from;
 	int covered, found, ret;
@@ -471,9 +470,7 @@ static int index_history(struct runner *r, struct index_run *ir, const git_oid *
 		progress.mode = r->o->progress > 0 ? 2 : r->o->progress < 0 && isatty(2) ? 1 : 0;
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	ir->in_range = 0;
-	d = kvmd_digest_new();
-	ret = kvmd_scan(d, r->repo, &range, &scan, err);
-	kvmd_digest_free(d);
+	ret = kvmd_scan(NULL, r->repo, &range, &scan, err); /* no digest: the index only */
 	if (ret < 0)
 		return -1;
 	end_progress(&progress);

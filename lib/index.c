@@ -252,9 +252,15 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	 * read-only file stays in its mode; the first write says so.
 	 */
 	if ((ret = exec(ix, "PRAGMA journal_mode = WAL", "cannot open the index", err)) < 0 ||
-	    /* a page cache that holds the indexes' pages a whole history's run writes */
-	    (ret = exec(ix, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE;"
-			" PRAGMA cache_size = -32768",
+	    /*
+	     * A page cache that holds the pages a whole history's run
+	     * writes, rather than writing them to the WAL again and again;
+	     * no fsync: after a crash that loses a run, the file is either
+	     * whole (the run is lost: its tip was not recorded) or not a
+	     * database any more (built again).
+	     */
+	    (ret = exec(ix, "PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;"
+			" PRAGMA cache_size = -65536",
 			"cannot open the index", err)) < 0 ||
 	    (ret = exec(ix, "BEGIN IMMEDIATE", "cannot lock the index", err)) < 0)
 		goto cleanup;
@@ -605,8 +611,11 @@ static void row_release(struct row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Reads a row of MSG_COLUMNS starting at column `c`; a damaged packed column is left out. */
-static void row_read(struct row *r, sqlite3_stmt *st, int c)
+/*
+ * Reads a row of MSG_COLUMNS starting at column `c`, with its trailers
+ * and links when `all` is set; a damaged packed column is left out.
+ */
+static void row_read(struct row *r, sqlite3_stmt *st, int c, int all)
 {
 	const char *p, *end, *s[3];
 	size_t len[3], n = 0, alloc = 0, i;
@@ -626,6 +635,11 @@ static void row_read(struct row *r, sqlite3_stmt *st, int c)
 	r->m.in_reply_to = column_dup(st, c + 11);
 	r->m.root = column_dup(st, c + 12);
 	r->m.change_id = column_dup(st, c + 13);
+	r->series = sqlite3_column_int64(st, c + 16);
+	r->thread = sqlite3_column_int64(st, c + 17);
+	r->id = sqlite3_column_int64(st, c + 18);
+	if (!all)
+		return;
 
 	p = sqlite3_column_blob(st, c + 14);
 	end = p + sqlite3_column_bytes(st, c + 14);
@@ -664,9 +678,6 @@ trailers_done:
 	}
 	r->m.links = (const char *const *)r->links;
 	r->m.nlinks = n;
-	r->series = sqlite3_column_int64(st, c + 16);
-	r->thread = sqlite3_column_int64(st, c + 17);
-	r->id = sqlite3_column_int64(st, c + 18);
 }
 
 /* -------------------------------------------------------------- series -- */
@@ -740,7 +751,7 @@ static int find_parent(struct row **out, int *outside, struct series_pass *sp,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		KVMD_ALLOC_GROW(g->outside, g->nout + 1, g->outalloc);
-		row_read(&g->outside[g->nout], st, 0);
+		row_read(&g->outside[g->nout], st, 0, 0);
 		*out = &g->outside[g->nout++];
 		*outside = 1;
 	}
@@ -854,7 +865,7 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		    (ret = group_flush(&sp, &g)) < 0)
 			goto cleanup;
 		KVMD_ALLOC_GROW(g.v, g.nr + 1, g.alloc);
-		row_read(&g.v[g.nr++], st, 0);
+		row_read(&g.v[g.nr++], st, 0, 0);
 	}
 	if (rc != SQLITE_DONE) {
 		ret = db_error(ix->db, rc, "cannot read the index", err);
@@ -888,7 +899,7 @@ static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_read(&r, st, 0);
+		row_read(&r, st, 0, 1);
 		r.m.in_range = sqlite3_column_int(st, 19);
 		kvmd_status_add(s, &r.m);
 		row_release(&r);

@@ -64,7 +64,8 @@ static void skip(struct reader *r, struct kvmd_digest *d, const char *hex, size_
 		r->opts->skipped(hex, why, r->opts->report_data);
 		pthread_mutex_unlock(r->report_lock);
 	}
-	kvmd_digest_add_skipped(d, hex, seq, why);
+	if (d)
+		kvmd_digest_add_skipped(d, hex, seq, why);
 }
 
 void kvmd_scan_message(struct kvmd_message *m, const struct kvmd_mail *mail,
@@ -249,7 +250,8 @@ static void add_mail(struct reader *r, struct kvmd_digest *d, const char *hex,
 	}
 	if (r->opts->mail)
 		report_mail(r, &mail, &m, hex, blob_id, &trailers, &followups);
-	kvmd_digest_add_mail(d, &m);
+	if (d)
+		kvmd_digest_add_mail(d, &m);
 	kvmd_trailers_release(&trailers);
 	kvmd_trailers_release(&followups);
 	kvmd_mail_release(&mail);
@@ -343,7 +345,7 @@ static int add_commit(struct reader *r, struct kvmd_digest *d, const git_oid *id
 		skip(r, d, hex, seq, r->scratch.ptr);
 	} else if (type == KVMD_COMMIT_MAIL) {
 		add_mail(r, d, hex, seq, &blob);
-	} else if (type == KVMD_COMMIT_CODE) {
+	} else if (type == KVMD_COMMIT_CODE && d) {
 		if (add_code(r, d, hex, seq, commit, tree) < 0) {
 			kvmd_buf_reset(&r->scratch);
 			kvmd_buf_addf(&r->scratch, "cannot diff it: %s", kvmd_git_error());
@@ -624,7 +626,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
 
 	/* entries wait on disk, not in memory (see digest.h) */
-	kvmd_digest_spill(d);
+	if (d)
+		kvmd_digest_spill(d);
 	sh.ids = ids;
 	sh.line = line;
 	sh.nr = nr;

@@ -49,7 +49,9 @@ struct kvmd_scan_opts {
 };
 
 /*
- * Walks `range` in `repo` newest first and adds every commit to `d`:
+ * Walks `range` in `repo` newest first and adds every commit to `d`
+ * (with `d` NULL, mails are only handed to opts->mail: the archive
+ * index's own reading, which digests nothing):
  * mail commits as messages, public-inbox removals skipped, other commits
  * as code commits (merges left out).  A message that cannot be read or
  * parsed is skipped (opts->skipped) and counted in the digest.  Returns 0,
