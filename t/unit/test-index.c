@@ -1,0 +1,397 @@
+/*
+ * Unit tests for lib/index.c on a real SQLite file in a temporary
+ * directory: the schema and its faults (not a database, another
+ * user_version, another process's transaction), the rows a mail and its
+ * thread make, and what a range loads into the status model.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/index.h"
+#include "../../lib/status.h"
+#include "../../lib/subject.h"
+#include "../../lib/trailer.h"
+
+#define DAY 86400
+#define T0 ((int64_t)1760000000)
+
+struct fixture {
+	char dir[64];
+	struct kvmd_buf path;
+	struct kvmd_buf err;
+	struct kvmd_subject_parser *subjects;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	strcpy(f->dir, "/tmp/test-index.XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	kvmd_buf_init(&f->path);
+	kvmd_buf_init(&f->err);
+	kvmd_buf_addf(&f->path, "%s/kvmdigest/index.sqlite3", f->dir);
+	f->subjects = kvmd_subject_parser_new(&f->err);
+	*state = f;
+	return f->subjects ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_buf cmd = KVMD_BUF_INIT;
+
+	kvmd_buf_addf(&cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd.ptr)) {
+		/* nothing more to do about it */
+	}
+	kvmd_buf_release(&cmd);
+	kvmd_buf_release(&f->path);
+	kvmd_buf_release(&f->err);
+	kvmd_subject_parser_free(f->subjects);
+	free(f);
+	return 0;
+}
+
+/* An integer the query on the index file answers, through a connection of its own. */
+static long long query(struct fixture *f, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open(f->path.ptr, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void run_sql(struct fixture *f, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path.ptr, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A fixture mail, as the scan hands it over. */
+struct fx {
+	const char *id;
+	int64_t date;
+	const char *email;
+	const char *subject;
+	const char *irt, *root;
+	int in_range;
+	const char *followup; /* a Reviewed-by the reply gives, by `email` */
+	const char *commit;   /* NULL: made from the id */
+};
+
+static void add(struct fixture *f, struct kvmd_index *ix, const struct fx *x)
+{
+	struct kvmd_status_msg m;
+	struct kvmd_trailer t = { "Reviewed-by", NULL, "Rev", NULL };
+	char commit[41], blob[41];
+	unsigned h = 5381;
+	const char *p;
+
+	for (p = x->id; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	snprintf(commit, sizeof(commit), "%08x%032d", h, 0);
+	snprintf(blob, sizeof(blob), "%032d%08x", 0, h);
+	memset(&m, 0, sizeof(m));
+	m.message_id = x->id;
+	m.date = x->date;
+	m.name = "Someone";
+	m.email = x->email;
+	m.sender_email = x->email;
+	m.subject = x->subject;
+	kvmd_subject_parse(&m.tag, f->subjects, x->subject);
+	m.in_reply_to = x->irt;
+	m.root = x->root ? x->root : x->irt ? x->irt : x->id;
+	m.in_range = x->in_range;
+	if (x->followup) {
+		t.value = (char *)x->followup;
+		t.email = (char *)x->followup;
+		m.trailers = &t;
+		m.ntrailers = 1;
+	}
+	assert_int_equal(kvmd_index_add(ix, x->commit ? x->commit : commit, blob, &m, &f->err), 0);
+}
+
+static struct kvmd_index *begin(struct fixture *f, int *rebuilt)
+{
+	struct kvmd_index *ix = NULL;
+
+	kvmd_buf_reset(&f->err);
+	assert_int_equal(kvmd_index_begin(&ix, f->path.ptr, 1000, 0, rebuilt, &f->err), 0);
+	assert_non_null(ix);
+	assert_int_equal(kvmd_index_archive(ix, "refs/remotes/kvm/master", &f->err), 0);
+	return ix;
+}
+
+static void test_index_created_versioned_and_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix;
+	int rebuilt = -1;
+	size_t n = 9;
+
+	assert_false(kvmd_index_exists(f->path.ptr));
+	ix = begin(f, &rebuilt);
+	assert_int_equal(rebuilt, 0);
+	assert_int_equal(kvmd_index_count(&n, ix, &f->err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_true(kvmd_index_exists(f->path.ptr));
+	assert_int_equal(query(f, "PRAGMA user_version"), KVMD_INDEX_SCHEMA);
+
+	/* a second run finds it as it was */
+	ix = begin(f, &rebuilt);
+	assert_int_equal(rebuilt, 0);
+	kvmd_index_free(ix);
+}
+
+static void test_index_not_a_database(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = NULL;
+	FILE *fp;
+
+	kvmd_index_free(begin(f, NULL)); /* the directory */
+	assert_int_equal(kvmd_index_remove(f->path.ptr, &f->err), 0);
+	fp = fopen(f->path.ptr, "w");
+	assert_non_null(fp);
+	fputs("this is not an SQLite database, but it is long enough to have a header\n", fp);
+	fclose(fp);
+	assert_int_equal(kvmd_index_begin(&ix, f->path.ptr, 0, 0, NULL, &f->err),
+			 KVMD_INDEX_CORRUPT);
+	assert_null(ix);
+	assert_non_null(strstr(f->err.ptr, "not a database"));
+	/* the caller's remedy: remove it, start again */
+	assert_int_equal(kvmd_index_remove(f->path.ptr, &f->err), 0);
+	kvmd_index_free(begin(f, NULL));
+}
+
+static void test_index_other_schema_rebuilt(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = begin(f, NULL);
+	const struct fx x = { "a@x", T0, "a@x", "[PATCH] KVM: one", NULL, NULL, 1, NULL, NULL };
+	int rebuilt = 0;
+
+	add(f, ix, &x);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 1);
+
+	run_sql(f, "PRAGMA user_version = 999");
+	ix = begin(f, &rebuilt);
+	assert_int_equal(rebuilt, 1);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 0);
+	assert_int_equal(query(f, "PRAGMA user_version"), KVMD_INDEX_SCHEMA);
+
+	/* and --rebuild empties one of this schema too */
+	ix = begin(f, NULL);
+	add(f, ix, &x);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_int_equal(kvmd_index_begin(&ix, f->path.ptr, 0, 1, &rebuilt, &f->err), 0);
+	assert_int_equal(rebuilt, 1);
+	kvmd_index_free(ix); /* rolled back: the rebuild is lost with the run */
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 1);
+}
+
+static void test_index_busy_after_timeout(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = begin(f, NULL), *other = NULL;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+
+	assert_int_equal(kvmd_index_begin(&other, f->path.ptr, 50, 0, NULL, &err),
+			 KVMD_INDEX_BUSY);
+	assert_null(other);
+	assert_non_null(strstr(err.ptr, "locked"));
+	kvmd_index_free(ix);
+	/* released: the next one gets it */
+	kvmd_index_free(begin(f, NULL));
+	kvmd_buf_release(&err);
+}
+
+static void test_index_smaller_commit_wins(void **state)
+{
+	struct fixture *f = *state;
+	struct fx a = { "dup@x", T0, "a@x", "[PATCH] KVM: one", NULL, NULL, 0, NULL,
+			"1111111111111111111111111111111111111111" };
+	struct fx b = a;
+	struct kvmd_index *ix;
+
+	b.commit = "2222222222222222222222222222222222222222";
+	b.subject = "[PATCH] KVM: two";
+	ix = begin(f, NULL);
+	add(f, ix, &b);
+	add(f, ix, &a);
+	add(f, ix, &b);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail WHERE subject = '[PATCH] KVM: one'"
+			       " AND hex(commit_id) = '1111111111111111111111111111111111111111'"), 1);
+}
+
+/* A v1 series long answered, its v2 in the range with a review, and a lone patch nobody answered. */
+static const struct fx thread[] = {
+	{ "v1-0@a", T0 - 30 * DAY, "alice@a.example", "[PATCH 0/2] KVM: x86: Tidy up", NULL, NULL, 0, NULL, NULL },
+	{ "v1-1@a", T0 - 30 * DAY + 1, "alice@a.example", "[PATCH 1/2] KVM: x86: One", "v1-0@a", NULL, 0, NULL, NULL },
+	{ "v1-2@a", T0 - 30 * DAY + 2, "alice@a.example", "[PATCH 2/2] KVM: x86: Two", "v1-0@a", NULL, 0, NULL, NULL },
+	{ "v1-r@b", T0 - 29 * DAY, "bob@b.example", "Re: [PATCH 1/2] KVM: x86: One", "v1-1@a", "v1-0@a", 0, NULL, NULL },
+	{ "lone@c", T0 - 20 * DAY, "carol@c.example", "[PATCH] KVM: arm64: Lonely", NULL, NULL, 0, NULL, NULL },
+	{ "bot@d", T0 - 19 * DAY, "lkp@intel.com", "Re: [PATCH] KVM: arm64: Lonely", "lone@c", NULL, 0, NULL, NULL },
+	{ "v2-0@a", T0 - DAY, "alice@a.example", "[PATCH v2 0/2] KVM: x86: Tidy up", NULL, NULL, 1, NULL, NULL },
+	{ "v2-1@a", T0 - DAY + 1, "alice@a.example", "[PATCH v2 1/2] KVM: x86: One", "v2-0@a", NULL, 1, NULL, NULL },
+	{ "v2-2@a", T0 - DAY + 2, "alice@a.example", "[PATCH v2 2/2] KVM: x86: Two", "v2-0@a", NULL, 1, NULL, NULL },
+	{ "v2-r@e", T0, "erin@e.example", "Re: [PATCH v2 0/2] KVM: x86: Tidy up", "v2-0@a", NULL, 1, "erin@e.example", NULL },
+};
+
+static void test_index_series_of_each_mail(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = begin(f, NULL);
+	size_t i;
+
+	/* newest first, as the scan reads an archive: replies before their patches */
+	for (i = sizeof(thread) / sizeof(*thread); i-- > 0;)
+		add(f, ix, &thread[i]);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+
+	assert_int_equal(query(f, "SELECT count(*) FROM series"), 3);
+	/* every mail of v1's thread is in v1's series, the review too */
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m JOIN mail s ON s.id = m.series"
+			       " WHERE s.message_id = 'v1-0@a'"), 4);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m JOIN mail s ON s.id = m.series"
+			       " WHERE s.message_id = 'v2-0@a'"), 4);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m JOIN mail s ON s.id = m.series"
+			       " WHERE s.message_id = 'lone@c'"), 2);
+	/* a root written only where In-Reply-To does not give it */
+	assert_int_equal(query(f, "SELECT count(*) FROM mail WHERE root IS NOT NULL"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM contributor"), 5);
+	assert_int_equal(query(f, "SELECT count(*) FROM domain"), 5);
+}
+
+static void test_index_load_for_a_range(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = begin(f, NULL);
+	const char *ignore[] = { "LKP@intel.com" };
+	struct kvmd_index_load_opts o = { .wait_days = 7, .ignore_from = ignore,
+					  .nignore_from = 1, .top = 5 };
+	struct kvmd_status_opts so = { .wait_days = 7, .ignore_from = ignore, .nignore_from = 1 };
+	const struct kvmd_status_series *const *v;
+	const struct kvmd_status_newcomer *nc;
+	const char *const *domains;
+	struct kvmd_status *s = kvmd_status_new();
+	int64_t now = 0;
+	size_t i, n, found = 0;
+
+	o.now = &now;
+	for (i = 0; i < sizeof(thread) / sizeof(*thread); i++)
+		add(f, ix, &thread[i]);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(now, T0);
+	so.now = now;
+	assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+
+	/* v2, with v1 (same sender and subject key) as the version it follows */
+	n = kvmd_status_series(s, &v);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i]->message_id, "v2-0@a"))
+			continue;
+		found++;
+		assert_true(v[i]->in_status);
+		assert_non_null(v[i]->previous);
+		assert_int_equal(v[i]->previous->version, 1);
+		assert_string_equal(v[i]->previous->message_id, "v1-0@a");
+		assert_int_equal(v[i]->nfollowups, 1);
+	}
+	assert_int_equal(found, 1);
+
+	/* the lone patch waits: the robot's reply does not count */
+	n = kvmd_status_waiting(s, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->message_id, "lone@c");
+	assert_int_equal(v[0]->waiting_days, 20);
+
+	/* erin is new in the range, and so is her domain; alice is not */
+	n = kvmd_status_newcomers(s, &nc);
+	assert_int_equal(n, 1);
+	assert_string_equal(nc[0].email, "erin@e.example");
+	n = kvmd_status_new_domains(s, &domains);
+	assert_int_equal(n, 1);
+	assert_string_equal(domains[0], "e.example");
+
+	kvmd_status_free(s);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+}
+
+static void test_index_waiting_at_most_top(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_index *ix = begin(f, NULL);
+	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 1 };
+	struct kvmd_status_opts so = { .wait_days = 7, .now = T0 };
+	const struct kvmd_status_series *const *v;
+	struct kvmd_status *s = kvmd_status_new();
+	const struct fx more[] = {
+		{ "old1@c", T0 - 40 * DAY, "carol@c.example", "[PATCH] KVM: old one", NULL, NULL, 0, NULL, NULL },
+		{ "old2@c", T0 - 30 * DAY, "carol@c.example", "[PATCH] KVM: old two", NULL, NULL, 0, NULL, NULL },
+		{ "new@c", T0, "carol@c.example", "KVM: a question", NULL, NULL, 1, NULL, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		add(f, ix, &more[i]);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+	assert_int_equal(kvmd_status_waiting(s, &v), 1);
+	assert_string_equal(v[0]->message_id, "old1@c");
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_index_created_versioned_and_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_other_schema_rebuilt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_busy_after_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_smaller_commit_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_series_of_each_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_load_for_a_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_waiting_at_most_top, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
