@@ -356,6 +356,7 @@ struct index_run {
 	struct kvmd_buf err;  /* the first failure of index_mail() */
 	int failed;
 	int in_range;         /* what index_mail() marks the mails */
+	int mark_only;        /* the range is indexed: only mark its mails */
 	size_t added;
 };
 
@@ -395,7 +396,8 @@ static void index_mail(const char *commit, const char *blob, const struct kvmd_s
 	if (ir->failed)
 		return;
 	copy.in_range = ir->in_range;
-	if (kvmd_index_add(ir->ix, commit, blob, &copy, &ir->err) < 0)
+	if (ir->mark_only ? kvmd_index_mark(ir->ix, m->message_id, &ir->err) < 0 :
+	    kvmd_index_add(ir->ix, commit, blob, &copy, &ir->err) < 0)
 		ir->failed = 1;
 	else
 		ir->added++;
@@ -498,8 +500,8 @@ static int index_finish(struct runner *r, struct index_run *ir, const struct kvm
 		kvmd_buf_adds(err, ir->err.ptr);
 		return -1;
 	}
-	if (kvmd_index_update_series(ir->ix, err) < 0 ||
-	    kvmd_index_set_tip(ir->ix, &range->new, err) < 0)
+	if (!ir->mark_only && (kvmd_index_update_series(ir->ix, err) < 0 ||
+			       kvmd_index_set_tip(ir->ix, &range->new, err) < 0))
 		return -1;
 	if (status) {
 		config_count(&load.wait_days, r->cfg, "kvmdigest.waitDays");
@@ -563,9 +565,12 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	index_init(r, &ir);
 	if ((want_status || kvmd_index_exists(ir.path.ptr)) && index_open(r, &ir, 0, 0) == 0) {
 		kvmd_buf_reset(&label);
+		/* a range whose history is indexed (a digest again) writes nothing */
 		if (kvmd_index_archive(ir.ix, r->archive ? r->archive : range_label(&label, range),
 				       &label) < 0 ||
-		    (range->has_old && index_history(r, &ir, &range->old, &label) < 0)) {
+		    (ir.mark_only = kvmd_index_has_tip(ir.ix, &range->new, &label)) < 0 ||
+		    (range->has_old && !ir.mark_only &&
+		     index_history(r, &ir, &range->old, &label) < 0)) {
 			index_drop(r, &ir, label.ptr);
 		} else {
 			ir.in_range = 1;

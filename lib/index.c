@@ -534,6 +534,29 @@ cleanup:
 	return ret;
 }
 
+int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	if ((ret = prepare(&st, ix, "SELECT 1 FROM archive WHERE tip = ?1", err)) < 0)
+		return ret;
+	sqlite3_bind_blob(st, 1, tip->id, GIT_OID_RAWSZ, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 :
+		db_error(ix->db, rc, "cannot read the index", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = ix->stmt[ADD_RANGE];
+
+	bind_text(st, 1, message_id);
+	return step_done(st, ix, "cannot write the index", err);
+}
+
 int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -1032,10 +1055,11 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	if ((ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
 			"DELETE FROM temp.ignore_from;"
 			"INSERT OR IGNORE INTO temp.want SELECT m.thread FROM temp.range r"
-			" JOIN mail m ON m.message_id = r.message_id",
+			" CROSS JOIN mail m ON m.message_id = r.message_id",
 			"cannot read the index", err)) < 0 ||
+	    /* CROSS JOIN: from the range, never a scan of every mail */
 	    (ret = query_int(&now, ix, "SELECT max(m.date) FROM temp.range r"
-			     " JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
+			     " CROSS JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
 	    (ret = want_versions(ix, err)) < 0 ||
 	    (ret = want_waiting(ix, o, now, err)) < 0 ||
 	    (ret = exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more",

@@ -40,7 +40,7 @@ struct kvmd_status;
 struct kvmd_status_msg;
 
 /* The schema this code writes; an index with another user_version is rebuilt. */
-#define KVMD_INDEX_SCHEMA 1
+#define KVMD_INDEX_SCHEMA 2
 
 /* Specific failures (all also negative). */
 #define KVMD_INDEX_CORRUPT (-2)  /* not a database, or a damaged one */
@@ -96,6 +96,19 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 int kvmd_index_start(git_oid *from, int *covered, struct kvmd_index *ix,
 		     git_repository *repo, const git_oid *new, struct kvmd_buf *err);
 
+
+/*
+ * Whether `tip` is an indexed tip (its whole history is indexed): 1 or
+ * 0, or <0 with the reason in `err`.
+ */
+int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err);
+
+/*
+ * Marks the mail `message_id` (already indexed) as part of the digested
+ * range for kvmd_index_load(), writing nothing: for a range whose
+ * history is indexed.
+ */
+int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err);
 
 /* Records that the current archive is indexed up to `tip`. */
 int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err);
