@@ -1,0 +1,146 @@
+/*
+ * test-patchid - print the patch-ids of lib/patchid.c
+ *
+ *   test-patchid --mail <file>...
+ *   test-patchid --commits
+ *
+ * --mail: for each file, the body of a patch mail (everything after
+ * the first blank line, or the whole file when it has no header),
+ * prints "<patch-id> <file>", "none <file>" when it carries no diff,
+ * or "error <file>: <reason>" when the diff does not parse.
+ * --commits: reads commit-ishes, one a line, from the repository at
+ * (or above) the current directory and prints "<patch-id> <commit>"
+ * for each that changes something, as `git patch-id --stable` does.
+ * Exit status: 0, or 1 on any error (reported on stderr).
+ */
+#include "buf.h"
+#include "patchid.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The body of a mail file: after the header's blank line, LF or CRLF. */
+static const char *mail_body(const struct kvmd_buf *mail, size_t *len)
+{
+	const char *p = mail->ptr, *end = mail->ptr + mail->len;
+
+	if (strncmp(p, "From ", 5) && !strchr(p, ':')) {
+		*len = mail->len;
+		return p;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+
+		if (!nl)
+			break;
+		if (nl == p || (nl == p + 1 && *p == '\r')) {
+			*len = end - (nl + 1);
+			return nl + 1;
+		}
+		p = nl + 1;
+	}
+	*len = 0;
+	return end;
+}
+
+static int show_mail(const char *path)
+{
+	struct kvmd_buf mail = KVMD_BUF_INIT, err = KVMD_BUF_INIT;
+	const char *body;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	size_t len;
+	int ret = 0;
+
+	if (kvmd_buf_read_file(&mail, path) < 0) {
+		perror(path);
+		ret = -1;
+		goto cleanup;
+	}
+	body = mail_body(&mail, &len);
+	switch (kvmd_patchid_mail(&id, body, len, &err)) {
+	case 0:
+		printf("%s %s\n", git_oid_tostr(hex, sizeof(hex), &id), path);
+		break;
+	case 1:
+		printf("none %s\n", path);
+		break;
+	default:
+		printf("error %s: %s\n", path, err.ptr);
+		break;
+	}
+
+cleanup:
+	kvmd_buf_release(&err);
+	kvmd_buf_release(&mail);
+	return ret;
+}
+
+static int show_commits(void)
+{
+	git_repository *repo = NULL;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	char line[4096], hex[GIT_OID_HEXSZ + 1];
+	int ret = 0;
+
+	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
+		fprintf(stderr, "error: cannot open repository: %s\n",
+			git_error_last()->message);
+		return -1;
+	}
+	while (!ret && fgets(line, sizeof(line), stdin)) {
+		git_object *obj = NULL;
+		git_commit *commit = NULL;
+		git_oid id;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line)
+			continue;
+		if (git_revparse_single(&obj, repo, line) < 0 ||
+		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+			fprintf(stderr, "error: cannot resolve '%s'\n", line);
+			ret = -1;
+		} else {
+			switch (kvmd_patchid_commit(&id, repo, commit, &err)) {
+			case 0:
+				printf("%s ", git_oid_tostr(hex, sizeof(hex), &id));
+				printf("%s\n", git_oid_tostr(hex, sizeof(hex),
+							     git_commit_id(commit)));
+				break;
+			case 1:
+				break;
+			default:
+				fprintf(stderr, "error: %s\n", err.ptr);
+				ret = -1;
+			}
+		}
+		git_commit_free(commit);
+		git_object_free(obj);
+	}
+	kvmd_buf_release(&err);
+	git_repository_free(repo);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int i, ret = 0;
+
+	if (argc < 2 || (strcmp(argv[1], "--mail") && strcmp(argv[1], "--commits")) ||
+	    (!strcmp(argv[1], "--commits") && argc != 2)) {
+		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits)\n");
+		return 129;
+	}
+	git_libgit2_init();
+	if (!strcmp(argv[1], "--commits"))
+		ret = show_commits();
+	else
+		for (i = 2; i < argc; i++)
+			if (show_mail(argv[i]) < 0)
+				ret = -1;
+	git_libgit2_shutdown();
+	if (fflush(stdout))
+		ret = -1;
+	return ret < 0 ? 1 : 0;
+}
