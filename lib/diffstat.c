@@ -1561,8 +1561,45 @@ static int parent_tree(git_tree **out, struct kvmd_diffstat *ds,
 	return error;
 }
 
+/* Hand one pair to a kvmd_diffstat_file_cb. */
+static int call_file_cb(struct kvmd_diffstat *ds, const struct ds_file *f,
+			kvmd_diffstat_file_cb cb, void *payload)
+{
+	const struct ds_spec *one = &ds->specs[f->one];
+	const struct ds_spec *two = &ds->specs[f->two];
+	struct kvmd_diffstat_file file;
+
+	memset(&file, 0, sizeof(file));
+	file.status = f->status;
+	file.old_path = one->path;
+	file.new_path = two->path;
+	file.old_mode = one->mode;
+	file.new_mode = two->mode;
+	file.old_id = &one->id;
+	file.new_id = &two->id;
+	file.similarity = f->status == 'R' ? f->score * 100 / MAX_SCORE : 0;
+	file.binary = f->binary;
+	file.same = one->mode && two->mode && git_oid_equal(&one->id, &two->id);
+	if (!file.same) {
+		file.old_blob = one->blob;
+		file.new_blob = two->blob;
+		file.old_data = one->data;
+		file.new_data = two->data;
+		file.old_size = one->size;
+		file.new_size = two->size;
+	}
+	return cb(&file, payload);
+}
+
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 			 git_commit *commit, git_tree *tree)
+{
+	return kvmd_diffstat_commit_files(out, ds, commit, tree, NULL, NULL);
+}
+
+int kvmd_diffstat_commit_files(struct kvmd_buf *out, struct kvmd_diffstat *ds,
+			       git_commit *commit, git_tree *tree,
+			       kvmd_diffstat_file_cb cb, void *payload)
 {
 	git_tree *old_tree = NULL;
 	size_t i;
@@ -1581,7 +1618,8 @@ int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 
 		if (f->dropped)
 			continue;
-		if ((error = count_file(ds, f)) < 0)
+		if ((error = count_file(ds, f)) < 0 ||
+		    (cb && (error = call_file_cb(ds, f, cb, payload)) < 0))
 			goto cleanup;
 		spec_unload(ds, &ds->specs[f->one]);
 		spec_unload(ds, &ds->specs[f->two]);

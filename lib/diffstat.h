@@ -64,4 +64,40 @@ void kvmd_diffstat_free(struct kvmd_diffstat *ds);
 int kvmd_diffstat_commit(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 			 git_commit *commit, git_tree *tree);
 
+/*
+ * One file pair of a commit, as the diffstat found it: the pairs come
+ * in the order git shows them, renames found by git's rules and
+ * measure.  Everything points into the engine and lives until the
+ * callback returns.
+ */
+struct kvmd_diffstat_file {
+	char status;		/* 'A', 'D', 'M', 'T' (type change) or 'R' */
+	const char *old_path, *new_path;	/* equal unless renamed */
+	unsigned old_mode, new_mode;	/* 0: that side is not there */
+	const git_oid *old_id, *new_id;	/* zero for a side not there */
+	int similarity;		/* percent, as git prints it, for 'R' */
+	int binary;		/* either side is binary, by git's rules */
+	int same;		/* same content: a pure rename or mode change */
+	/*
+	 * The content of each side, unless `same`: a blob (NULL for a
+	 * side that is not there or a submodule) and its bytes ("" for a
+	 * side not there, "Subproject commit <hex>\n" for a submodule).
+	 */
+	const git_blob *old_blob, *new_blob;
+	const unsigned char *old_data, *new_data;
+	size_t old_size, new_size;
+};
+
+/*
+ * As kvmd_diffstat_commit(), calling `cb` (unless NULL) with each
+ * file pair before appending the block, in the same tree walk: for a
+ * caller that needs more of the diff than its stat (lib/patchid.c).
+ * A negative return from `cb` stops the walk and is returned.
+ */
+typedef int (*kvmd_diffstat_file_cb)(const struct kvmd_diffstat_file *file,
+				     void *payload);
+int kvmd_diffstat_commit_files(struct kvmd_buf *out, struct kvmd_diffstat *ds,
+			       git_commit *commit, git_tree *tree,
+			       kvmd_diffstat_file_cb cb, void *payload);
+
 #endif

@@ -398,6 +398,15 @@ size_t kvmd_packs_count(const struct kvmd_packs *packs)
 	return packs ? packs->nr : 0;
 }
 
+size_t kvmd_packs_objects(const struct kvmd_packs *packs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < packs->nr; i++)
+		n += packs->pack[i].nr;
+	return n;
+}
+
 const char *kvmd_packs_name(const struct kvmd_packs *packs, size_t i)
 {
 	return packs->pack[i].idx_path;

@@ -48,6 +48,9 @@ void kvmd_packs_drop_cache(struct kvmd_packs *packs);
 /* How many packs it reads. */
 size_t kvmd_packs_count(const struct kvmd_packs *packs);
 
+/* How many objects its packs hold, summed (an object in two packs counts twice). */
+size_t kvmd_packs_objects(const struct kvmd_packs *packs);
+
 /* The path of the index of pack `i` (< the count), in the order asked; borrowed. */
 const char *kvmd_packs_name(const struct kvmd_packs *packs, size_t i);
 

@@ -13,6 +13,8 @@
  */
 #include "patchid.h"
 #include "buf.h"
+#include "diffstat.h"
+#include "pack.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -330,39 +332,290 @@ cleanup:
 	return ret;
 }
 
-int kvmd_patchid_commit(git_oid *out, git_repository *repo, const git_commit *c,
-			struct kvmd_buf *err)
+/* ---- a commit's diff, as `git log -p` shows it ---------------------- */
+
+/* The escapes of git's C-style quoting, for the bytes that have one. */
+static const char *quote_escape(unsigned char c)
 {
-	git_commit *parent = NULL;
-	git_tree *old_tree = NULL, *new_tree = NULL;
-	git_diff *diff = NULL;
-	git_buf text = GIT_BUF_INIT;
+	switch (c) {
+	case '\a': return "\\a";
+	case '\b': return "\\b";
+	case '\t': return "\\t";
+	case '\n': return "\\n";
+	case '\v': return "\\v";
+	case '\f': return "\\f";
+	case '\r': return "\\r";
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	default: return NULL;
+	}
+}
+
+static int needs_quote(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
+
+/*
+ * `prefix` and `path` as git writes a name in a diff header: as they
+ * are, or in double quotes with C escapes when a byte needs one
+ * (core.quotePath's default).
+ */
+static void add_name(struct kvmd_buf *out, const char *prefix, const char *path)
+{
+	const unsigned char *p;
+	int quote = 0;
+
+	for (p = (const unsigned char *)path; *p; p++)
+		if (needs_quote(*p))
+			quote = 1;
+	if (!quote) {
+		kvmd_buf_adds(out, prefix);
+		kvmd_buf_adds(out, path);
+		return;
+	}
+	kvmd_buf_addch(out, '"');
+	kvmd_buf_adds(out, prefix);
+	for (p = (const unsigned char *)path; *p; p++) {
+		const char *esc = quote_escape(*p);
+
+		if (esc)
+			kvmd_buf_adds(out, esc);
+		else if (needs_quote(*p))
+			kvmd_buf_addf(out, "\\%03o", *p);
+		else
+			kvmd_buf_addch(out, *p);
+	}
+	kvmd_buf_addch(out, '"');
+}
+
+/* What the diff of one file writes into, and how. */
+struct pid_gen {
+	struct kvmd_buf *text;
 	git_diff_options opts;
-	git_diff_find_options find;
+	git_repository *repo;
+	int abbrev;		/* git's automatic length; 0 until needed */
+	const char *old_path, *new_path;	/* NULL: /dev/null */
+	int hunks;
+};
+
+/*
+ * The length git gives an abbreviated object name by default
+ * (core.abbrev unset): half the bits of the number of objects in the
+ * packs, rounded up, in hex digits, at least 7.
+ */
+static int auto_abbrev(git_repository *repo)
+{
+	struct kvmd_packs *packs = kvmd_packs_open(repo, 0);
+	size_t count = kvmd_packs_objects(packs);
+	int bits = 0, len;
+
+	kvmd_packs_free(packs);
+	while (count) {
+		bits++;
+		count >>= 1;
+	}
+	len = (bits + 1) / 2;
+	return len < 7 ? 7 : len;
+}
+
+/*
+ * `id` as the "index" line of `git log -p` names it: git's automatic
+ * length, longer while another object shares the prefix.
+ */
+static void add_abbrev(struct pid_gen *gen, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_odb *odb = NULL;
+	git_oid full;
+	int len;
+
+	if (!gen->abbrev)
+		gen->abbrev = auto_abbrev(gen->repo);
+	len = gen->abbrev;
+	if (!git_oid_is_zero(id) && git_repository_odb(&odb, gen->repo) == 0) {
+		while (len < GIT_OID_HEXSZ &&
+		       git_odb_exists_prefix(&full, odb, id, len) == GIT_EAMBIGUOUS)
+			len++;
+		git_odb_free(odb);
+	}
+	git_error_clear();
+	git_oid_tostr(hex, sizeof(hex), id);
+	kvmd_buf_add(gen->text, hex, len);
+}
+
+static int gen_hunk(const git_diff_delta *delta, const git_diff_hunk *hunk,
+		    void *payload)
+{
+	struct pid_gen *gen = payload;
+
+	(void)delta;
+	if (!gen->hunks++) {
+		kvmd_buf_adds(gen->text, "--- ");
+		if (gen->old_path)
+			add_name(gen->text, "a/", gen->old_path);
+		else
+			kvmd_buf_adds(gen->text, "/dev/null");
+		kvmd_buf_adds(gen->text, "\n+++ ");
+		if (gen->new_path)
+			add_name(gen->text, "b/", gen->new_path);
+		else
+			kvmd_buf_adds(gen->text, "/dev/null");
+		kvmd_buf_addch(gen->text, '\n');
+	}
+	kvmd_buf_add(gen->text, hunk->header, hunk->header_len);
+	if (!hunk->header_len || hunk->header[hunk->header_len - 1] != '\n')
+		kvmd_buf_addch(gen->text, '\n');
+	return 0;
+}
+
+static int gen_line(const git_diff_delta *delta, const git_diff_hunk *hunk,
+		    const git_diff_line *line, void *payload)
+{
+	struct pid_gen *gen = payload;
+
+	(void)delta;
+	(void)hunk;
+	switch (line->origin) {
+	case GIT_DIFF_LINE_CONTEXT:
+	case GIT_DIFF_LINE_ADDITION:
+	case GIT_DIFF_LINE_DELETION:
+		kvmd_buf_addch(gen->text, line->origin);
+		kvmd_buf_add(gen->text, line->content, line->content_len);
+		if (!line->content_len || line->content[line->content_len - 1] != '\n')
+			kvmd_buf_addch(gen->text, '\n');
+		break;
+	case GIT_DIFF_LINE_CONTEXT_EOFNL:
+	case GIT_DIFF_LINE_ADD_EOFNL:
+	case GIT_DIFF_LINE_DEL_EOFNL:
+		kvmd_buf_adds(gen->text, "\\ No newline at end of file\n");
+		break;
+	}
+	return 0;
+}
+
+/*
+ * One section of `git log -p` for a file: "diff --git", the mode and
+ * rename lines, "index", then the hunks or the binary line.  `old` or
+ * `new` 0 for a side not there (an 'A' or 'D' section).
+ */
+static int gen_section(struct pid_gen *gen, const struct kvmd_diffstat_file *f,
+		       int old, int new)
+{
+	struct kvmd_buf *t = gen->text;
+	unsigned old_mode = old ? f->old_mode : 0, new_mode = new ? f->new_mode : 0;
+	git_oid zero;
+	char a[8], b[8];
+
+	memset(&zero, 0, sizeof(zero));
+
+	kvmd_buf_adds(t, "diff --git ");
+	add_name(t, "a/", f->old_path);
+	kvmd_buf_addch(t, ' ');
+	add_name(t, "b/", f->new_path);
+	kvmd_buf_addch(t, '\n');
+	if (!old_mode) {
+		kvmd_buf_addf(t, "new file mode %06o\n", new_mode);
+	} else if (!new_mode) {
+		kvmd_buf_addf(t, "deleted file mode %06o\n", old_mode);
+	} else if (old_mode != new_mode) {
+		kvmd_buf_addf(t, "old mode %06o\nnew mode %06o\n", old_mode, new_mode);
+	}
+	if (f->status == 'R') {
+		kvmd_buf_addf(t, "similarity index %d%%\n", f->similarity);
+		kvmd_buf_adds(t, "rename from ");
+		add_name(t, "", f->old_path);
+		kvmd_buf_adds(t, "\nrename to ");
+		add_name(t, "", f->new_path);
+		kvmd_buf_addch(t, '\n');
+	}
+	if (f->same && old_mode && new_mode)
+		return 0;	/* a pure rename or mode change */
+
+	/*
+	 * Only a binary file's names are hashed, so only they are
+	 * abbreviated as git does: that looks at the object database.
+	 */
+	kvmd_buf_adds(t, "index ");
+	if (f->binary) {
+		add_abbrev(gen, old_mode ? f->old_id : &zero);
+		kvmd_buf_adds(t, "..");
+		add_abbrev(gen, new_mode ? f->new_id : &zero);
+	} else {
+		git_oid_tostr(a, sizeof(a), old_mode ? f->old_id : &zero);
+		git_oid_tostr(b, sizeof(b), new_mode ? f->new_id : &zero);
+		kvmd_buf_addf(t, "%s..%s", a, b);
+	}
+	if (old_mode && old_mode == new_mode)
+		kvmd_buf_addf(t, " %06o", old_mode);
+	kvmd_buf_addch(t, '\n');
+
+	if (f->binary) {
+		kvmd_buf_adds(t, "Binary files ");
+		if (old_mode)
+			add_name(t, "a/", f->old_path);
+		else
+			kvmd_buf_adds(t, "/dev/null");
+		kvmd_buf_adds(t, " and ");
+		if (new_mode)
+			add_name(t, "b/", f->new_path);
+		else
+			kvmd_buf_adds(t, "/dev/null");
+		kvmd_buf_adds(t, " differ\n");
+		return 0;
+	}
+
+	gen->old_path = old_mode ? f->old_path : NULL;
+	gen->new_path = new_mode ? f->new_path : NULL;
+	gen->hunks = 0;
+	if ((!old || f->old_blob || !old_mode) && (!new || f->new_blob || !new_mode))
+		return git_diff_blobs(old && old_mode ? f->old_blob : NULL, NULL,
+				      new && new_mode ? f->new_blob : NULL, NULL,
+				      &gen->opts, NULL, NULL, gen_hunk, gen_line, gen);
+	return git_diff_buffers(old ? f->old_data : NULL, old ? f->old_size : 0, NULL,
+				new ? f->new_data : NULL, new ? f->new_size : 0, NULL,
+				&gen->opts, NULL, NULL, gen_hunk, gen_line, gen);
+}
+
+static int gen_file(const struct kvmd_diffstat_file *f, void *payload)
+{
+	struct pid_gen *gen = payload;
+	int error;
+
+	/* git shows a type change as a deletion and a creation */
+	if (f->status == 'T') {
+		if ((error = gen_section(gen, f, 1, 0)) < 0)
+			return error;
+		return gen_section(gen, f, 0, 1);
+	}
+	return gen_section(gen, f, f->old_mode != 0, f->new_mode != 0);
+}
+
+int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
+			     struct kvmd_diffstat *ds, git_commit *c,
+			     git_tree *tree, struct kvmd_buf *err)
+{
+	struct kvmd_buf text = KVMD_BUF_INIT, scratch = KVMD_BUF_INIT;
+	struct pid_gen gen;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION)) < 0 ||
-	    (error = git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION)) < 0)
+	memset(&gen, 0, sizeof(gen));
+	gen.text = &text;
+	gen.repo = git_commit_owner(c);
+	if ((error = git_diff_options_init(&gen.opts, GIT_DIFF_OPTIONS_VERSION)) < 0)
 		goto cleanup;
-	if (git_commit_parentcount(c) &&
-	    (error = git_commit_parent(&parent, c, 0)) < 0)
+	/*
+	 * `git log -p`'s defaults: 3 lines of context, the indent
+	 * heuristic; text or binary the diffstat decided already.
+	 */
+	gen.opts.context_lines = 3;
+	gen.opts.interhunk_lines = 0;
+	gen.opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
+	if ((error = kvmd_diffstat_commit_files(stat ? stat : &scratch, ds, c, tree,
+						gen_file, &gen)) < 0)
 		goto cleanup;
-	if ((parent && (error = git_commit_tree(&old_tree, parent)) < 0) ||
-	    (error = git_commit_tree(&new_tree, c)) < 0)
-		goto cleanup;
-
-	/* `git log -p`'s defaults: 3 lines of context, renames, no copies */
-	opts.context_lines = 3;
-	if ((error = git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &opts)) < 0)
-		goto cleanup;
-	find.flags = GIT_DIFF_FIND_RENAMES;
-	find.rename_threshold = 50;
-	find.rename_limit = 1000;
-	if ((error = git_diff_find_similar(diff, &find)) < 0 ||
-	    (error = git_diff_to_buf(&text, diff, GIT_DIFF_FORMAT_PATCH)) < 0)
-		goto cleanup;
-	error = kvmd_patchid_text(out, text.ptr ? text.ptr : "", text.size);
+	error = kvmd_patchid_text(out, text.ptr, text.len);
 
 cleanup:
 	if (error < 0) {
@@ -374,10 +627,32 @@ cleanup:
 			      e && e->message ? e->message : "unknown error");
 		error = -1;
 	}
-	git_buf_dispose(&text);
-	git_diff_free(diff);
-	git_tree_free(new_tree);
-	git_tree_free(old_tree);
-	git_commit_free(parent);
+	kvmd_buf_release(&scratch);
+	kvmd_buf_release(&text);
+	return error;
+}
+
+int kvmd_patchid_commit(git_oid *out, git_repository *repo, const git_commit *c,
+			struct kvmd_buf *err)
+{
+	struct kvmd_diffstat *ds = NULL;
+	git_tree *tree = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kvmd_diffstat_new(&ds, repo, NULL)) < 0 ||
+	    (error = git_commit_tree(&tree, c)) < 0) {
+		const git_error *e = git_error_last();
+
+		kvmd_buf_addf(err, "cannot read commit: %s",
+			      e && e->message ? e->message : "unknown error");
+		error = -1;
+		goto cleanup;
+	}
+	error = kvmd_patchid_commit_stat(out, NULL, ds, (git_commit *)c, tree, err);
+
+cleanup:
+	git_tree_free(tree);
+	kvmd_diffstat_free(ds);
 	return error;
 }

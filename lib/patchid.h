@@ -38,28 +38,37 @@ int kvmd_patchid_mail(git_oid *out, const char *body, size_t len,
 /*
  * The id of commit `c` of `repo` against its first parent (a root
  * commit against the empty tree), as `git log -p --format='commit %H'
- * | git patch-id --stable` prints it: renames found as `git log`
- * finds them by default (50% similar, at most 1000 x 1000 pairs, no
- * copies).  A merge gets the id of its diff against the first parent,
- * which `git log -p` does not show; callers skip merges.
+ * | git patch-id --stable` prints it.  The diff is the diffstat's
+ * (lib/diffstat.h): the same tree walk, renames found by git's rules
+ * and measured as git measures them, binary files as git decides,
+ * then the hunks of each file with 3 lines of context and the indent
+ * heuristic, as `git log -p` makes them.  A merge gets the id of its
+ * diff against the first parent, which `git log -p` does not show;
+ * callers skip merges.
  *
  * Returns 0 with the id in `out`; 1 when the commit changes nothing
  * (`out` is zeroed); -1 on a libgit2 error (a missing object), with
  * the reason in `err`.
  *
- * Known differences (t/t3300-patchid.sh keeps the first as a known
- * breakage): libgit2's similarity measure, not git's, gives the
- * percentage of an inexact rename ("similarity index", which is
- * hashed), so such a commit can get another id; a binary file is
- * hashed by the names on its "index" line, which libgit2 abbreviates
- * to core.abbrev (7 by default) where git's automatic length grows
- * with the repository (12 digits in a kernel checkout); libgit2's test
- * for binary content is not git's for a file with control characters
- * but no NUL.  Reusing the diffstat's rename detection
- * (lib/diffstat.c, git's measure) would remove the first.
+ * A binary file is hashed by the names on its "index" line, abbreviated
+ * as git does by default (half the bits of the object count, at least
+ * 7 digits, longer while ambiguous: 12 in a kernel checkout).  Known
+ * differences: core.abbrev and the diff.* settings `git log -p` reads
+ * are not read.
  */
 int kvmd_patchid_commit(git_oid *out, git_repository *repo, const git_commit *c,
 			struct kvmd_buf *err);
+
+/*
+ * As kvmd_patchid_commit(), with the caller's diffstat engine `ds` and
+ * the commit's tree: one walk gives both the id and, appended to
+ * `stat` unless it is NULL, the diffstat block of kvmd_diffstat_commit().
+ * The engine's rules apply (one thread, one commit at a time).
+ */
+struct kvmd_diffstat;
+int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
+			     struct kvmd_diffstat *ds, git_commit *c,
+			     git_tree *tree, struct kvmd_buf *err);
 
 /*
  * The id of `text` (`len` bytes), one or more files of a diff in git's

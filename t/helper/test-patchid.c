@@ -2,7 +2,7 @@
  * test-patchid - print the patch-ids of lib/patchid.c
  *
  *   test-patchid --mail <file>...
- *   test-patchid --commits
+ *   test-patchid --commits[=fresh]
  *
  * --mail: for each file, the body of a patch mail (everything after
  * the first blank line, or the whole file when it has no header),
@@ -10,10 +10,14 @@
  * or "error <file>: <reason>" when the diff does not parse.
  * --commits: reads commit-ishes, one a line, from the repository at
  * (or above) the current directory and prints "<patch-id> <commit>"
- * for each that changes something, as `git patch-id --stable` does.
+ * for each that changes something, as `git patch-id --stable` does,
+ * with one diffstat engine for all (kvmd_patchid_commit_stat());
+ * --commits=fresh calls kvmd_patchid_commit() for each instead.
  * Exit status: 0, or 1 on any error (reported on stderr).
  */
 #include "buf.h"
+#include "diffstat.h"
+#include "pack.h"
 #include "patchid.h"
 
 #include <git2.h>
@@ -77,22 +81,33 @@ cleanup:
 	return ret;
 }
 
-static int show_commits(void)
+static int show_commits(int fresh)
 {
 	git_repository *repo = NULL;
+	struct kvmd_packs *packs = NULL;
+	struct kvmd_diffstat *ds = NULL;
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	char line[4096], hex[GIT_OID_HEXSZ + 1];
 	int ret = 0;
 
-	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
+	/* the packs read as the front end reads them, with git's cache */
+	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0 ||
+	    !(packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT)) ||
+	    kvmd_packs_attach(repo, packs) < 0 ||
+	    kvmd_diffstat_new(&ds, repo, NULL) < 0) {
 		fprintf(stderr, "error: cannot open repository: %s\n",
 			git_error_last()->message);
+		kvmd_diffstat_free(ds);
+		git_repository_free(repo);
+		kvmd_packs_free(packs);
 		return -1;
 	}
 	while (!ret && fgets(line, sizeof(line), stdin)) {
 		git_object *obj = NULL;
 		git_commit *commit = NULL;
+		git_tree *tree = NULL;
 		git_oid id;
+		int got = -1;
 
 		line[strcspn(line, "\n")] = '\0';
 		if (!*line)
@@ -102,7 +117,14 @@ static int show_commits(void)
 			fprintf(stderr, "error: cannot resolve '%s'\n", line);
 			ret = -1;
 		} else {
-			switch (kvmd_patchid_commit(&id, repo, commit, &err)) {
+			if (fresh)
+				got = kvmd_patchid_commit(&id, repo, commit, &err);
+			else if (git_commit_tree(&tree, commit) < 0)
+				kvmd_buf_addf(&err, "cannot read tree of '%s'", line);
+			else
+				got = kvmd_patchid_commit_stat(&id, NULL, ds, commit,
+							       tree, &err);
+			switch (got) {
 			case 0:
 				printf("%s ", git_oid_tostr(hex, sizeof(hex), &id));
 				printf("%s\n", git_oid_tostr(hex, sizeof(hex),
@@ -115,11 +137,14 @@ static int show_commits(void)
 				ret = -1;
 			}
 		}
+		git_tree_free(tree);
 		git_commit_free(commit);
 		git_object_free(obj);
 	}
 	kvmd_buf_release(&err);
+	kvmd_diffstat_free(ds);
 	git_repository_free(repo);
+	kvmd_packs_free(packs);
 	return ret;
 }
 
@@ -127,14 +152,16 @@ int main(int argc, char **argv)
 {
 	int i, ret = 0;
 
-	if (argc < 2 || (strcmp(argv[1], "--mail") && strcmp(argv[1], "--commits")) ||
-	    (!strcmp(argv[1], "--commits") && argc != 2)) {
-		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits)\n");
+	int commits = argc == 2 && (!strcmp(argv[1], "--commits") ||
+				    !strcmp(argv[1], "--commits=fresh"));
+
+	if (argc < 2 || (strcmp(argv[1], "--mail") && !commits)) {
+		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh])\n");
 		return 129;
 	}
 	git_libgit2_init();
-	if (!strcmp(argv[1], "--commits"))
-		ret = show_commits();
+	if (commits)
+		ret = show_commits(!strcmp(argv[1], "--commits=fresh"));
 	else
 		for (i = 2; i < argc; i++)
 			if (show_mail(argv[i]) < 0)
