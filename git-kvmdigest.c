@@ -57,7 +57,7 @@
 #endif
 
 static const char *const digest_usage[] = {
-	"git kvmdigest [<options>] [<old>..<new>]",
+	"git kvmdigest [<options>] [<old>..<new> | <revision>]",
 	"git kvmdigest fetch",
 	"git kvmdigest index",
 	"git kvmdigest install-hooks",
@@ -82,6 +82,9 @@ struct digest_opts {
 	int jobs;
 	int progress;
 	int pager;  /* -p 1, --no-pager 0, else -1: the configuration decides */
+	const char *since, *until;	/* --since, --until as given */
+	int has_since, has_until;	/* and as seconds since the epoch: */
+	git_time_t since_ts, until_ts;
 };
 
 /* Everything one run needs to digest ranges. */
@@ -649,6 +652,86 @@ cleanup:
 	return ret;
 }
 
+/* --since and --until, if given, narrow `range` to their window. */
+static void apply_window(struct kvmd_range *range, const struct digest_opts *o)
+{
+	range->has_since = o->has_since;
+	range->since = o->since_ts;
+	range->has_until = o->has_until;
+	range->until = o->until_ts;
+}
+
+/*
+ * A date in git's formats ("1.week.ago", "2025-10-01", "yesterday",
+ * "@1759300000"...), as `git log --since` reads it.  That reader is
+ * git's approxidate, which libgit2 does not have: rather than a
+ * second reader that would take some dates otherwise, the front end
+ * asks git itself, `git rev-parse --since=<date>` printing
+ * "--max-age=<seconds>" (--until: "--min-age=").  Running git is the
+ * front end's business; the library never does.
+ */
+static git_time_t git_date(const char *option, const char *value)
+{
+	struct kvmd_buf arg = KVMD_BUF_INIT, out = KVMD_BUF_INIT;
+	const char *want = !strcmp(option, "since") ? "--max-age=" : "--min-age=";
+	char chunk[256], *end;
+	long long seconds;
+	int fds[2], status;
+	ssize_t got;
+	pid_t pid;
+
+	kvmd_buf_addf(&arg, "--%s=%s", option, value);
+	fflush(stdout);
+	if (pipe(fds) < 0 || (pid = fork()) < 0)
+		kvmd_die("cannot run git rev-parse: %s", strerror(errno));
+	if (pid == 0) {
+		close(fds[0]);
+		if (dup2(fds[1], 1) < 0)
+			_exit(128);
+		close(fds[1]);
+		execlp("git", "git", "rev-parse", arg.ptr, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((got = read(fds[0], chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		kvmd_buf_add(&out, chunk, (size_t)got);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			kvmd_die("cannot wait for git rev-parse: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) ||
+	    strncmp(out.ptr, want, strlen(want)))
+		kvmd_die("cannot read the date of --%s: '%s'", option, value);
+	errno = 0;
+	seconds = strtoll(out.ptr + strlen(want), &end, 10);
+	if (errno || (*end && *end != '\n'))
+		kvmd_die("cannot read the date of --%s: '%s'", option, value);
+	kvmd_buf_release(&arg);
+	kvmd_buf_release(&out);
+	return (git_time_t)seconds;
+}
+
+/* The whole history of `ref`, for a window of dates: 1, or -1 with `err` set. */
+static int window_of_ref(struct kvmd_range *out, git_reference *ref,
+			 struct kvmd_buf *err)
+{
+	git_object *tip = NULL;
+
+	if (git_reference_peel(&tip, ref, GIT_OBJECT_COMMIT) < 0) {
+		kvmd_buf_addf(err, "%s: cannot read: %s", git_reference_name(ref),
+			      kvmd_git_error());
+		return -1;
+	}
+	kvmd_range_set(out, NULL, git_object_id(tip));
+	git_object_free(tip);
+	return 1;
+}
+
 /* Without a range: what is new on every watched ref since its last digest. */
 static int digest_watched(struct runner *r)
 {
@@ -672,7 +755,13 @@ static int digest_watched(struct runner *r)
 		    kvmd_watch_matches(patterns, name)) {
 			matched++;
 			kvmd_buf_reset(&err);
-			found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+			if (r->o->has_since || r->o->has_until)
+				/* a window of dates: all of the ref's history in it */
+				found = window_of_ref(&range, ref, &err);
+			else
+				found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr,
+							      name, &err);
+			apply_window(&range, r->o);
 			r->archive = name;
 			if (found < 0)
 				ret = kvmd_error("%s", err.ptr);
@@ -743,6 +832,8 @@ static int cmd_digest(int argc, const char **argv)
 	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = -1 };
 	struct kvmd_option digest_options[] = {
 		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
+		KVMD_OPT_STRING_(0, "since", &o.since, "<date>", "only commits newer than <date> (implies --stdout)"),
+		KVMD_OPT_STRING_(0, "until", &o.until, "<date>", "only commits older than <date> (implies --stdout)"),
 		KVMD_OPT_STRING_(0, "format", &o.format, "<format>", "text (default) or json; json implies --stdout"),
 		KVMD_OPT_STRING_(0, "notes-ref", &o.notes_ref, "<ref>", "write the note in <ref> (default: refs/notes/kvmdigest)"),
 		KVMD_OPT_INT_(0, "top", &o.top, "<n>", "show <n> rows per table (default: 15)"),
@@ -786,9 +877,22 @@ static int cmd_digest(int argc, const char **argv)
 	}
 
 	repo = open_repository(&packs);
+	/* a window of dates is a view, as git log's: no note is its digest */
+	if (o.since) {
+		o.has_since = 1;
+		o.since_ts = git_date("since", o.since);
+		o.to_stdout = 1;
+	}
+	if (o.until) {
+		o.has_until = 1;
+		o.until_ts = git_date("until", o.until);
+		o.to_stdout = 1;
+	}
 	runner_init(&r, repo, packs, &o);
 	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 		kvmd_die("%s", err.ptr);
+	if (nr == 1)
+		apply_window(&range, &o);
 	if (o.to_stdout || r.json)
 		setup_pager(&r);
 	if (nr == 1) {

@@ -57,15 +57,22 @@ int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
 	int ret = -1, error;
 
 	memset(out, 0, sizeof(*out));
-	if (!dots || dots == spec || !dots[2]) {
+	if (!dots) {
+		/* one revision: all that is reachable from it */
 		git_object *obj = NULL;
 
 		error = git_revparse_single(&obj, repo, spec);
-		git_object_free(obj);
 		if (is_unknown(error))
 			unknown_revision(err, spec);
-		else
-			kvmd_buf_addf(err, "'%s' is not a range: give <old>..<new>", spec);
+		else if (error < 0)
+			kvmd_buf_addf(err, "bad revision '%s': %s", spec, kvmd_git_error());
+		else if ((error = peel_commit(&new, obj, spec, err)) == 0)
+			kvmd_range_set(out, NULL, &new);
+		git_object_free(obj);
+		return error < 0 ? -1 : 0;
+	}
+	if (dots == spec || !dots[2]) {
+		kvmd_buf_addf(err, "'%s' is not a range: give <old>..<new> or one revision", spec);
 		return -1;
 	}
 	if (dots[2] == '.') {

@@ -8,17 +8,27 @@ struct kvmd_buf;
 /*
  * A range `<old>..<new>` of commits: those reachable from `new` and not
  * from `old`.  Without `old` (has_old 0) it is every ancestor of `new`.
+ *
+ * A window of commit (committer) dates may narrow it, as `git log
+ * --since/--until` do: with has_since, a commit older than `since` is
+ * left out and so is what lies behind it (the walk does not go past
+ * it); with has_until, a commit newer than `until` is left out, and the
+ * walk goes on to its parents.  Both are seconds since the epoch.
  */
 struct kvmd_range {
 	git_oid old, new;
 	int has_old;
 	char old_hex[GIT_OID_HEXSZ + 1];
 	char new_hex[GIT_OID_HEXSZ + 1];
+	int has_since, has_until;
+	git_time_t since, until;
 };
 
 /*
- * Resolves `spec` (`<old>..<new>`; either side may be any revision that
- * names a commit) in `repo`.  Returns 0, or -1 with a message in `err`.
+ * Resolves `spec` in `repo`: `<old>..<new>` (either side any revision
+ * that names a commit), or one revision, which means everything
+ * reachable from it, as `git log <rev>` does.  Returns 0, or -1 with a
+ * message in `err`.
  */
 int kvmd_range_parse(struct kvmd_range *out, git_repository *repo,
 		     const char *spec, struct kvmd_buf *err);

@@ -415,6 +415,47 @@ not_a_line:
 	return 0;
 }
 
+/* What older_than_since() needs: libgit2 hands the hide callback one pointer. */
+struct since_payload {
+	git_repository *repo;
+	git_time_t since;
+};
+
+/*
+ * libgit2's hide callback: a commit older than --since is hidden, and
+ * with it what lies behind it, as `git log --since` stops there.
+ */
+static int older_than_since(const git_oid *id, void *data)
+{
+	const struct since_payload *p = data;
+	git_commit *commit = NULL;
+	int older;
+
+	if (git_commit_lookup(&commit, p->repo, id) < 0) {
+		git_error_clear();
+		return 0;	/* the walk itself will say what is missing */
+	}
+	older = git_commit_time(commit) < p->since;
+	git_commit_free(commit);
+	return older;
+}
+
+/* 1 when commit `id` is in the range's window of dates, 0 if not, or an error. */
+static int in_window(git_repository *repo, const git_oid *id,
+		     const struct kvmd_range *range)
+{
+	git_commit *commit = NULL;
+	git_time_t when;
+	int error;
+
+	if ((error = git_commit_lookup(&commit, repo, id)) < 0)
+		return error;
+	when = git_commit_time(commit);
+	git_commit_free(commit);
+	return !(range->has_since && when < range->since) &&
+	       !(range->has_until && when > range->until);
+}
+
 /*
  * The range's commits, newest first, as `git log <old>..<new>` lists
  * them: *line is 1 when they are one line and `out` holds the first of
@@ -428,15 +469,32 @@ static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *re
 	size_t n = 0, alloc = 0;
 	int error;
 
-	if ((*line = list_line(out, nr, repo, range)))
+	int dated = range->has_since || range->has_until;
+	struct since_payload since = { repo, range->since };
+
+	/* a window of dates lists every commit: blocks of a line would not do */
+	if (!dated && (*line = list_line(out, nr, repo, range)))
 		return 0;
+	*line = 0;
 
 	if ((error = git_revwalk_new(&walk, repo)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
+	    (range->has_since &&
+	     (error = git_revwalk_add_hide_cb(walk, older_than_since, &since)) < 0) ||
 	    (error = git_revwalk_push(walk, &range->new)) < 0 ||
 	    (range->has_old && (error = git_revwalk_hide(walk, &range->old)) < 0))
 		goto cleanup;
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		if (dated) {
+			int in = in_window(repo, &id, range);
+
+			if (in < 0) {
+				error = in;
+				goto cleanup;
+			}
+			if (!in)
+				continue;
+		}
 		KVMD_ALLOC_GROW(ids, n + 1, alloc);
 		git_oid_cpy(&ids[n++], &id);
 	}

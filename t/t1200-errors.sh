@@ -84,13 +84,22 @@ test_expect_success ARCHIVE 'a bad range end is fatal' '
 	no_notes_ref
 '
 
-test_expect_success ARCHIVE 'a single revision is not a range' '
-	test_expect_code 128 git -C arch.git kvmdigest HEAD 2>err &&
-	grep "^fatal: " err &&
+test_expect_success ARCHIVE 'a range with one end left out is refused' '
 	test_expect_code 128 git -C arch.git kvmdigest HEAD.. 2>err &&
 	grep "^fatal: " err &&
 	test_expect_code 128 git -C arch.git kvmdigest ..HEAD 2>err &&
 	grep "^fatal: " err &&
+	no_notes_ref
+'
+
+test_expect_success ARCHIVE 'one revision digests all it reaches, the root message too' '
+	git -C arch.git kvmdigest --format=json $c0..$c2 >range &&
+	grep "\"messages\" : 2," range &&
+	! grep seanjc@google.com range &&
+	git -C arch.git kvmdigest --format=json $c2 >all &&
+	grep "\"messages\" : 3," all &&
+	grep "\"old\" : null" all &&
+	grep seanjc@google.com all &&
 	no_notes_ref
 '
 
@@ -127,7 +136,7 @@ test_expect_success ARCHIVE '-h prints the usage on stdout' '
 	test_expect_code 129 git -C arch.git kvmdigest -h >out 2>err &&
 	test_must_be_empty err &&
 	head -n 1 out >first &&
-	echo "usage: git kvmdigest [<options>] [<old>..<new>]" >expect &&
+	echo "usage: git kvmdigest [<options>] [<old>..<new> | <revision>]" >expect &&
 	test_cmp expect first &&
 	grep "^   or: git kvmdigest install-hooks" out &&
 	grep -e "--stdout" out &&

@@ -33,7 +33,7 @@ test_expect_success 'an ambiguous prefix is a usage error naming the candidates'
 	test_expect_code 129 git -C sample.git kvmdigest --s "$range" >out 2>err &&
 	test_must_be_empty out &&
 	head -n 1 err >actual &&
-	echo "error: ambiguous option: s (could be --stdout or --sections)" >expect.err &&
+	echo "error: ambiguous option: s (could be --since or --sections)" >expect.err &&
 	test_cmp expect.err actual &&
 	grep "^usage: git kvmdigest " err &&
 	test_expect_code 129 git -C sample.git kvmdigest --no-p "$range" 2>err &&
