@@ -57,7 +57,7 @@
 #endif
 
 static const char *const digest_usage[] = {
-	"git kvmdigest [<options>] [<old>..<new> | <revision>]",
+	"git kvmdigest [<options>] [<old>..<new> | <revision>] [-- <path>...]",
 	"git kvmdigest fetch",
 	"git kvmdigest index",
 	"git kvmdigest install-hooks",
@@ -82,6 +82,8 @@ struct digest_opts {
 	int jobs;
 	int progress;
 	int pager;  /* -p 1, --no-pager 0, else -1: the configuration decides */
+	const char **paths;		/* after "--", or kvmdigest.pathspec in hooks */
+	size_t paths_nr;
 	const char *since, *until;	/* --since, --until as given */
 	int has_since, has_until;	/* and as seconds since the epoch: */
 	git_time_t since_ts, until_ts;
@@ -652,9 +654,11 @@ cleanup:
 	return ret;
 }
 
-/* --since and --until, if given, narrow `range` to their window. */
+/* --since and --until, and the pathspecs, narrow `range`. */
 static void apply_window(struct kvmd_range *range, const struct digest_opts *o)
 {
+	range->paths = o->paths;
+	range->paths_nr = o->paths_nr;
 	range->has_since = o->has_since;
 	range->since = o->since_ts;
 	range->has_until = o->has_until;
@@ -854,6 +858,14 @@ static int cmd_digest(int argc, const char **argv)
 	git_repository *repo;
 	int nr, ret;
 
+	/* "-- <path>...": pathspecs, as git log takes them */
+	for (nr = 1; nr < argc; nr++)
+		if (!strcmp(argv[nr], "--")) {
+			o.paths = argv + nr + 1;
+			o.paths_nr = (size_t)(argc - nr - 1);
+			argc = nr;
+			break;
+		}
 	nr = kvmd_parse_options(argc, argv, digest_options);
 	if (nr == KVMD_PARSE_HELP) {
 		kvmd_usage_with_options(digest_usage, digest_options, 0);
@@ -1044,6 +1056,10 @@ static int hook_post_merge(struct runner *r, int argc, const char **argv)
 		return 0;
 	kvmd_range_set(&range, &orig, &head);
 	r->archive = "HEAD";
+	/* a merge-window pull, limited to what this checkout follows */
+	range.paths = kvmd_config_get_all(r->cfg, "kvmdigest.pathspec");
+	while (range.paths && range.paths[range.paths_nr])
+		range.paths_nr++;
 	if (digest_range(r, &range, &err) < 0)
 		ret = kvmd_error("%s", err.ptr);
 	kvmd_buf_release(&err);

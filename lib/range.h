@@ -22,6 +22,16 @@ struct kvmd_range {
 	char new_hex[GIT_OID_HEXSZ + 1];
 	int has_since, has_until;
 	git_time_t since, until;
+	/*
+	 * Pathspecs (borrowed, `paths_nr` of them; none: every commit):
+	 * only the commits whose diff against their first parent (a root
+	 * commit's against the empty tree) touches a path they match, as
+	 * `git log -- <paths>` lists them, merges aside.  Matched as
+	 * libgit2 matches pathspecs: a directory covers what is under it,
+	 * and `*`, `?` and `[...]` are globs.
+	 */
+	const char **paths;
+	size_t paths_nr;
 };
 
 /*

@@ -457,6 +457,46 @@ static int in_window(git_repository *repo, const git_oid *id,
 }
 
 /*
+ * 1 when commit `id` touches the range's pathspecs (a merge always:
+ * the scan leaves merges out), 0 if not, or an error.
+ */
+static int touches_paths(git_repository *repo, const git_oid *id,
+			 const struct kvmd_range *range)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *old = NULL, *new = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	int error;
+
+	if ((error = git_commit_lookup(&commit, repo, id)) < 0)
+		goto cleanup;
+	if (git_commit_parentcount(commit) > 1) {
+		error = 1;
+		goto cleanup;
+	}
+	if ((error = git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION)) < 0 ||
+	    (git_commit_parentcount(commit) &&
+	     ((error = git_commit_parent(&parent, commit, 0)) < 0 ||
+	      (error = git_commit_tree(&old, parent)) < 0)) ||
+	    (error = git_commit_tree(&new, commit)) < 0)
+		goto cleanup;
+	opts.pathspec.strings = (char **)range->paths;
+	opts.pathspec.count = range->paths_nr;
+	if ((error = git_diff_tree_to_tree(&diff, repo, old, new, &opts)) < 0)
+		goto cleanup;
+	error = git_diff_num_deltas(diff) > 0;
+
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(new);
+	git_tree_free(old);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return error;
+}
+
+/*
  * The range's commits, newest first, as `git log <old>..<new>` lists
  * them: *line is 1 when they are one line and `out` holds the first of
  * every block (list_line), else 0 and `out` holds every commit.
@@ -470,10 +510,11 @@ static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *re
 	int error;
 
 	int dated = range->has_since || range->has_until;
+	int filtered = dated || range->paths_nr;
 	struct since_payload since = { repo, range->since };
 
-	/* a window of dates lists every commit: blocks of a line would not do */
-	if (!dated && (*line = list_line(out, nr, repo, range)))
+	/* a window of dates or paths lists every commit: blocks of a line would not do */
+	if (!filtered && (*line = list_line(out, nr, repo, range)))
 		return 0;
 	*line = 0;
 
@@ -487,6 +528,16 @@ static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *re
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		if (dated) {
 			int in = in_window(repo, &id, range);
+
+			if (in < 0) {
+				error = in;
+				goto cleanup;
+			}
+			if (!in)
+				continue;
+		}
+		if (range->paths_nr) {
+			int in = touches_paths(repo, &id, range);
 
 			if (in < 0) {
 				error = in;

@@ -136,7 +136,7 @@ test_expect_success ARCHIVE '-h prints the usage on stdout' '
 	test_expect_code 129 git -C arch.git kvmdigest -h >out 2>err &&
 	test_must_be_empty err &&
 	head -n 1 out >first &&
-	echo "usage: git kvmdigest [<options>] [<old>..<new> | <revision>]" >expect &&
+	echo "usage: git kvmdigest [<options>] [<old>..<new> | <revision>] [-- <path>...]" >expect &&
 	test_cmp expect first &&
 	grep "^   or: git kvmdigest install-hooks" out &&
 	grep -e "--stdout" out &&
