@@ -2,7 +2,7 @@
 #
 #   make bench                    the whole benchmark, 100,000 messages (~15 min)
 #   make bench BENCH_N=2000       a quick look at a small size
-#   make bench BENCH_ROWS=mail    only some rows (mail,repack,flat,code,hook,hookcost,index,status,profile)
+#   make bench BENCH_ROWS=mail    only some rows (mail,repack,flat,code,patchid,hook,hookcost,index,status,profile)
 #   make bench-clean              drop the generated data (bench/data/)
 #
 # The data (an archive of BENCH_N messages, a code repo of 2/5 as many
@@ -13,7 +13,7 @@ BENCH_N ?= 100000
 BENCH_REPS ?= 5
 BENCH_PYTHON ?= python3
 
-bench: $(PROGRAM)
+bench: $(PROGRAM) t/helper/test-patchid
 	@command -v $(BENCH_PYTHON) >/dev/null 2>&1 || \
 		{ echo 'bench: $(BENCH_PYTHON) is needed to generate the data and drive the runs' >&2; exit 1; }
 	@test -x /usr/bin/time || \
