@@ -3,13 +3,16 @@
  *
  * The hashing follows the behaviour of `git patch-id --stable` in git
  * 2.39, written from its documentation and checked against it by
- * t/t3300-patchid.sh; the diffs come from libgit2 (parsed from a mail
- * by git_diff_from_buffer, made from two trees by git_diff_tree_to_tree).
+ * t/t3300-patchid.sh.  A mail's diff is parsed by libgit2
+ * (git_diff_from_buffer) to know that it is one; a commit's diff is
+ * written as `git log -p` writes it from the pairs of the diffstat's
+ * tree walk (lib/diffstat.h), with libgit2's xdiff for the hunks.
  *
- * Why not git_diff_patchid() alone: it equals git for text diffs, but
- * hashes a binary patch its own way, where git 2.39 hashes the lines
- * of the "GIT binary patch" (and stops at the blank line inside it).
- * The ids must be git's, so the lines are hashed here as git reads them.
+ * Why not git_diff_patchid(): it equals git for text diffs, but not
+ * for binary files, which git hashes by the object names on their
+ * "index" line; and libgit2's own tree diff measures renames otherwise
+ * than git (the "similarity index" line is hashed) and has no indent
+ * heuristic by default.  The ids must be git's.
  */
 #include "patchid.h"
 #include "buf.h"

@@ -14,10 +14,10 @@ struct kvmd_buf;
  * The id is git's: per file, the SHA-1 of the diff lines with all
  * whitespace removed (line numbers and "index" lines left out), the
  * per-file hashes summed as 20-byte numbers, so that the order of the
- * files does not matter.  git 2.39 hashes a binary patch as the text
- * it is given: the "GIT binary patch" of a mail and the "Binary files
- * ... differ" line of `git log -p` give different ids for the same
- * change, here as in git.
+ * files does not matter.  A binary file is hashed by the two object
+ * names of its "index" line: full in a mail (`format-patch --binary`),
+ * abbreviated in `git log -p`, so the same binary change has another
+ * id in a mail than in a commit, here as in git.
  */
 
 /*
