@@ -25,11 +25,13 @@
 #include "lib/watch.h"
 #include "pager.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
 #include <gmime/gmime.h>
 #include <pcre2.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1229,13 +1232,105 @@ static int hook_git_dir(struct kvmd_buf *out)
 	return ret;
 }
 
-/* Waits until process `pid` (the git command that ran the hook) is gone. */
+/*
+ * Waits until process `pid` (the git command that ran the hook) is gone:
+ * woken by the kernel through a pidfd (Linux 5.3 and later), else by
+ * asking every millisecond.
+ */
 static void wait_for_exit(pid_t pid)
 {
-	struct timespec ts = { 0, 5 * 1000000L };
+	struct timespec ts = { 0, 1000000L };
 
-	while (pid > 1 && (kill(pid, 0) == 0 || errno == EPERM))
+	if (pid <= 1)
+		return;
+#ifdef SYS_pidfd_open
+	{
+		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = -1;
+
+		if (fd >= 0) {
+			do
+				n = poll(&p, 1, -1);
+			while (n < 0 && errno == EINTR);
+			close(fd);
+		}
+		if (n > 0)
+			return;
+	}
+#endif
+	while (kill(pid, 0) == 0 || errno == EPERM)
 		nanosleep(&ts, NULL);
+}
+
+/*
+ * A background digest the hook script started, until it holds the run
+ * lock: the script writes kvmdigest-pending.<pid> in the git directory
+ * as it starts it, and the digest removes that file once it holds the
+ * lock and git is done.  `hook wait` waits for those files to go.
+ */
+#define PENDING "kvmdigest-pending."
+
+/*
+ * Is process `pid` alive and, as far as /proc can say, a git-kvmdigest
+ * (the pid of one that died before it removed its file may be in use
+ * by another program)?
+ */
+static int pending_alive(pid_t pid)
+{
+	struct kvmd_buf path = KVMD_BUF_INIT, cmdline = KVMD_BUF_INIT;
+	int alive;
+
+	if (pid <= 1 || (kill(pid, 0) < 0 && errno != EPERM))
+		return 0;
+	kvmd_buf_addf(&path, "/proc/%ld/cmdline", (long)pid);
+	alive = kvmd_buf_read_file(&cmdline, path.ptr) < 0 ||
+		memmem(cmdline.ptr, cmdline.len, "kvmdigest", 9) != NULL;
+	kvmd_buf_release(&path);
+	kvmd_buf_release(&cmdline);
+	return alive;
+}
+
+/*
+ * Returns once no background digest of `git_dir` is pending; the files
+ * of those that died first are removed.
+ */
+static void wait_pending(const char *git_dir)
+{
+	const struct timespec ts = { 0, 1000000L };
+	struct kvmd_buf path = KVMD_BUF_INIT;
+	const size_t len = strlen(PENDING);
+
+	for (;;) {
+		DIR *dir = opendir(git_dir);
+		struct dirent *e;
+		int pending = 0;
+
+		if (!dir)
+			break;
+		while ((e = readdir(dir))) {
+			char *end;
+			long pid;
+
+			if (strncmp(e->d_name, PENDING, len))
+				continue;
+			pid = strtol(e->d_name + len, &end, 10);
+			if (*end || end == e->d_name + len) {
+				continue;
+			} else if (pending_alive((pid_t)pid)) {
+				pending = 1;
+			} else {
+				kvmd_buf_reset(&path);
+				kvmd_buf_addf(&path, "%s%s", git_dir, e->d_name);
+				unlink(path.ptr);
+			}
+		}
+		closedir(dir);
+		if (!pending)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	kvmd_buf_release(&path);
 }
 
 /*
@@ -1343,82 +1438,38 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 }
 
 /*
- * `hook reference-transaction [--after=<pid>] committed <line>...`: the
- * updates the hook script found watched (or the notes ref), one
- * "<old> <new> <ref>" per argument.  git runs the hook inside the
- * transaction, and a fetch goes on updating refs (the notes ref too,
- * with a sharing refspec) after it: so the digest runs in the
- * background, once the git command that ran the hook (`<pid>`) is gone.
+ * The digest of the updates `u`, in the background, once process
+ * `after` (the git command that ran the hook) is gone, holding the run
+ * lock `lock` (-1 without one).  `pending`, when not NULL, is the file
+ * that says this digest is coming (see PENDING), removed once the lock
+ * is held and git is done.  Returns the exit code.
  */
-static int hook_reference_transaction(int argc, const char **argv)
+static int background_digest(struct ref_update *u, size_t nr, pid_t after, int lock,
+			     const char *git_dir, const char *pending)
 {
 	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0 };
-	struct ref_update *u = NULL;
+	struct kvmd_buf mark = KVMD_BUF_INIT;
 	struct kvmd_packs *packs = NULL;
-	struct kvmd_buf git_dir = KVMD_BUF_INIT;
 	git_repository *repo;
 	struct runner r;
-	size_t nr = 0, alloc = 0, i;
-	pid_t after = 0, pid;
-	int lock, ret = 0, null;
+	int ret;
 
-	if (argc > 0 && !strncmp(argv[0], "--after=", 8)) {
-		after = (pid_t)strtol(argv[0] + 8, NULL, 10);
-		argc--;
-		argv++;
-	}
-	if (argc < 1 || strcmp(argv[0], "committed"))
-		return 0; /* only a committed transaction has moved refs */
-	for (i = 1; i < (size_t)argc; i++) {
-		KVMD_ALLOC_GROW(u, nr + 1, alloc);
-		if (parse_ref_update(&u[nr], argv[i]) < 0)
-			kvmd_error("not a ref update: '%s'", argv[i]);
-		else
-			nr++;
-	}
-	if (!nr)
-		goto cleanup;
-
-	if (hook_git_dir(&git_dir) < 0)
-		kvmd_die("not a git repository (or any of the parent directories)");
-	report_failure(git_dir.ptr);
-	lock = open_run_lock(git_dir.ptr);
-	if (lock >= 0 && flock(lock, LOCK_SH) < 0) {
-		close(lock);
-		lock = -1;
-	}
-	/* KVMD_HOOK_FOREGROUND: no fork, for a debugger (without --after) */
-	pid = getenv("KVMD_HOOK_FOREGROUND") ? 0 : fork();
-	if (pid < 0)
-		kvmd_die("cannot start the digest in the background: %s", strerror(errno));
-	if (pid > 0) {
-		/* the child holds the lock now: the hook is done */
-		if (lock >= 0)
-			close(lock);
-		goto cleanup;
-	}
-	if (!getenv("KVMD_HOOK_FOREGROUND")) {
-		setsid();
-		null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			close(null);
-		}
-	}
-	log_to_file(git_dir.ptr);
-	{
-		struct kvmd_buf mark = KVMD_BUF_INIT;
-
-		kvmd_buf_addf(&mark, "%skvmdigest-failed", git_dir.ptr);
-		background_mark = kvmd_buf_detach(&mark, NULL);
-		atexit(background_exit);
-	}
-	wait_for_exit(after);
-	/* what main() leaves to the commands that read the repository */
+	log_to_file(git_dir);
+	kvmd_buf_addf(&mark, "%skvmdigest-failed", git_dir);
+	background_mark = kvmd_buf_detach(&mark, NULL);
+	atexit(background_exit);
+	/*
+	 * What main() leaves to the commands that read the repository,
+	 * while git finishes: libgit2's start (it reads the CA bundle) and
+	 * GMime's cost as much as the digest of a fetch.  Nothing of the
+	 * repository is read before git is gone.
+	 */
 	git_libgit2_init();
 	set_libgit2_policy();
 	kvmd_mail_global_init();
+	wait_for_exit(after);
+	if (pending)
+		unlink(pending);
 	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
 	ret = digest_updates(&r, u, nr) < 0 ? 128 : 0;
@@ -1431,9 +1482,97 @@ static int hook_reference_transaction(int argc, const char **argv)
 	git_libgit2_shutdown();
 	if (lock >= 0)
 		close(lock);
+	return ret;
+}
+
+/*
+ * `hook reference-transaction (--background=<pid> | [--after=<pid>])
+ * committed <line>...`: the updates the hook script found watched (or
+ * the notes ref), one "<old> <new> <ref>" per argument.  git runs the
+ * hook inside the transaction, and a fetch goes on updating refs (the
+ * notes ref too, with a sharing refspec) after it: so the digest runs in
+ * the background, once the git command that ran the hook (`<pid>`) is
+ * gone.  The hook script starts it in the background itself
+ * (--background), so that git waits for no start of this program; with
+ * --after (the hook scripts of earlier versions), this process takes
+ * the lock and forks the digest off.
+ */
+static int hook_reference_transaction(int argc, const char **argv)
+{
+	struct ref_update *u = NULL;
+	struct kvmd_buf git_dir = KVMD_BUF_INIT, pending = KVMD_BUF_INIT;
+	size_t nr = 0, alloc = 0, i;
+	pid_t after = 0, pid;
+	int lock, ret = 0, null, background = 0;
+
+	if (argc > 0 && !strncmp(argv[0], "--after=", 8)) {
+		after = (pid_t)strtol(argv[0] + 8, NULL, 10);
+		argc--;
+		argv++;
+	} else if (argc > 0 && !strncmp(argv[0], "--background=", 13)) {
+		after = (pid_t)strtol(argv[0] + 13, NULL, 10);
+		background = 1;
+		argc--;
+		argv++;
+	}
+	if (argc < 1 || strcmp(argv[0], "committed"))
+		return 0; /* only a committed transaction has moved refs */
+	for (i = 1; i < (size_t)argc; i++) {
+		KVMD_ALLOC_GROW(u, nr + 1, alloc);
+		if (parse_ref_update(&u[nr], argv[i]) < 0)
+			kvmd_error("not a ref update: '%s'", argv[i]);
+		else
+			nr++;
+	}
+	if (background) {
+		/* out of the terminal's reach: the fetch is over for the user */
+		setsid();
+		if (hook_git_dir(&git_dir) < 0)
+			kvmd_die("not a git repository (or any of the parent directories)");
+		kvmd_buf_addf(&pending, "%s%s%ld", git_dir.ptr, PENDING, (long)getpid());
+		if (!nr) {
+			unlink(pending.ptr);
+			goto cleanup;
+		}
+	} else {
+		if (!nr)
+			goto cleanup;
+		if (hook_git_dir(&git_dir) < 0)
+			kvmd_die("not a git repository (or any of the parent directories)");
+		report_failure(git_dir.ptr);
+	}
+	lock = open_run_lock(git_dir.ptr);
+	if (lock >= 0 && flock(lock, LOCK_SH) < 0) {
+		close(lock);
+		lock = -1;
+	}
+	if (!background) {
+		/* KVMD_HOOK_FOREGROUND: no fork, for a debugger (without --after) */
+		pid = getenv("KVMD_HOOK_FOREGROUND") ? 0 : fork();
+		if (pid < 0)
+			kvmd_die("cannot start the digest in the background: %s", strerror(errno));
+		if (pid > 0) {
+			/* the child holds the lock now: the hook is done */
+			if (lock >= 0)
+				close(lock);
+			goto cleanup;
+		}
+		if (!getenv("KVMD_HOOK_FOREGROUND")) {
+			setsid();
+			null = open("/dev/null", O_RDWR);
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				close(null);
+			}
+		}
+	}
+	ret = background_digest(u, nr, after, lock, git_dir.ptr,
+				background ? pending.ptr : NULL);
 
 cleanup:
 	kvmd_buf_release(&git_dir);
+	kvmd_buf_release(&pending);
 	for (i = 0; i < nr; i++)
 		free(u[i].ref);
 	free(u);
@@ -1504,6 +1643,7 @@ static int hook_wait(void)
 
 	if (hook_git_dir(&git_dir) < 0)
 		kvmd_die("not a git repository (or any of the parent directories)");
+	wait_pending(git_dir.ptr);
 	lock = open_run_lock(git_dir.ptr);
 	if (lock >= 0) {
 		flock(lock, LOCK_EX);

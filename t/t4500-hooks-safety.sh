@@ -137,6 +137,50 @@ test_expect_success 'a fetch with the tool off PATH, then one with it: the secon
 	grep "^New: KVM: four\$" note.tmp
 '
 
+# The fetch hook starts the digest in the background and writes
+# kvmdigest-pending.<pid> until that digest holds the run lock.
+test_expect_success 'hook wait waits for a digest the hook started that is not yet running' '
+	rm -f done &&
+	# stands for a digest still starting: its command line names kvmdigest
+	{ sh -c "sleep 1; : >done; :" kvmdigest-stand-in & } &&
+	pid=$! &&
+	echo $pid >work/.git/kvmdigest-pending.$pid &&
+	git -C work kvmdigest hook wait &&
+	test_path_is_file done &&
+	test_path_is_missing work/.git/kvmdigest-pending.$pid
+'
+
+test_expect_success 'hook wait: a pending file of a process that is not ours is stale' '
+	{ sh -c "sleep 30; :" stand-in & } &&
+	pid=$! &&
+	test_when_finished "kill $pid" &&
+	echo $pid >work/.git/kvmdigest-pending.$pid &&
+	git -C work kvmdigest hook wait &&
+	test_path_is_missing work/.git/kvmdigest-pending.$pid &&
+	# it did not wait for that process
+	kill -0 $pid
+'
+
+test_expect_success 'the hook scripts of earlier versions (--after=<pid>) still digest' '
+	old=$(git -C work rev-parse origin/master) &&
+	commit_in up "KVM: by an old hook" &&
+	new=$(git -C up rev-parse master) &&
+	git -C work -c core.hooksPath=/dev/null fetch -q &&
+	# as the old script ran it, with the pid of a git that has exited
+	{ sh -c "exit 0" & } &&
+	git_pid=$! &&
+	wait $git_pid &&
+	(
+		cd work &&
+		git kvmdigest hook reference-transaction --after=$git_pid committed \
+			"$old $new refs/remotes/origin/master"
+	) &&
+	git -C work kvmdigest hook wait &&
+	first_line work origin/master >actual &&
+	key up $old master >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the log: every line stamped with its time' '
 	log=work/.git/kvmdigest.log &&
 	test_path_is_file $log &&
