@@ -69,12 +69,13 @@ struct entry {
  * A record: this head, then NUL-terminated the commit, subject, author,
  * body and (code commits, see struct entry) diffstat, then for each
  * trailer a byte of TRAILER_* bits, its key, value, and the name and
- * email it has.
+ * email it has, then the Message-ID ("" for none).
  */
 struct record_head {
 	uint32_t ntrailers;
 	int32_t kind, version, number, total;
 	uint64_t tag_end;
+	int64_t date;
 };
 
 #define TRAILER_NAME 1
@@ -256,6 +257,11 @@ static int parse_record(struct kvmd_entry *e)
 	}
 	e->trailers = e->tv_;
 	e->ntrailers = h.ntrailers;
+	e->date = h.date;
+	if (!(e->message_id = next_string(&p, end)))
+		return -1;
+	if (!*e->message_id)
+		e->message_id = NULL;
 	return 0;
 }
 
@@ -440,7 +446,8 @@ static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_sub
 			const char *commit, const char *subject,
 			const char *name, const char *email,
 			const char *body, size_t body_len, const char *diffstat,
-			const struct kvmd_trailer *t, size_t nt)
+			const struct kvmd_trailer *t, size_t nt,
+			const char *message_id, int64_t date)
 {
 	struct record_head h;
 	size_t i;
@@ -452,6 +459,7 @@ static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_sub
 	h.number = tag->number;
 	h.total = tag->total;
 	h.tag_end = tag->tag_end;
+	h.date = date;
 	kvmd_buf_add(rec, &h, sizeof(h));
 	add_string(rec, commit);
 	add_string(rec, subject);
@@ -470,6 +478,7 @@ static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_sub
 		if (t[i].email)
 			add_string(rec, t[i].email);
 	}
+	add_string(rec, message_id ? message_id : "");
 }
 
 /*
@@ -632,7 +641,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	if (is_new)
 		make_record(&rec, 0, &m->tag, m->commit, m->subject, m->from_name,
 			    m->from_email, m->body, m->body_len, NULL,
-			    m->trailers, m->ntrailers);
+			    m->trailers, m->ntrailers, m->message_id, m->date);
 
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
@@ -662,7 +671,7 @@ void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *
 	size_t who;
 
 	make_record(&rec, 1, &tag, c->commit, c->subject, c->author_name, c->author_email,
-		    c->body, c->body_len, c->diffstat, c->trailers, c->ntrailers);
+		    c->body, c->body_len, c->diffstat, c->trailers, c->ntrailers, NULL, 0);
 
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, c->author_name, c->author_email, c->seq);

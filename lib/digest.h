@@ -114,6 +114,8 @@ struct kvmd_entry {
 	struct kvmd_subject tag;
 	const struct kvmd_trailer *trailers;
 	size_t ntrailers;
+	const char *message_id;   /* a patch's, without angle brackets; NULL for none */
+	int64_t date;             /* a patch's Date (seconds, UTC); 0 unknown or code */
 	/* what the strings point into */
 	struct kvmd_buf text_;
 	struct kvmd_trailer *tv_;

@@ -561,6 +561,7 @@ static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill,
 	m.contributor_name = m.from_name = "Peng Hao";
 	m.contributor_email = m.from_email = "flyingpeng@tencent.com";
 	m.message_id = "long@t";
+	m.date = 1762300800;
 	m.body = body.ptr;
 	m.body_len = body.len;
 	m.trailers = trailers;
@@ -594,7 +595,8 @@ static char *entry_round_trip(struct kvmd_subject_parser *sp, int spill,
 			kvmd_buf_addf(&out, "%s=%s(%s,%s)", e.trailers[k].key, e.trailers[k].value,
 				      e.trailers[k].name ? e.trailers[k].name : "-",
 				      e.trailers[k].email ? e.trailers[k].email : "-");
-		kvmd_buf_addf(&out, " %zu\n", e.body_len);
+		kvmd_buf_addf(&out, " %zu <%s> %lld\n", e.body_len,
+			      e.message_id ? e.message_id : "(none)", (long long)e.date);
 	}
 	kvmd_entry_release(&e);
 	kvmd_buf_release(&body);
@@ -616,13 +618,13 @@ static void test_digest_entry_round_trip(void **state)
 		"00000000000000000000000000000000000000bb 0 1 KVM: x86: short|"
 		"Paolo Bonzini <pbonzini@redhat.com>| x.c | 1 +\n|v0 -1/-1+0|"
 		"Why.\n|len|Signed-off-by=Paolo Bonzini <pbonzini@redhat.com>"
-		"(Paolo Bonzini,pbonzini@redhat.com) 5\n"
+		"(Paolo Bonzini,pbonzini@redhat.com) 5 <(none)> 0\n"
 		"00000000000000000000000000000000000000aa 1 0 [PATCH v3] KVM: long|"
 		"Peng Hao <flyingpeng@tencent.com>|(none)|v3 -1/-1+10|"
 		"ng patch\n[... 115 more bytes not shown]\n|len|"
 		"Signed-off-by=Paolo Bonzini <pbonzini@redhat.com>(Paolo Bonzini,pbonzini@redhat.com)"
 		"Link=https://lore.kernel.org/r/x@y(-,-)"
-		"Reported-by=<only@address>(-,only@address) 65558\n");
+		"Reported-by=<only@address>(-,only@address) 65558 <long@t> 1762300800\n");
 	free(memory);
 	free(spilled);
 	free(mixed);
@@ -664,7 +666,8 @@ static void test_digest_spill_file(void **state)
 {
 	struct fixture *f = *state;
 	char dir[] = "/tmp/test-digest-XXXXXX", *old = getenv("TMPDIR");
-	struct kvmd_render_opts o = { "t", 15, KVMD_SECTIONS_DEFAULT, NULL, "0123", NULL, NULL };
+	struct kvmd_render_opts o = { .title = "t", .top = 15, .sections = KVMD_SECTIONS_DEFAULT,
+				      .new_hex = "0123" };
 	struct kvmd_entry e = KVMD_ENTRY_INIT;
 	struct kvmd_buf out = KVMD_BUF_INIT;
 	int fd;
