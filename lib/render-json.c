@@ -2,12 +2,14 @@
 #include "quote.h"
 #include "buf.h"
 #include "digest.h"
+#include "link.h"
 #include "subject.h"
 #include "tally.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * The JSON back end of the renderer, written with json-glib (GMime's GLib
@@ -33,6 +35,33 @@ static void member_int(JsonBuilder *b, const char *name, gint64 value)
 {
 	json_builder_set_member_name(b, name);
 	json_builder_add_int_value(b, value);
+}
+
+/* ISO 8601 in UTC, `2025-10-22T09:15:00Z`; null when unknown. */
+static void member_date(JsonBuilder *b, const char *name, int64_t when)
+{
+	time_t t = (time_t)when;
+	char text[32];
+	struct tm tm;
+
+	json_builder_set_member_name(b, name);
+	if (when && gmtime_r(&t, &tm) && strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		json_builder_add_string_value(b, text);
+	else
+		json_builder_add_null_value(b);
+}
+
+/* A message's link, or null without a base or an id. */
+static void member_link(JsonBuilder *b, const struct kvmd_render_opts *o, const char *id)
+{
+	struct kvmd_buf link = KVMD_BUF_INIT;
+
+	json_builder_set_member_name(b, "link");
+	if (kvmd_link_add(&link, o->link_base, id))
+		json_builder_add_string_value(b, link.ptr);
+	else
+		json_builder_add_null_value(b);
+	kvmd_buf_release(&link);
 }
 
 static void identity(JsonBuilder *b, const struct kvmd_tally *t, size_t i)
@@ -82,7 +111,8 @@ static void trailers(JsonBuilder *b, const struct kvmd_trailer *t, size_t nr)
 	json_builder_end_array(b);
 }
 
-static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e)
+static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e,
+		  const struct kvmd_render_opts *o)
 {
 	json_builder_begin_object(b);
 	member_str(b, "commit", e->commit);
@@ -93,6 +123,9 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	json_builder_begin_object(b);
 	identity(b, who, e->contributor);
 	json_builder_end_object(b);
+	member_str(b, "message_id", e->message_id);
+	member_date(b, "date", e->date);
+	member_link(b, o, e->message_id);
 	if (!e->is_code) {
 		member_int(b, "version", e->tag.version);
 		json_builder_set_member_name(b, "number");
@@ -171,7 +204,7 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 			errno = saved;
 			return -1;
 		}
-		entry(b, who, &e);
+		entry(b, who, &e, o);
 	}
 	kvmd_entry_release(&e);
 	json_builder_end_array(b);

@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "ident.h"
+#include "link.h"
 #include "quote.h"
 #include "tally.h"
 
@@ -107,7 +108,8 @@ static void add_body(struct kvmd_buf *out, const char *body)
 		kvmd_buf_addch(out, '\n');
 }
 
-static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
+static void entry(struct kvmd_buf *out, const struct kvmd_entry *e,
+		  const struct kvmd_render_opts *o)
 {
 	kvmd_buf_adds(out, "New: ");
 	if (e->is_code) {
@@ -123,6 +125,10 @@ static void entry(struct kvmd_buf *out, const struct kvmd_entry *e)
 	add_safe(out, e->subject);
 	kvmd_buf_adds(out, "\nAuthor: ");
 	add_safe(out, e->author);
+	if (o->links && e->message_id && o->link_base) {
+		kvmd_buf_adds(out, "\nLink: ");
+		kvmd_link_add(out, o->link_base, e->message_id);
+	}
 	kvmd_buf_adds(out, "\n\n");
 	add_body(out, e->body);
 	if (e->is_code) {
@@ -205,7 +211,7 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 				errno = saved;
 				return -1;
 			}
-			entry(out, &e);
+			entry(out, &e, o);
 			maybe_flush(out, o, 0);
 		}
 		kvmd_entry_release(&e);
@@ -226,8 +232,12 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 		{ "reviewers", KVMD_SECTION_REVIEWERS },
 		{ "patches", KVMD_SECTION_PATCHES },
 		{ "messages", KVMD_SECTION_MESSAGES },
+		{ "status", KVMD_SECTION_STATUS },
+		{ "waiting", KVMD_SECTION_WAITING },
+		{ "newcomers", KVMD_SECTION_NEWCOMERS },
 		{ "default", KVMD_SECTIONS_DEFAULT },
-		{ "all", KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS },
+		{ "all", KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS |
+			 KVMD_SECTIONS_STATUS },
 	};
 	const char *p = list;
 	unsigned bits = 0;

@@ -376,6 +376,106 @@ static void test_render_section_key(void **state)
 	assert_string_equal(f->out.ptr, "From root to 89abcdef");
 }
 
+
+/* --links: a Link: line under the Author: line of a patch, and only then */
+static void test_render_text_links(void **state)
+{
+	struct fixture *f = *state;
+	struct mail m = { 1, "[PATCH] KVM: x", "A", "a@example.com", "x/1%y@example.com",
+			  NULL, "Body.\n" };
+
+	add_mail(f, &m);
+	add_code(f, "Why.\n");
+	kvmd_digest_finish(f->d);
+	f->opts.sections = KVMD_SECTION_MESSAGES;
+	f->opts.link_base = "https://lore.kernel.org/kvm/";
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "Link:"));
+
+	f->opts.links = 1;
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"[PATCH] KVM: x\n"
+		"Author: A <a@example.com>\n"
+		"Link: https://lore.kernel.org/kvm/x%2F1%25y@example.com/\n"
+		"\n"
+		"Body.\n"));
+	/* a code commit has no message to link */
+	assert_non_null(strstr(f->out.ptr, "Author: Paolo Bonzini <pbonzini@redhat.com>\n\nWhy.\n"));
+	assert_null(strstr(strstr(f->out.ptr, "Link:") + 1, "Link:"));
+
+	/* no base, no links */
+	f->opts.link_base = NULL;
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "Link:"));
+}
+
+static void test_render_parse_sections(void **state)
+{
+	struct fixture *f = *state;
+	unsigned bits = 0;
+
+	assert_int_equal(kvmd_render_parse_sections(&bits, "status", &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTION_STATUS);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "default, waiting,newcomers",
+						    &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_WAITING |
+			       KVMD_SECTION_NEWCOMERS);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "all", &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS |
+			       KVMD_SECTION_REVIEWERS | KVMD_SECTIONS_STATUS);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "default", &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT);
+	assert_int_equal(bits & KVMD_SECTIONS_STATUS, 0);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "statuses", &f->out), -1);
+}
+
+/* JSON entries: message_id, date (ISO 8601, UTC) and link, null when unknown */
+static void test_render_json_entry_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_message msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.commit = "feedfacefeedfacefeedfacefeedfacefeedface";
+	msg.subject = "[PATCH v2 1/3] KVM: x";
+	kvmd_subject_parse(&msg.tag, f->subjects, msg.subject);
+	msg.contributor_name = msg.from_name = "A";
+	msg.contributor_email = msg.from_email = "a@example.com";
+	msg.message_id = "x/1@example.com";
+	msg.date = 1761124500; /* 2025-10-22 09:15:00 UTC */
+	msg.body = "Body.\n";
+	msg.body_len = 6;
+	kvmd_digest_add_mail(f->d, &msg);
+	add_code(f, "Why.\n");
+	kvmd_digest_finish(f->d);
+	f->opts.link_base = "https://lore.kernel.org/kvm/";
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"      \"message_id\" : \"x/1@example.com\",\n"
+		"      \"date\" : \"2025-10-22T09:15:00Z\",\n"
+		"      \"link\" : \"https://lore.kernel.org/kvm/x%2F1@example.com/\",\n"
+		"      \"version\" : 2,\n"
+		"      \"number\" : 1,\n"
+		"      \"total\" : 3,\n"));
+	/* the code commit: nothing to say */
+	assert_non_null(strstr(f->out.ptr,
+		"      \"message_id\" : null,\n"
+		"      \"date\" : null,\n"
+		"      \"link\" : null,\n"
+		"      \"trailers\" : ["));
+
+	f->opts.link_base = NULL;
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "https://"));
+	/* no model: no series */
+	assert_null(strstr(f->out.ptr, "\"series\""));
+	assert_null(strstr(f->out.ptr, "\"newcomers\""));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -391,6 +491,9 @@ int main(void)
 		T(test_render_text_skipped),
 		T(test_render_text_escapes_subjects),
 		T(test_render_section_key),
+		T(test_render_text_links),
+		T(test_render_parse_sections),
+		T(test_render_json_entry_fields),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
