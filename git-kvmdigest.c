@@ -13,6 +13,7 @@
 #include "lib/hooks.h"
 #include "lib/index.h"
 #include "lib/inbox.h"
+#include "lib/link.h"
 #include "lib/mail.h"
 #include "lib/notes.h"
 #include "lib/options.h"
@@ -90,6 +91,7 @@ struct digest_opts {
 	const char *since, *until;	/* --since, --until as given */
 	int has_since, has_until;	/* and as seconds since the epoch: */
 	git_time_t since_ts, until_ts;
+	int links;  /* --links 1, --no-links 0, else -1: kvmdigest.links decides */
 };
 
 /* Everything one run needs to digest ranges. */
@@ -103,6 +105,8 @@ struct runner {
 	struct kvmd_config *cfg;
 	const char *archive;  /* the ref (or revision) the next range is of, for the index */
 	int index_warned;     /* the index's one warning is given */
+	struct kvmd_buf link_base; /* kvmdigest.linkBase, else the digested ref's remote's */
+	int link_base_set;         /* kvmdigest.linkBase gave it: no remote asked */
 };
 
 static void print_version(void)
@@ -233,11 +237,98 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 		kvmd_die("%s", err.ptr);
 	}
 	r->json = o->format && !strcmp(o->format, "json");
+	if (o->links < 0 && kvmd_config_get_bool(&o->links, r->cfg, "kvmdigest.links", &err) < 0)
+		kvmd_die("%s", err.ptr);
+	kvmd_buf_init(&r->link_base);
+	if (kvmd_config_get(r->cfg, "kvmdigest.linkBase")) {
+		const char *base = kvmd_config_get(r->cfg, "kvmdigest.linkBase");
+
+		if (kvmd_link_base_from_config(&r->link_base, base, &err) < 0)
+			kvmd_die("bad config value '%s' for 'kvmdigest.linkBase': %s", base, err.ptr);
+		r->link_base_set = 1;
+	}
 	kvmd_buf_release(&err);
+}
+
+/*
+ * The links' base for a digest of `ref`: kvmdigest.linkBase, else from
+ * the URL of the remote `ref` is a remote-tracking ref of
+ * (refs/remotes/<remote>/...; a remote's name may hold `/`, so the
+ * longest that has a URL wins).  The URL as configured comes first, so
+ * that an archive fetched from a mirror through url.<mirror>.insteadOf
+ * still links to lore; then as libgit2 rewrites it with insteadOf.  No
+ * base (no links) otherwise, or when `ref` is NULL.
+ */
+static void set_link_ref(struct runner *r, const char *ref)
+{
+	struct kvmd_buf key = KVMD_BUF_INIT;
+	const char *name, *end;
+
+	if (r->link_base_set)
+		return;
+	kvmd_buf_reset(&r->link_base);
+	if (!ref || strncmp(ref, "refs/remotes/", 13))
+		return;
+	name = ref + 13;
+	for (end = strrchr(name, '/'); end && end > name; ) {
+		git_remote *remote = NULL;
+		const char *url;
+		int found = 0;
+
+		kvmd_buf_reset(&key);
+		kvmd_buf_addf(&key, "remote.%.*s.url", (int)(end - name), name);
+		url = kvmd_config_get(r->cfg, key.ptr);
+		if (url) {
+			found = kvmd_link_base_from_url(&r->link_base, url);
+			kvmd_buf_reset(&key);
+			kvmd_buf_add(&key, name, (size_t)(end - name));
+			if (!found && !git_remote_lookup(&remote, r->repo, key.ptr) &&
+			    git_remote_url(remote))
+				kvmd_link_base_from_url(&r->link_base, git_remote_url(remote));
+			git_remote_free(remote);
+			break;
+		}
+		while (--end > name && *end != '/')
+			;
+	}
+	kvmd_buf_release(&key);
+}
+
+/*
+ * The same for a range given by hand: the remote of the ref its new side
+ * names (kvm-lore/master@{1}..kvm-lore/master), else of the first
+ * watched ref (kvmdigest.ref, else the upstream) that has one, so that
+ * a range of hashes links as the hooks' digests do.
+ */
+static void set_link_spec(struct runner *r, const char *spec)
+{
+	const char *dots = strstr(spec, "..");
+	struct kvmd_buf name = KVMD_BUF_INIT;
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	char **patterns = NULL, **p;
+
+	if (!git_revparse_ext(&obj, &ref, r->repo, dots ? dots + 2 : spec) && ref)
+		set_link_ref(r, git_reference_name(ref));
+	git_object_free(obj);
+	git_reference_free(ref);
+	if (r->link_base.len || r->link_base_set ||
+	    !kvmd_watch_patterns(&patterns, r->repo, r->cfg))
+		return;
+	for (p = patterns; *p && !r->link_base.len; p++) {
+		kvmd_buf_reset(&name);
+		if (strncmp(*p, "refs/", 5))
+			kvmd_buf_adds(&name, "refs/remotes/");
+		kvmd_buf_adds(&name, *p);
+		set_link_ref(r, name.ptr);
+	}
+	kvmd_buf_release(&name);
+	kvmd_watch_free(patterns);
 }
 
 static void runner_release(struct runner *r)
 {
+	kvmd_buf_release(&r->link_base);
 	kvmd_buf_release(&r->notes_ref);
 	kvmd_config_free(r->cfg);
 }
@@ -616,6 +707,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	render.old_hex = range->has_old ? range->old_hex : NULL;
 	render.new_hex = range->new_hex;
 	render.status = status;
+	render.link_base = r->link_base.len ? r->link_base.ptr : NULL;
+	render.links = r->o->links > 0;
 
 	/* to standard output in pieces: a long digest is never whole in memory */
 	if (r->o->to_stdout && !r->json)
@@ -770,6 +863,7 @@ static int digest_watched(struct runner *r)
 							      name, &err);
 			apply_window(&range, r->o);
 			r->archive = name;
+			set_link_ref(r, name);
 			if (found < 0)
 				ret = kvmd_error("%s", err.ptr);
 			else if (found == 0 && !r->o->quiet)
@@ -836,7 +930,7 @@ static void setup_pager(struct runner *r)
 static int cmd_digest(int argc, const char **argv)
 {
 	/* -1: not given, so the configuration or the default decides */
-	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = -1 };
+	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = -1, .links = -1 };
 	struct kvmd_option digest_options[] = {
 		KVMD_OPT_BOOL_(0, "stdout", &o.to_stdout, "print the digest, write no note"),
 		KVMD_OPT_STRING_(0, "since", &o.since, "<date>", "only commits newer than <date> (implies --stdout)"),
@@ -846,6 +940,7 @@ static int cmd_digest(int argc, const char **argv)
 		KVMD_OPT_INT_(0, "top", &o.top, "<n>", "show <n> rows per table (default: 15)"),
 		KVMD_OPT_STRING_(0, "title", &o.title, "<text>", "the digest's title"),
 		KVMD_OPT_STRING_(0, "sections", &o.sections, "<list>", "the sections to show, comma-separated"),
+		KVMD_OPT_BOOL_(0, "links", &o.links, "a Link: line under each entry"),
 		KVMD_OPT_INT_('j', "jobs", &o.jobs, "<n>", "read with <n> threads (default: the number of cores)"),
 		KVMD_OPT_BOOL_(0, "progress", &o.progress, "show progress even when not on a terminal"),
 		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
@@ -906,8 +1001,10 @@ static int cmd_digest(int argc, const char **argv)
 	runner_init(&r, repo, packs, &o);
 	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 		kvmd_die("%s", err.ptr);
-	if (nr == 1)
+	if (nr == 1) {
 		apply_window(&range, &o);
+		set_link_spec(&r, argv[0]);
+	}
 	if (o.to_stdout || r.json)
 		setup_pager(&r);
 	if (nr == 1) {
@@ -1418,6 +1515,7 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 		 */
 		kvmd_buf_reset(&err);
 		r->archive = u[i].ref;
+		set_link_ref(r, u[i].ref);
 		found = kvmd_watch_since(&range, r->repo, r->notes_ref.ptr, git_object_id(peeled),
 					 git_oid_is_zero(&u[i].old) ? NULL : &u[i].old,
 					 u[i].ref, &err);
@@ -1447,7 +1545,8 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 static int background_digest(struct ref_update *u, size_t nr, pid_t after, int lock,
 			     const char *git_dir, const char *pending)
 {
-	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0 };
+	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0,
+				 .links = -1 };
 	struct kvmd_buf mark = KVMD_BUF_INIT;
 	struct kvmd_packs *packs = NULL;
 	git_repository *repo;
@@ -1658,7 +1757,8 @@ static int hook_wait(void)
 static int cmd_hook(int argc, const char **argv)
 {
 	/* quiet, and never progress: a hook's output goes to the user's fetch */
-	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0 };
+	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0,
+				 .links = -1 };
 	struct kvmd_packs *packs;
 	git_repository *repo;
 	struct runner r;
