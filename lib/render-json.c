@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "link.h"
+#include "status.h"
 #include "subject.h"
 #include "tally.h"
 
@@ -145,6 +146,124 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	json_builder_end_object(b);
 }
 
+static void followups(JsonBuilder *b, const struct kvmd_followup *f, size_t nr)
+{
+	size_t i;
+
+	json_builder_set_member_name(b, "followups");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "key", f[i].key);
+		member_str(b, "name", f[i].name);
+		member_str(b, "email", f[i].email);
+		member_str(b, "message_id", f[i].message_id);
+		json_builder_set_member_name(b, "mismatched");
+		json_builder_add_boolean_value(b, f[i].mismatched != 0);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
+			  const struct kvmd_render_opts *o)
+{
+	size_t i;
+
+	json_builder_begin_object(b);
+	member_str(b, "subject", s->subject);
+	member_int(b, "version", s->version);
+	member_int(b, "total", s->total);
+	json_builder_set_member_name(b, "sender");
+	json_builder_begin_object(b);
+	member_str(b, "name", s->name);
+	member_str(b, "email", s->email);
+	json_builder_end_object(b);
+	member_str(b, "message_id", s->message_id);
+	member_date(b, "date", s->date);
+	member_link(b, o, s->message_id);
+	member_int(b, "messages", (gint64)s->messages);
+	member_int(b, "replies", (gint64)s->replies);
+	json_builder_set_member_name(b, "previous");
+	if (s->previous) {
+		json_builder_begin_object(b);
+		member_int(b, "version", s->previous->version);
+		member_str(b, "message_id", s->previous->message_id);
+		member_date(b, "date", s->previous->date);
+		member_link(b, o, s->previous->message_id);
+		json_builder_end_object(b);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	json_builder_set_member_name(b, "waiting_days");
+	if (s->waiting_days >= 0)
+		json_builder_add_int_value(b, s->waiting_days);
+	else
+		json_builder_add_null_value(b);
+	followups(b, s->followups, s->nfollowups);
+	json_builder_set_member_name(b, "patches");
+	json_builder_begin_array(b);
+	for (i = 0; i < s->npatches; i++) {
+		const struct kvmd_status_patch *p = &s->patches[i];
+
+		json_builder_begin_object(b);
+		member_int(b, "number", p->number);
+		member_str(b, "subject", p->subject);
+		member_str(b, "message_id", p->message_id);
+		followups(b, p->followups, p->nfollowups);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+/*
+ * The model's part (status.h), when there is one: the series new in the
+ * range, answered in it or waiting, and the newcomers.  Not there
+ * without a model, as the text's sections are not.
+ */
+static void status(JsonBuilder *b, const struct kvmd_render_opts *o)
+{
+	const struct kvmd_status_series *const *series;
+	const struct kvmd_status_newcomer *who;
+	const char *const *domains;
+	size_t nr, i;
+
+	if (!o->status)
+		return;
+	nr = kvmd_status_series(o->status, &series);
+	json_builder_set_member_name(b, "series");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++)
+		if (series[i]->in_status || series[i]->waiting_days >= 0)
+			series_object(b, series[i], o);
+	json_builder_end_array(b);
+
+	nr = kvmd_status_newcomers(o->status, &who);
+	json_builder_set_member_name(b, "newcomers");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "name", who[i].name);
+		member_str(b, "email", who[i].email);
+		member_str(b, "message_id", who[i].message_id);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+
+	nr = kvmd_status_new_domains(o->status, &domains);
+	json_builder_set_member_name(b, "new_domains");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++) {
+		struct kvmd_buf safe = KVMD_BUF_INIT;
+
+		kvmd_quote_text(&safe, domains[i], strlen(domains[i]));
+		json_builder_add_string_value(b, safe.ptr);
+		kvmd_buf_release(&safe);
+	}
+	json_builder_end_array(b);
+}
+
 int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *o)
 {
@@ -208,6 +327,7 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	}
 	kvmd_entry_release(&e);
 	json_builder_end_array(b);
+	status(b, o);
 
 	json_builder_set_member_name(b, "skipped_messages");
 	json_builder_begin_array(b);

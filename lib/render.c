@@ -4,10 +4,14 @@
 #include "ident.h"
 #include "link.h"
 #include "quote.h"
+#include "status.h"
 #include "tally.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 /* Subjects, names and titles are one line each, whatever they decode to. */
 static void add_safe(struct kvmd_buf *out, const char *s)
@@ -146,6 +150,265 @@ static void maybe_flush(struct kvmd_buf *out, const struct kvmd_render_opts *o, 
 		o->flush(out, o->flush_data);
 }
 
+/*
+ * The status sections (status.h): what happened to each series, what
+ * waits for an answer, who is new.  Every line that speaks of a message
+ * ends with its link when there is a base, or is followed by a line
+ * that does; mail-derived text goes through add_safe() as elsewhere.
+ */
+
+/* " <link>" when there is a base and an id. */
+static void end_link(struct kvmd_buf *out, const struct kvmd_render_opts *o, const char *id)
+{
+	if (o->link_base && id && *id) {
+		kvmd_buf_addch(out, ' ');
+		kvmd_link_add(out, o->link_base, id);
+	}
+}
+
+/* The day, in UTC, as 2025-10-22. */
+static void add_day(struct kvmd_buf *out, int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	char day[32];
+
+	if (!when || !gmtime_r(&t, &tm) || !strftime(day, sizeof(day), "%Y-%m-%d", &tm)) {
+		kvmd_buf_adds(out, "an unknown date");
+		return;
+	}
+	kvmd_buf_adds(out, day);
+}
+
+static void add_ident(struct kvmd_buf *out, const char *name, const char *email)
+{
+	struct kvmd_buf tmp = KVMD_BUF_INIT;
+
+	kvmd_ident_format(&tmp, name, email ? email : "");
+	add_safe(out, tmp.ptr);
+	kvmd_buf_release(&tmp);
+}
+
+/* A series as the patch list shows one: its subject (name, n messages). */
+static void series_line(struct kvmd_buf *out, const struct kvmd_status_series *s)
+{
+	add_safe(out, s->subject ? s->subject : "");
+	kvmd_buf_adds(out, " (");
+	add_safe(out, s->name && *s->name ? s->name : s->email ? s->email : "");
+	kvmd_buf_addf(out, ", %zu message%s)", s->messages, s->messages == 1 ? "" : "s");
+}
+
+/* One line of follow-ups: a trailer key and identity, the patches it covers. */
+struct followup_row {
+	const struct kvmd_followup *first;
+	int all;
+	int *numbers;
+	size_t nr, alloc;
+};
+
+static int same_followup(const struct kvmd_followup *a, const struct kvmd_followup *b)
+{
+	return !strcasecmp(a->key, b->key) && !strcasecmp(a->email ? a->email : "",
+							  b->email ? b->email : "") &&
+	       !a->mismatched == !b->mismatched;
+}
+
+static void add_followups(struct followup_row **rows, size_t *nr, size_t *alloc,
+			  const struct kvmd_followup *f, size_t nf, int number)
+{
+	size_t i, k;
+
+	for (i = 0; i < nf; i++) {
+		struct followup_row *r = NULL;
+
+		for (k = 0; k < *nr && !r; k++)
+			if (same_followup((*rows)[k].first, &f[i]))
+				r = &(*rows)[k];
+		if (!r) {
+			KVMD_ALLOC_GROW(*rows, *nr + 1, *alloc);
+			r = &(*rows)[(*nr)++];
+			memset(r, 0, sizeof(*r));
+			r->first = &f[i];
+		}
+		if (number < 0) {
+			r->all = 1;
+			continue;
+		}
+		for (k = 0; k < r->nr && r->numbers[k] != number; k++)
+			;
+		if (k < r->nr)
+			continue;
+		KVMD_ALLOC_GROW(r->numbers, r->nr + 1, r->alloc);
+		for (k = r->nr; k && r->numbers[k - 1] > number; k--)
+			r->numbers[k] = r->numbers[k - 1];
+		r->numbers[k] = number;
+		r->nr++;
+	}
+}
+
+/* `all`, or `1,3/5`. */
+static void covered(struct kvmd_buf *out, const struct followup_row *r, int total)
+{
+	size_t k;
+
+	if (r->all || (total > 0 && r->nr == (size_t)total && r->numbers[0] == 1 &&
+		       r->numbers[r->nr - 1] == total)) {
+		kvmd_buf_adds(out, "all");
+		return;
+	}
+	for (k = 0; k < r->nr; k++)
+		kvmd_buf_addf(out, "%s%d", k ? "," : "", r->numbers[k]);
+	if (total > 0)
+		kvmd_buf_addf(out, "/%d", total);
+}
+
+/* `Reviewed-by ×2`: the different people who gave each key, mismatched ones left out. */
+static void followup_counts(struct kvmd_buf *out, const struct kvmd_followup *f, size_t nf)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < nf; i++) {
+		size_t people = 0;
+
+		if (f[i].mismatched)
+			continue;
+		for (k = 0; k < i; k++)
+			if (!f[k].mismatched && !strcasecmp(f[k].key, f[i].key))
+				break;
+		if (k < i)
+			continue; /* this key is counted already */
+		for (k = i; k < nf; k++) {
+			if (f[k].mismatched || strcasecmp(f[k].key, f[i].key))
+				continue;
+			for (j = i; j < k; j++)
+				if (!f[j].mismatched && same_followup(&f[j], &f[k]))
+					break;
+			if (j == k)
+				people++;
+		}
+		kvmd_buf_adds(out, ", ");
+		add_safe(out, f[i].key);
+		kvmd_buf_addf(out, " \xc3\x97%zu", people);
+	}
+}
+
+static void status_block(struct kvmd_buf *out, const struct kvmd_status_series *s,
+			 const struct kvmd_render_opts *o)
+{
+	struct followup_row *rows = NULL;
+	size_t nr = 0, alloc = 0, i;
+
+	series_line(out, s);
+	kvmd_buf_adds(out, "\n  posted ");
+	add_day(out, s->date);
+	kvmd_buf_addf(out, ", %zu repl%s so far", s->replies, s->replies == 1 ? "y" : "ies");
+	end_link(out, o, s->message_id);
+	kvmd_buf_addch(out, '\n');
+
+	add_followups(&rows, &nr, &alloc, s->followups, s->nfollowups, -1);
+	for (i = 0; i < s->npatches; i++)
+		add_followups(&rows, &nr, &alloc, s->patches[i].followups,
+			      s->patches[i].nfollowups, s->patches[i].number);
+	for (i = 0; i < nr; i++) {
+		const struct kvmd_followup *f = rows[i].first;
+
+		kvmd_buf_adds(out, "  ");
+		add_safe(out, f->key);
+		kvmd_buf_adds(out, ": ");
+		add_ident(out, f->name, f->email);
+		kvmd_buf_adds(out, " (");
+		covered(out, &rows[i], s->total);
+		if (f->mismatched)
+			kvmd_buf_adds(out, ", mismatched: not the sender's address");
+		kvmd_buf_addch(out, ')');
+		end_link(out, o, f->message_id);
+		kvmd_buf_addch(out, '\n');
+		free(rows[i].numbers);
+	}
+	free(rows);
+
+	if (s->previous) {
+		const struct kvmd_status_previous *p = s->previous;
+
+		kvmd_buf_addf(out, "  v%d, follows v%d of ", s->version, p->version);
+		add_day(out, p->date);
+		kvmd_buf_addf(out, ": %zu repl%s", p->replies, p->replies == 1 ? "y" : "ies");
+		followup_counts(out, p->followups, p->nfollowups);
+		end_link(out, o, p->message_id);
+		kvmd_buf_addch(out, '\n');
+	}
+}
+
+static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts *o)
+{
+	const struct kvmd_status_series *const *series;
+	size_t nr, i, shown;
+
+	if (!o->status)
+		return;
+	if (o->sections & KVMD_SECTION_STATUS) {
+		kvmd_buf_adds(out, "===== Series status in this time period =====\n\n");
+		nr = kvmd_status_series(o->status, &series);
+		for (i = 0, shown = 0; i < nr; i++) {
+			if (!series[i]->in_status)
+				continue;
+			if (shown++)
+				kvmd_buf_addch(out, '\n');
+			status_block(out, series[i], o);
+			maybe_flush(out, o, 0);
+		}
+		kvmd_buf_addch(out, '\n');
+	}
+	if (o->sections & KVMD_SECTION_WAITING) {
+		kvmd_buf_adds(out, "===== Waiting for a reply =====\n\n");
+		nr = kvmd_status_waiting(o->status, &series);
+		for (i = 0; i < nr && i < (size_t)o->top; i++) {
+			int days = series[i]->waiting_days;
+
+			kvmd_buf_addf(out, "%7d day%s  ", days, days == 1 ? " " : "s");
+			series_line(out, series[i]);
+			kvmd_buf_addch(out, '\n');
+			if (o->link_base && series[i]->message_id) {
+				kvmd_buf_addchars(out, ' ', 15);
+				kvmd_link_add(out, o->link_base, series[i]->message_id);
+				kvmd_buf_addch(out, '\n');
+			}
+		}
+		kvmd_buf_addch(out, '\n');
+	}
+	if (o->sections & KVMD_SECTION_NEWCOMERS) {
+		const struct kvmd_status_newcomer *who;
+		const char *const *domains;
+		size_t nd = kvmd_status_new_domains(o->status, &domains), k;
+		struct kvmd_buf domain = KVMD_BUF_INIT;
+
+		nr = kvmd_status_newcomers(o->status, &who);
+		kvmd_buf_adds(out, "===== Newcomers in this time period =====\n\n");
+		for (i = 0; i < nr; i++) {
+			kvmd_buf_adds(out, "New contributor: ");
+			add_ident(out, who[i].name, who[i].email);
+			end_link(out, o, who[i].message_id);
+			kvmd_buf_addch(out, '\n');
+		}
+		for (i = 0; i < nd; i++) {
+			kvmd_buf_adds(out, "New domain: ");
+			add_safe(out, domains[i]);
+			/* the first message from it, when a newcomer wrote it */
+			for (k = 0; k < nr; k++) {
+				kvmd_buf_reset(&domain);
+				kvmd_ident_domain(&domain, who[k].email ? who[k].email : "");
+				if (!strcasecmp(domain.ptr, domains[i]))
+					break;
+			}
+			if (k < nr)
+				end_link(out, o, who[k].message_id);
+			kvmd_buf_addch(out, '\n');
+		}
+		kvmd_buf_release(&domain);
+		kvmd_buf_addch(out, '\n');
+	}
+}
+
 int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *o)
 {
@@ -176,6 +439,7 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 	if (o->sections & KVMD_SECTION_REVIEWERS)
 		table(out, kvmd_digest_reviewers(d), 0, "  ", o->top, "reviewers",
 		      "Based on Reviewed-by, Acked-by and Tested-by");
+	status_sections(out, o);
 
 	if (o->sections & KVMD_SECTION_PATCHES) {
 		kvmd_buf_adds(out, "===== Patch list in this time period =====\n\n");

@@ -1,0 +1,391 @@
+/*
+ * Unit tests for the status sections of lib/render.c and
+ * lib/render-json.c: `status`, `waiting` and `newcomers` rendered from
+ * a model built through status.h's own API (lib/status.c), byte for
+ * byte, with their links, and what a hostile mail cannot write there.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/buf.h"
+#include "../../lib/digest.h"
+#include "../../lib/render.h"
+#include "../../lib/status.h"
+#include "../../lib/subject.h"
+#include "../../lib/trailer.h"
+
+#define DAY 86400
+#define D0 ((int64_t)1793606400)   /* 2026-11-02 08:00:00 UTC */
+#define LORE "https://lore.kernel.org/kvm/"
+#define OLD_HEX "0123abcd0123abcd0123abcd0123abcd0123abcd"
+#define NEW_HEX "89abcdef89abcdef89abcdef89abcdef89abcdef"
+
+struct fixture {
+	struct kvmd_subject_parser *sp;
+	struct kvmd_status *s;
+	struct kvmd_digest *d;
+	struct kvmd_buf out;
+	struct kvmd_render_opts opts;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->sp = kvmd_subject_parser_new(NULL);
+	f->s = kvmd_status_new();
+	f->d = kvmd_digest_new();
+	if (!f->sp || !f->s || !f->d)
+		return -1;
+	kvmd_digest_finish(f->d);
+	kvmd_buf_init(&f->out);
+	f->opts.title = KVMD_DEFAULT_TITLE;
+	f->opts.top = KVMD_DEFAULT_TOP;
+	f->opts.sections = KVMD_SECTIONS_STATUS;
+	f->opts.old_hex = OLD_HEX;
+	f->opts.new_hex = NEW_HEX;
+	f->opts.link_base = LORE;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	kvmd_status_free(f->s);
+	kvmd_digest_free(f->d);
+	kvmd_subject_parser_free(f->sp);
+	kvmd_buf_release(&f->out);
+	free(f);
+	return 0;
+}
+
+/* One mail as the index hands it to the model. */
+struct fx {
+	const char *id;
+	int64_t date;
+	const char *name, *email, *sender;
+	const char *subject;
+	const char *irt, *root;
+	const struct kvmd_trailer *t;   /* up to the one with a NULL key */
+	const char *link;               /* a Message-ID the body links to */
+	int in_range;
+};
+
+static void add(struct fixture *f, const struct fx *x)
+{
+	struct kvmd_status_msg m;
+	size_t nt = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.message_id = x->id;
+	m.date = x->date;
+	m.name = x->name;
+	m.email = x->email;
+	m.sender_email = x->sender ? x->sender : x->email;
+	m.subject = x->subject;
+	kvmd_subject_parse(&m.tag, f->sp, x->subject);
+	m.in_reply_to = x->irt;
+	m.root = x->root ? x->root : x->irt ? x->irt : x->id;
+	while (x->t && x->t[nt].key)
+		nt++;
+	m.trailers = x->t;
+	m.ntrailers = nt;
+	m.links = x->link ? &x->link : NULL;
+	m.nlinks = x->link ? 1 : 0;
+	m.in_range = x->in_range;
+	kvmd_status_add(f->s, &m);
+}
+
+#define ALICE "Alice Liddell", "alice@amd.example", NULL
+#define SEAN "Sean Christopherson", "seanjc@google.com", NULL
+
+static const struct kvmd_trailer sob[] = {
+	{ "Signed-off-by", "Alice Liddell <alice@amd.example>", "Alice Liddell",
+	  "alice@amd.example" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct kvmd_trailer rb_sean[] = {
+	{ "Reviewed-by", "Sean Christopherson <seanjc@google.com>", "Sean Christopherson",
+	  "seanjc@google.com" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct kvmd_trailer ack_marc[] = {
+	{ "Acked-by", "Marc Zyngier <maz@kernel.org>", "Marc Zyngier", "maz@kernel.org" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct kvmd_trailer tb_sean[] = {
+	{ "Tested-by", "Sean Christopherson <seanjc@google.com>", "Sean Christopherson",
+	  "seanjc@google.com" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/*
+ * Week one: v1 of a three-patch series and a lone patch.  A week later:
+ * Sean reviews 1/3 and 3/3, Marc acks the cover letter, Mallory sends
+ * a Tested-by in Sean's name, and v2 (another subject) links v1.
+ */
+static const struct fx week[] = {
+	{ "c1@amd", D0, ALICE, "[PATCH 0/3] KVM: x86: Teach the widget to frob",
+	  NULL, NULL, NULL, NULL, 0 },
+	{ "p1@amd", D0 + 1, ALICE, "[PATCH 1/3] KVM: x86: Add the frob bit",
+	  "c1@amd", "c1@amd", sob, NULL, 0 },
+	{ "p2@amd", D0 + 2, ALICE, "[PATCH 2/3] KVM: x86: Frob on entry",
+	  "c1@amd", "c1@amd", sob, NULL, 0 },
+	{ "p3@amd", D0 + 3, ALICE, "[PATCH 3/3] KVM: x86: Frob on exit",
+	  "c1@amd", "c1@amd", sob, NULL, 0 },
+	{ "l1@atari", D0 + 1800, "Carol Shaw", "carol@atari.example", NULL,
+	  "[PATCH] KVM: selftests: Add a test for the PIT", NULL, NULL, sob + 1, NULL, 0 },
+	{ "r1@google", D0 + 8 * DAY, SEAN, "Re: [PATCH 1/3] KVM: x86: Add the frob bit",
+	  "p1@amd", "c1@amd", rb_sean, NULL, 1 },
+	{ "r2/maz@kernel.org", D0 + 8 * DAY + 60, "Marc Zyngier", "maz@kernel.org", NULL,
+	  "Re: [PATCH 0/3] KVM: x86: Teach the widget to frob", "c1@amd", "c1@amd",
+	  ack_marc, NULL, 1 },
+	{ "r3@google", D0 + 8 * DAY + 120, SEAN, "Re: [PATCH 3/3] KVM: x86: Frob on exit",
+	  "p3@amd", "c1@amd", rb_sean, NULL, 1 },
+	{ "r4@evil", D0 + 8 * DAY + 180, "Mallory", "mallory@evil.example", NULL,
+	  "Re: [PATCH 2/3] KVM: x86: Frob on entry", "p2@amd", "c1@amd", tb_sean, NULL, 1 },
+	{ "c2@amd", D0 + 8 * DAY + 3600, ALICE, "[PATCH v2 0/3] KVM: x86: Frob the widget",
+	  NULL, NULL, NULL, "c1@amd", 1 },
+	{ "q1@amd", D0 + 8 * DAY + 3601, ALICE, "[PATCH v2 1/3] KVM: x86: Add the frob bit",
+	  "c2@amd", "c2@amd", sob, NULL, 1 },
+	{ "q2@amd", D0 + 8 * DAY + 3602, ALICE, "[PATCH v2 2/3] KVM: x86: Frob on entry",
+	  "c2@amd", "c2@amd", sob, NULL, 1 },
+	{ "q3@amd", D0 + 8 * DAY + 3603, ALICE, "[PATCH v2 3/3] KVM: x86: Frob on exit",
+	  "c2@amd", "c2@amd", sob, NULL, 1 },
+};
+
+static void build(struct fixture *f)
+{
+	struct kvmd_status_opts o;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(week) / sizeof(week[0]); i++)
+		add(f, &week[i]);
+	kvmd_status_add_newcomer(f->s, "Marc Zyngier", "maz@kernel.org", "r2/maz@kernel.org");
+	kvmd_status_add_newcomer(f->s, "Mallory", "mallory@evil.example", "r4@evil");
+	kvmd_status_add_new_domain(f->s, "kernel.org");
+	kvmd_status_add_new_domain(f->s, "evil.example");
+	memset(&o, 0, sizeof(o));
+	o.wait_days = 7;
+	o.now = D0 + 8 * DAY + 3603;
+	if (kvmd_status_finish(f->s, &o, &err) < 0)
+		fail_msg("kvmd_status_finish: %s", err.ptr);
+	kvmd_buf_release(&err);
+	f->opts.status = f->s;
+}
+
+static const char status_text[] =
+	"From 0123abcd to 89abcdef\n"
+	"KVM mailing list update from 0123abcd to 89abcdef\n"
+	"\n"
+	"===== Series status in this time period =====\n"
+	"\n"
+	"[PATCH 0/3] KVM: x86: Teach the widget to frob (Alice Liddell, 4 messages)\n"
+	"  posted 2026-11-02, 4 replies so far " LORE "c1@amd/\n"
+	"  Acked-by: Marc Zyngier <maz@kernel.org> (all) " LORE "r2%2Fmaz@kernel.org/\n"
+	"  Reviewed-by: Sean Christopherson <seanjc@google.com> (1,3/3) " LORE "r1@google/\n"
+	"  Tested-by: Sean Christopherson <seanjc@google.com> (2/3, mismatched: not the "
+	"sender's address) " LORE "r4@evil/\n"
+	"\n"
+	"[PATCH v2 0/3] KVM: x86: Frob the widget (Alice Liddell, 4 messages)\n"
+	"  posted 2026-11-10, 0 replies so far " LORE "c2@amd/\n"
+	"  v2, follows v1 of 2026-11-02: 4 replies, Acked-by \xc3\x97" "1, Reviewed-by \xc3\x97" "1 "
+	LORE "c1@amd/\n"
+	"\n"
+	"===== Waiting for a reply =====\n"
+	"\n"
+	"      8 days  [PATCH] KVM: selftests: Add a test for the PIT (Carol Shaw, 1 message)\n"
+	"               " LORE "l1@atari/\n"
+	"\n"
+	"===== Newcomers in this time period =====\n"
+	"\n"
+	"New contributor: Marc Zyngier <maz@kernel.org> " LORE "r2%2Fmaz@kernel.org/\n"
+	"New contributor: Mallory <mallory@evil.example> " LORE "r4@evil/\n"
+	"New domain: kernel.org " LORE "r2%2Fmaz@kernel.org/\n"
+	"New domain: evil.example " LORE "r4@evil/\n"
+	"\n";
+
+static void test_render_status_text(void **state)
+{
+	struct fixture *f = *state;
+
+	build(f);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr, status_text);
+}
+
+/* Without a model the sections asked for are not there; without a base, no links. */
+static void test_render_status_without_model_or_base(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n");
+	build(f);
+	f->opts.link_base = NULL;
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "https://"));
+	assert_non_null(strstr(f->out.ptr,
+		"  posted 2026-11-02, 4 replies so far\n"
+		"  Acked-by: Marc Zyngier <maz@kernel.org> (all)\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"      8 days  [PATCH] KVM: selftests: Add a test for the PIT (Carol Shaw, 1 message)\n"
+		"\n"));
+	assert_non_null(strstr(f->out.ptr, "New domain: evil.example\n"));
+}
+
+/* Each section on its own, and `waiting` at most --top rows. */
+static void test_render_status_sections_and_top(void **state)
+{
+	struct fixture *f = *state;
+
+	build(f);
+	f->opts.sections = KVMD_SECTION_WAITING;
+	f->opts.top = 0;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Waiting for a reply =====\n"
+		"\n"
+		"\n");
+	f->opts.sections = KVMD_SECTION_NEWCOMERS;
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "====== Series"));
+	assert_null(strstr(f->out.ptr, "Waiting"));
+	assert_non_null(strstr(f->out.ptr, "New domain: kernel.org "));
+}
+
+/* A stranger's subject, name and Message-ID write no control character and no raw space. */
+static void test_render_status_hostile(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx evil = { "a b\n\x1b[2J@evil", D0, "Eve\x1b]0;t\x07", "eve@evil.example",
+				 NULL, "[PATCH] KVM: \x1b[31mred\r\n", NULL, NULL, NULL, NULL, 1 };
+	struct kvmd_status_opts o = { .wait_days = 7, .now = D0 };
+	struct kvmd_buf err = KVMD_BUF_INIT;
+
+	add(f, &evil);
+	kvmd_status_add_newcomer(f->s, "Eve\x1b]0;t\x07", "eve@evil.example", evil.id);
+	kvmd_status_add_new_domain(f->s, "evil\x1b.example");
+	assert_int_equal(kvmd_status_finish(f->s, &o, &err), 0);
+	f->opts.status = f->s;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strchr(f->out.ptr, '\x1b'));
+	assert_null(strchr(f->out.ptr, '\x07'));
+	assert_null(strchr(f->out.ptr, '\r'));
+	assert_non_null(strstr(f->out.ptr,
+		"[PATCH] KVM: \\x1b[31mred\\x0d\\x0a (Eve\\x1b]0;t\\x07, 1 message)\n"
+		"  posted 2026-11-02, 0 replies so far " LORE "a%20b%0A%1B%5B2J@evil/\n"));
+	assert_non_null(strstr(f->out.ptr, "New domain: evil\\x1b.example\n"));
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_null(strchr(f->out.ptr, '\x1b'));
+	assert_non_null(strstr(f->out.ptr, "\"link\" : \"" LORE "a%20b%0A%1B%5B2J@evil/\""));
+	kvmd_buf_release(&err);
+}
+
+static void test_render_status_json(void **state)
+{
+	struct fixture *f = *state;
+
+	build(f);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	/* v1: its cover letter's follow-ups, and each patch's own */
+	assert_non_null(strstr(f->out.ptr,
+		"      \"subject\" : \"[PATCH 0/3] KVM: x86: Teach the widget to frob\",\n"
+		"      \"version\" : 1,\n"
+		"      \"total\" : 3,\n"
+		"      \"sender\" : {\n"
+		"        \"name\" : \"Alice Liddell\",\n"
+		"        \"email\" : \"alice@amd.example\"\n"
+		"      },\n"
+		"      \"message_id\" : \"c1@amd\",\n"
+		"      \"date\" : \"2026-11-02T08:00:00Z\",\n"
+		"      \"link\" : \"" LORE "c1@amd/\",\n"
+		"      \"messages\" : 4,\n"
+		"      \"replies\" : 4,\n"
+		"      \"previous\" : null,\n"
+		"      \"waiting_days\" : null,\n"
+		"      \"followups\" : [\n"
+		"        {\n"
+		"          \"key\" : \"Acked-by\",\n"
+		"          \"name\" : \"Marc Zyngier\",\n"
+		"          \"email\" : \"maz@kernel.org\",\n"
+		"          \"message_id\" : \"r2/maz@kernel.org\",\n"
+		"          \"mismatched\" : false\n"
+		"        }\n"
+		"      ],\n"
+		"      \"patches\" : [\n"
+		"        {\n"
+		"          \"number\" : 1,\n"
+		"          \"subject\" : \"[PATCH 1/3] KVM: x86: Add the frob bit\",\n"
+		"          \"message_id\" : \"p1@amd\",\n"
+		"          \"followups\" : [\n"
+		"            {\n"
+		"              \"key\" : \"Reviewed-by\",\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"              \"message_id\" : \"r4@evil\",\n"
+		"              \"mismatched\" : true\n"));
+	/* v2 follows v1 */
+	assert_non_null(strstr(f->out.ptr,
+		"      \"previous\" : {\n"
+		"        \"version\" : 1,\n"
+		"        \"message_id\" : \"c1@amd\",\n"
+		"        \"date\" : \"2026-11-02T08:00:00Z\",\n"
+		"        \"link\" : \"" LORE "c1@amd/\"\n"
+		"      },\n"
+		"      \"waiting_days\" : null,\n"));
+	/* the lone patch waits */
+	assert_non_null(strstr(f->out.ptr,
+		"      \"link\" : \"" LORE "l1@atari/\",\n"
+		"      \"messages\" : 1,\n"
+		"      \"replies\" : 0,\n"
+		"      \"previous\" : null,\n"
+		"      \"waiting_days\" : 8,\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"  \"newcomers\" : [\n"
+		"    {\n"
+		"      \"name\" : \"Marc Zyngier\",\n"
+		"      \"email\" : \"maz@kernel.org\",\n"
+		"      \"message_id\" : \"r2/maz@kernel.org\"\n"
+		"    },\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"  \"new_domains\" : [\n"
+		"    \"kernel.org\",\n"
+		"    \"evil.example\"\n"
+		"  ],\n"
+		"  \"skipped_messages\" : []\n"));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_render_status_text),
+		T(test_render_status_without_model_or_base),
+		T(test_render_status_sections_and_top),
+		T(test_render_status_hostile),
+		T(test_render_status_json),
+	};
+
+	return cmocka_run_group_tests_name("render-status", tests, NULL, NULL);
+}
