@@ -197,7 +197,7 @@ test_expect_success CLONE 'the first-time poster and domain are newcomers' '
 '
 
 test_expect_success CLONE 'the default sections are as before: no Link: lines' '
-	git -C clone kvmdigest --stdout $week1..$week2 >digest &&
+	git -C clone kvmdigest --stdout --sections=default $week1..$week2 >digest &&
 	! grep -e "^Link: " -e "^===== Series status" -e "$LORE/v2-" digest &&
 	grep -x "===== Patch Commit Messages ====" digest
 '
