@@ -262,34 +262,38 @@ static void covered(struct kvmd_buf *out, const struct followup_row *r, int tota
 		kvmd_buf_addf(out, "/%d", total);
 }
 
-/* `Reviewed-by ×2`: the different people who gave each key, mismatched ones left out. */
+/*
+ * `, Reviewed-by ×2`: per key, in the order first given, the different
+ * people who gave it (mismatched ones left out).
+ */
 static void followup_counts(struct kvmd_buf *out, const struct kvmd_followup *f, size_t nf)
 {
-	size_t i, k, j;
+	struct key_count { const char *key; size_t people; } *keys = NULL;
+	size_t nkeys = 0, alloc = 0, i, k;
 
 	for (i = 0; i < nf; i++) {
-		size_t people = 0;
-
 		if (f[i].mismatched)
 			continue;
 		for (k = 0; k < i; k++)
-			if (!f[k].mismatched && !strcasecmp(f[k].key, f[i].key))
+			if (!f[k].mismatched && same_followup(&f[k], &f[i]))
 				break;
 		if (k < i)
-			continue; /* this key is counted already */
-		for (k = i; k < nf; k++) {
-			if (f[k].mismatched || strcasecmp(f[k].key, f[i].key))
-				continue;
-			for (j = i; j < k; j++)
-				if (!f[j].mismatched && same_followup(&f[j], &f[k]))
-					break;
-			if (j == k)
-				people++;
+			continue; /* this person gave this key already */
+		for (k = 0; k < nkeys && strcasecmp(keys[k].key, f[i].key); k++)
+			;
+		if (k == nkeys) {
+			KVMD_ALLOC_GROW(keys, nkeys + 1, alloc);
+			keys[nkeys].key = f[i].key;
+			keys[nkeys++].people = 0;
 		}
-		kvmd_buf_adds(out, ", ");
-		add_safe(out, f[i].key);
-		kvmd_buf_addf(out, " \xc3\x97%zu", people);
+		keys[k].people++;
 	}
+	for (k = 0; k < nkeys; k++) {
+		kvmd_buf_adds(out, ", ");
+		add_safe(out, keys[k].key);
+		kvmd_buf_addf(out, " \xc3\x97%zu", keys[k].people);
+	}
+	free(keys);
 }
 
 static void status_block(struct kvmd_buf *out, const struct kvmd_status_series *s,

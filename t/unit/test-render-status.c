@@ -123,6 +123,11 @@ static const struct kvmd_trailer ack_marc[] = {
 	{ "Acked-by", "Marc Zyngier <maz@kernel.org>", "Marc Zyngier", "maz@kernel.org" },
 	{ NULL, NULL, NULL, NULL },
 };
+static const struct kvmd_trailer rb_paolo[] = {
+	{ "Reviewed-by", "Paolo Bonzini <pbonzini@redhat.com>", "Paolo Bonzini",
+	  "pbonzini@redhat.com" },
+	{ NULL, NULL, NULL, NULL },
+};
 static const struct kvmd_trailer tb_sean[] = {
 	{ "Tested-by", "Sean Christopherson <seanjc@google.com>", "Sean Christopherson",
 	  "seanjc@google.com" },
@@ -132,7 +137,8 @@ static const struct kvmd_trailer tb_sean[] = {
 /*
  * Week one: v1 of a three-patch series and a lone patch.  A week later:
  * Sean reviews 1/3 and 3/3, Marc acks the cover letter, Mallory sends
- * a Tested-by in Sean's name, and v2 (another subject) links v1.
+ * a Tested-by in Sean's name, Paolo reviews 2/3 in reply to Mallory, and
+ * v2 (another subject) links v1.
  */
 static const struct fx week[] = {
 	{ "c1@amd", D0, ALICE, "[PATCH 0/3] KVM: x86: Teach the widget to frob",
@@ -154,6 +160,8 @@ static const struct fx week[] = {
 	  "p3@amd", "c1@amd", rb_sean, NULL, 1 },
 	{ "r4@evil", D0 + 8 * DAY + 180, "Mallory", "mallory@evil.example", NULL,
 	  "Re: [PATCH 2/3] KVM: x86: Frob on entry", "p2@amd", "c1@amd", tb_sean, NULL, 1 },
+	{ "r5@redhat", D0 + 8 * DAY + 240, "Paolo Bonzini", "pbonzini@redhat.com", NULL,
+	  "Re: [PATCH 2/3] KVM: x86: Frob on entry", "r4@evil", "c1@amd", rb_paolo, NULL, 1 },
 	{ "c2@amd", D0 + 8 * DAY + 3600, ALICE, "[PATCH v2 0/3] KVM: x86: Frob the widget",
 	  NULL, NULL, NULL, "c1@amd", 1 },
 	{ "q1@amd", D0 + 8 * DAY + 3601, ALICE, "[PATCH v2 1/3] KVM: x86: Add the frob bit",
@@ -192,15 +200,16 @@ static const char status_text[] =
 	"===== Series status in this time period =====\n"
 	"\n"
 	"[PATCH 0/3] KVM: x86: Teach the widget to frob (Alice Liddell, 4 messages)\n"
-	"  posted 2026-11-02, 4 replies so far " LORE "c1@amd/\n"
+	"  posted 2026-11-02, 5 replies so far " LORE "c1@amd/\n"
 	"  Acked-by: Marc Zyngier <maz@kernel.org> (all) " LORE "r2%2Fmaz@kernel.org/\n"
 	"  Reviewed-by: Sean Christopherson <seanjc@google.com> (1,3/3) " LORE "r1@google/\n"
 	"  Tested-by: Sean Christopherson <seanjc@google.com> (2/3, mismatched: not the "
 	"sender's address) " LORE "r4@evil/\n"
+	"  Reviewed-by: Paolo Bonzini <pbonzini@redhat.com> (2/3) " LORE "r5@redhat/\n"
 	"\n"
 	"[PATCH v2 0/3] KVM: x86: Frob the widget (Alice Liddell, 4 messages)\n"
 	"  posted 2026-11-10, 0 replies so far " LORE "c2@amd/\n"
-	"  v2, follows v1 of 2026-11-02: 4 replies, Acked-by \xc3\x97" "1, Reviewed-by \xc3\x97" "1 "
+	"  v2, follows v1 of 2026-11-02: 5 replies, Acked-by \xc3\x97" "1, Reviewed-by \xc3\x97" "2 "
 	LORE "c1@amd/\n"
 	"\n"
 	"===== Waiting for a reply =====\n"
@@ -241,7 +250,7 @@ static void test_render_status_without_model_or_base(void **state)
 	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
 	assert_null(strstr(f->out.ptr, "https://"));
 	assert_non_null(strstr(f->out.ptr,
-		"  posted 2026-11-02, 4 replies so far\n"
+		"  posted 2026-11-02, 5 replies so far\n"
 		"  Acked-by: Marc Zyngier <maz@kernel.org> (all)\n"));
 	assert_non_null(strstr(f->out.ptr,
 		"      8 days  [PATCH] KVM: selftests: Add a test for the PIT (Carol Shaw, 1 message)\n"
@@ -321,7 +330,7 @@ static void test_render_status_json(void **state)
 		"      \"date\" : \"2026-11-02T08:00:00Z\",\n"
 		"      \"link\" : \"" LORE "c1@amd/\",\n"
 		"      \"messages\" : 4,\n"
-		"      \"replies\" : 4,\n"
+		"      \"replies\" : 5,\n"
 		"      \"previous\" : null,\n"
 		"      \"waiting_days\" : null,\n"
 		"      \"followups\" : [\n"
