@@ -778,13 +778,19 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 	s->waiting = kvmd_xcalloc(s->nseries ? s->nseries : 1, sizeof(*s->waiting));
 	for (i = 0; i < s->nseries; i++)
 		s->pub[i] = &s->series[i]->pub;
-	if (o && o->now) {
+	/*
+	 * A date at or before the epoch is unknown (or forged): no age.  Both
+	 * dates positive, `now - date` cannot overflow.
+	 */
+	if (o && o->now > 0) {
 		for (i = 0; i < s->nseries; i++) {
 			struct series *ser = s->series[i];
-			int64_t age = o->now - ser->pub.date;
+			int64_t age;
 
-			if (ser->answered || ser->superseded || !ser->pub.date || age < 0 ||
-			    age < (int64_t)(o->wait_days > 0 ? o->wait_days : 0) * 86400)
+			if (ser->answered || ser->superseded || ser->pub.date <= 0)
+				continue;
+			age = o->now - ser->pub.date;
+			if (age < 0 || age / 86400 < (int64_t)(o->wait_days > 0 ? o->wait_days : 0))
 				continue;
 			ser->pub.waiting_days = age / 86400 > INT_MAX ? INT_MAX : (int)(age / 86400);
 			s->waiting[s->nwaiting++] = &ser->pub;

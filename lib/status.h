@@ -24,7 +24,7 @@
 /* One indexed mail, as the index keeps it and the model reads it. */
 struct kvmd_status_msg {
 	const char *message_id;   /* without angle brackets; never NULL */
-	int64_t date;             /* seconds since the epoch (UTC); 0 unknown */
+	int64_t date;             /* seconds since the epoch (UTC); 0 (or less) unknown */
 	const char *name;         /* the contributor (in-body From, else From), mapped */
 	const char *email;
 	const char *sender_email; /* the header From's address, mapped: whose trailers count */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -710,6 +711,47 @@ static void test_status_empty_and_twice(void **state)
 	kvmd_buf_release(&err);
 }
 
+/*
+ * Forged dates: before the epoch, at the ends of int64_t, in the far
+ * future.  No overflow computing an age (UBSan), a date before the
+ * epoch is as unknown as 0 (never waiting), a huge age is clamped.
+ */
+static void test_status_hostile_dates(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		{ "min@x", INT64_MIN, "A", "a@x.org", "[PATCH] KVM: min", NULL, NULL, "x\n", 1, NULL, 0 },
+		{ "neg@x", -1, "B", "b@x.org", "[PATCH] KVM: neg", NULL, NULL, "x\n", 1, NULL, 0 },
+		{ "one@x", 1, "C", "c@x.org", "[PATCH] KVM: one", NULL, NULL, "x\n", 1, NULL, 0 },
+		{ "max@x", INT64_MAX, "D", "d@x.org", "[PATCH] KVM: max", NULL, NULL, "x\n", 1, NULL, 0 },
+	};
+	const struct kvmd_status_series *const *v;
+
+	add_all(f, mails, N(mails));
+	f->o.wait_days = INT_MAX;
+	finish(f, INT64_MAX);
+	assert_int_equal(kvmd_status_series(f->s, &v), 4);
+	assert_int_equal(v[0]->waiting_days, -1);  /* min@x */
+	assert_int_equal(v[1]->waiting_days, -1);  /* neg@x */
+	assert_int_equal(v[2]->waiting_days, INT_MAX);  /* one@x */
+	assert_int_equal(v[3]->waiting_days, -1);  /* max@x: age 0 */
+	assert_int_equal(kvmd_status_waiting(f->s, &v), 1);
+}
+
+/* A range whose newest date is before the epoch: nothing waits, nothing overflows. */
+static void test_status_hostile_now(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		{ "max@x", INT64_MAX, "D", "d@x.org", "[PATCH] KVM: max", NULL, NULL, "x\n", 1, NULL, 0 },
+	};
+	const struct kvmd_status_series *const *v;
+
+	add_all(f, mails, N(mails));
+	finish(f, INT64_MIN);
+	assert_int_equal(kvmd_status_waiting(f->s, &v), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -733,6 +775,8 @@ int main(void)
 		T(test_status_subject_key),
 		T(test_status_starts_series),
 		T(test_status_empty_and_twice),
+		T(test_status_hostile_dates),
+		T(test_status_hostile_now),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
