@@ -12,6 +12,7 @@
 
 #include <git2.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -752,6 +753,78 @@ static void test_status_hostile_now(void **state)
 	assert_int_equal(kvmd_status_waiting(f->s, &v), 0);
 }
 
+/*
+ * 100,000 generated messages: 10,000 series of a cover letter and four
+ * patches, and a chain of 50,000 replies to replies below the first
+ * series' patch 1, each from its own reviewer with a Reviewed-by.  The
+ * model walks the chain without recursion (a deep stack would overflow)
+ * and keeps every reviewer once; run it under the sanitizer and valgrind
+ * for memory.  No timing is asserted: the speed goes to `make bench`.
+ */
+#define BIG_SERIES 10000
+#define BIG_CHAIN 50000
+
+static void test_status_big(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_status_series *const *v;
+	char id[64], irt[64], subject[96], email[64], body[128];
+	struct fx x;
+	size_t i, j, n;
+
+	for (i = 0; i < BIG_SERIES; i++) {
+		for (j = 0; j <= 4; j++) {
+			memset(&x, 0, sizeof(x));
+			snprintf(id, sizeof(id), "s%zu.%zu@x", i, j);
+			snprintf(irt, sizeof(irt), "s%zu.0@x", i);
+			snprintf(subject, sizeof(subject), "[PATCH %zu/4] KVM: series %zu", j, i);
+			snprintf(email, sizeof(email), "author%zu@x.org", i % 997);
+			x.id = id;
+			x.date = T0 + (int64_t)i * 60 + (int64_t)j;
+			x.name = "Author";
+			x.email = email;
+			x.subject = subject;
+			x.irt = j ? irt : NULL;
+			x.body = "Signed-off-by: Author <a@x.org>\n";
+			x.in_range = 1;
+			add(f, &x);
+		}
+	}
+	for (i = 0; i < BIG_CHAIN; i++) {
+		memset(&x, 0, sizeof(x));
+		snprintf(id, sizeof(id), "r%zu@x", i);
+		if (i)
+			snprintf(irt, sizeof(irt), "r%zu@x", i - 1);
+		else
+			snprintf(irt, sizeof(irt), "s0.1@x");
+		snprintf(email, sizeof(email), "r%zu@x.org", i);
+		snprintf(body, sizeof(body), "> quoted\n\nReviewed-by: R %zu <r%zu@x.org>\n", i, i);
+		x.id = id;
+		x.date = T0 + DAY + (int64_t)i;
+		x.name = "R";
+		x.email = email;
+		x.subject = "Re: [PATCH 1/4] KVM: series 0";
+		x.irt = irt;
+		x.root = "s0.0@x";
+		x.body = body;
+		x.in_range = 1;
+		add(f, &x);
+	}
+	finish(f, T0 + 30 * DAY);
+	n = kvmd_status_series(f->s, &v);
+	assert_int_equal(n, BIG_SERIES);
+	assert_string_equal(v[0]->message_id, "s0.0@x");
+	assert_int_equal(v[0]->npatches, 4);
+	assert_int_equal(v[0]->replies, BIG_CHAIN);
+	assert_int_equal(v[0]->patches[0].nfollowups, BIG_CHAIN);
+	assert_string_equal(v[0]->patches[0].followups[BIG_CHAIN - 1].email, "r49999@x.org");
+	for (i = 1; i < n; i++) {
+		assert_int_equal(v[i]->messages, 5);
+		assert_int_equal(v[i]->replies, 0);
+	}
+	assert_int_equal(kvmd_status_waiting(f->s, &v), BIG_SERIES - 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -777,6 +850,7 @@ int main(void)
 		T(test_status_empty_and_twice),
 		T(test_status_hostile_dates),
 		T(test_status_hostile_now),
+		T(test_status_big),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
