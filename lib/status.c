@@ -45,7 +45,15 @@ struct msg {
 struct fu_vec {
 	struct kvmd_followup *v;
 	size_t nr, alloc;
+	GHashTable *seen;         /* "key\naddress", lower-cased -> index + 1 in v */
 };
+
+static void fu_release(struct fu_vec *v)
+{
+	free(v->v);
+	if (v->seen)
+		g_hash_table_destroy(v->seen);
+}
 
 struct series {
 	struct kvmd_status_series pub;
@@ -102,11 +110,11 @@ static void series_free(struct series *ser)
 
 	free(ser->members);
 	free(ser->patches);
-	free(ser->cover_fu.v);
+	fu_release(&ser->cover_fu);
 	for (i = 0; ser->patch_fu && i < ser->pub.npatches; i++)
-		free(ser->patch_fu[i].v);
+		fu_release(&ser->patch_fu[i]);
 	free(ser->patch_fu);
-	free(ser->all_fu.v);
+	fu_release(&ser->all_fu);
 	free(ser);
 }
 
@@ -514,21 +522,32 @@ static int carries(const struct msg *m, const char *key, const char *email)
 	return 0;
 }
 
-/* Adds a follow-up once per key and address; one the sender's own address gave wins. */
+/*
+ * Adds a follow-up once per key and address (ASCII case ignored); one the
+ * sender's own address gave wins.  A hash, not a scan: a thread of many
+ * thousand reviewers stays linear.
+ */
 static void fu_add(struct fu_vec *v, const struct kvmd_followup *f)
 {
-	size_t i;
+	char *k = g_strdup_printf("%s\n%s", f->key, f->email), *lower;
+	gpointer found;
 
-	for (i = 0; i < v->nr; i++) {
-		if (!g_ascii_strcasecmp(v->v[i].key, f->key) &&
-		    !g_ascii_strcasecmp(v->v[i].email, f->email)) {
-			if (v->v[i].mismatched && !f->mismatched)
-				v->v[i] = *f;
-			return;
-		}
+	lower = g_ascii_strdown(k, -1);
+	g_free(k);
+	if (!v->seen)
+		v->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	found = g_hash_table_lookup(v->seen, lower);
+	if (found) {
+		struct kvmd_followup *old = &v->v[GPOINTER_TO_SIZE(found) - 1];
+
+		if (old->mismatched && !f->mismatched)
+			*old = *f;
+		g_free(lower);
+		return;
 	}
 	KVMD_ALLOC_GROW(v->v, v->nr + 1, v->alloc);
 	v->v[v->nr++] = *f;
+	g_hash_table_insert(v->seen, lower, GSIZE_TO_POINTER(v->nr));
 }
 
 static int ignored(const struct kvmd_status_opts *o, const char *email)
