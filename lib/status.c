@@ -722,11 +722,31 @@ static void link_versions(struct kvmd_status *s)
 	g_hash_table_destroy(by_change);
 }
 
+/*
+ * A reply that kept its patch's subject, tag and all, and dropped only
+ * the `Re:` (b4 takes a message in reply to another, with trailers and
+ * no diff, for a follow-up): in reply to a patch of the same number,
+ * total, version and subject.  A patch never answers its own copy; a
+ * patch in reply to another patch has another number or subject.
+ */
+static int is_reply_with_tag(const struct msg *m, struct kvmd_buf *ka, struct kvmd_buf *kb)
+{
+	const struct msg *p = m->parent;
+
+	if (!p || !is_patch(&m->tag) || !is_patch(&p->tag) || p->tag.number != m->tag.number ||
+	    p->tag.total != m->tag.total || p->tag.version != m->tag.version)
+		return 0;
+	kvmd_status_subject_key(ka, m->subject);
+	kvmd_status_subject_key(kb, p->subject);
+	return !strcmp(ka->ptr, kb->ptr);
+}
+
 int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 		       struct kvmd_buf *err)
 {
 	GHashTable *orphans;
 	struct msg **replies = NULL;
+	struct kvmd_buf ka = KVMD_BUF_INIT, kb = KVMD_BUF_INIT;
 	size_t nreplies = 0, i, j;
 
 	if (s->finished) {
@@ -742,6 +762,11 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 		if (m->parent == m)
 			m->parent = NULL;
 	}
+	for (i = 0; i < s->nmsgs; i++)
+		if (is_reply_with_tag(&s->msgs[i], &ka, &kb))
+			s->msgs[i].tag.kind = KVMD_KIND_REPLY;
+	kvmd_buf_release(&ka);
+	kvmd_buf_release(&kb);
 
 	/* every patch into its series */
 	orphans = g_hash_table_new(g_str_hash, g_str_equal);

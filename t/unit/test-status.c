@@ -825,6 +825,36 @@ static void test_status_big(void **state)
 	assert_int_equal(kvmd_status_waiting(f->s, &v), BIG_SERIES - 1);
 }
 
+/*
+ * A reply that kept the patch's subject, tag and all, and only dropped
+ * the `Re:` (b4 reads a message in reply to another, with trailers and
+ * no diff, as a follow-up): not a second patch 2, its review counts.
+ * A patch in reply to a patch of another subject stays a patch.
+ */
+static void test_status_reply_keeps_tag(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		SERIES_V1,
+		{ "r1@x", T0 + DAY, "Sean Christopherson", "seanjc@google.com",
+		  "[PATCH 2/2] KVM: x86: second", "p2@x", "c1@x",
+		  "Looks good.\n\nReviewed-by: Sean Christopherson <seanjc@google.com>\n", 1, NULL, 0 },
+		{ "fix@x", T0 + DAY, "Paolo Bonzini", "pb@redhat.com",
+		  "[PATCH] KVM: x86: fix on top", "p2@x", "c1@x",
+		  "Fix.\n\nSigned-off-by: Paolo Bonzini <pb@redhat.com>\n", 1, NULL, 0 },
+	};
+
+	add_all(f, mails, N(mails));
+	finish(f, T0 + DAY);
+	check(f,
+	      "series c1@x v1 /2 \"[PATCH 0/2] KVM: x86: Fix things\" by pb@redhat.com: 3 msgs, 1 replies, in status\n"
+	      "  patch 1 v1 p1@x\n"
+	      "  patch 2 v1 p2@x\n"
+	      "Reviewed-by|Sean Christopherson|seanjc@google.com|r1@x\n"
+	      "series fix@x v1 /1 \"[PATCH] KVM: x86: fix on top\" by pb@redhat.com: 1 msgs, 0 replies, in status\n"
+	      "  patch 1 v1 fix@x\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -851,6 +881,7 @@ int main(void)
 		T(test_status_hostile_dates),
 		T(test_status_hostile_now),
 		T(test_status_big),
+		T(test_status_reply_keeps_tag),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
