@@ -639,3 +639,42 @@ size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len
 	}
 	return added;
 }
+
+/* As b4 compares a trailer's address with its reply sender's (LoreTrailer.email_eq). */
+int kvmd_followup_same_address(const char *a, const char *b)
+{
+	char *x = g_ascii_strdown(a, -1), *y = g_ascii_strdown(b, -1);
+	char *xa, *ya, *xd, *yd, *plus;
+	size_t xl, yl, xdl, ydl;
+	int same = !strcmp(x, y);
+
+	if (same || !(xa = strchr(x, '@')) || !(ya = strchr(y, '@')))
+		goto cleanup;
+	xd = xa + 1;
+	yd = ya + 1;
+	xl = (plus = memchr(x, '+', (size_t)(xa - x))) ? (size_t)(plus - x) : (size_t)(xa - x);
+	yl = (plus = memchr(y, '+', (size_t)(ya - y))) ? (size_t)(plus - y) : (size_t)(ya - y);
+	if (xl != yl || memcmp(x, y, xl))
+		goto cleanup;
+	xdl = strlen(xd);
+	ydl = strlen(yd);
+	if (xdl < ydl) {
+		char *t = xd;
+		size_t tl = xdl;
+
+		xd = yd;
+		xdl = ydl;
+		yd = t;
+		ydl = tl;
+	}
+	/* xd the longer: equal, or `<label>.` + yd with no other dot in front */
+	if (xdl == ydl)
+		same = !strcmp(xd, yd);
+	else if (ydl && xdl > ydl + 1 && xd[xdl - ydl - 1] == '.' && !strcmp(xd + xdl - ydl, yd))
+		same = memchr(xd, '.', xdl - ydl - 1) == NULL && strchr(yd, '.') != NULL;
+
+cleanup:
+	g_free(x);
+	g_free(y);
+	return same;
+}

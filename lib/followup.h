@@ -34,6 +34,15 @@ struct kvmd_buf;
 size_t kvmd_followups_parse(struct kvmd_trailers *out, struct kvmd_trailer_parser *p,
 			    const char *body, size_t len, int html);
 
+/*
+ * Whether addresses `a` and `b` are one person's, as b4 compares a
+ * trailer's with its reply's sender before calling it mismatched: ASCII
+ * case ignored, a `+tag` in the local part ignored, and a domain that is
+ * the other's with one more label in front (foo@linux.intel.com and
+ * foo@intel.com) the same.
+ */
+int kvmd_followup_same_address(const char *a, const char *b);
+
 /* Whether `key` is a follow-up trailer's (Reviewed-by, Acked-by, Tested-by, *-by). */
 int kvmd_followup_key(const char *key);
 

@@ -580,7 +580,7 @@ static void attribute(struct msg *r, struct msg *t, const struct kvmd_status_opt
 		f.name = r->tr[i].name;
 		f.email = r->tr[i].email;
 		f.message_id = r->id;
-		f.mismatched = g_ascii_strcasecmp(f.email, r->sender) != 0;
+		f.mismatched = !kvmd_followup_same_address(f.email, r->sender);
 		if (t == ser->cover) {
 			/* not counted again when the cover letter or every patch carries it */
 			int all = ser->pub.npatches > 0;

@@ -73,7 +73,8 @@ struct kvmd_followup {
 	const char *name;         /* mapped; NULL when none */
 	const char *email;
 	const char *message_id;   /* the reply that gave it */
-	int mismatched;           /* the address is not the reply sender's: not counted */
+	int mismatched;           /* the address is not the reply sender's (case, a +tag and one
+				     leading domain label aside, as b4 compares): not counted */
 };
 
 struct kvmd_status_patch {

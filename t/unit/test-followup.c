@@ -306,6 +306,24 @@ static void test_followup_links(void **state)
 		"new@x\n");
 }
 
+/* Addresses compared as b4 compares a trailer's with its sender's. */
+static void test_followup_same_address(void **state)
+{
+	(void)state;
+	assert_true(kvmd_followup_same_address("maz@kernel.org", "MAZ@Kernel.ORG"));
+	assert_true(kvmd_followup_same_address("kai.huang+lkml@intel.com", "kai.huang@intel.com"));
+	assert_true(kvmd_followup_same_address("x.li@linux.intel.com", "x.li@intel.com"));
+	assert_true(kvmd_followup_same_address("x.li@intel.com", "x.li+a@linux.intel.com"));
+	assert_false(kvmd_followup_same_address("x.li@a.b.intel.com", "x.li@intel.com"));
+	assert_false(kvmd_followup_same_address("x.li@linuxintel.com", "x.li@intel.com"));
+	assert_false(kvmd_followup_same_address("x@intel.com", "y@intel.com"));
+	assert_false(kvmd_followup_same_address("x@com", "x@intel.com"));
+	assert_false(kvmd_followup_same_address("x@", "x@intel.com"));
+	assert_false(kvmd_followup_same_address("nobody", "nobody@x.org"));
+	assert_true(kvmd_followup_same_address("", ""));
+	assert_false(kvmd_followup_same_address("", "a@b.c"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -320,6 +338,7 @@ int main(void)
 		T(test_followup_key),
 		T(test_followup_change_id),
 		T(test_followup_links),
+		T(test_followup_same_address),
 	};
 
 	return cmocka_run_group_tests_name("followup", tests, NULL, NULL);

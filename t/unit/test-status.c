@@ -855,6 +855,43 @@ static void test_status_reply_keeps_tag(void **state)
 	      "  patch 1 v1 fix@x\n");
 }
 
+/*
+ * The reply sender's address, as b4 compares it with a trailer's: case
+ * ignored, a `+tag` in the local part ignored, and a domain one label
+ * longer than the other's (linux.intel.com, intel.com) the same.  Other
+ * local parts or unrelated domains stay mismatched.
+ */
+static void test_status_address_match(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		SERIES_V1,
+		{ "r1@x", T0 + DAY, "Xiaoyao Li", "xiaoyao.li@linux.intel.com",
+		  "Re: [PATCH 1/2] KVM: x86: first", "p1@x", "c1@x",
+		  "Reviewed-by: Xiaoyao Li <Xiaoyao.Li@intel.com>\n", 1, NULL, 0 },
+		{ "r2@x", T0 + DAY, "Kai Huang", "kai.huang+lkml@intel.com",
+		  "Re: [PATCH 1/2] KVM: x86: first", "p1@x", "c1@x",
+		  "Acked-by: Kai Huang <kai.huang@intel.com>\n", 1, NULL, 0 },
+		{ "r3@x", T0 + DAY, "Bob", "bob@linux.intel.com",
+		  "Re: [PATCH 2/2] KVM: x86: second", "p2@x", "c1@x",
+		  "Reviewed-by: Alice <alice@intel.com>\n"
+		  "Tested-by: Bob <bob@evil.com>\n"
+		  "Acked-by: Bob <bob@a.b.linux.intel.com>\n", 1, NULL, 0 },
+	};
+
+	add_all(f, mails, N(mails));
+	finish(f, T0 + DAY);
+	check(f,
+	      "series c1@x v1 /2 \"[PATCH 0/2] KVM: x86: Fix things\" by pb@redhat.com: 3 msgs, 3 replies, in status\n"
+	      "  patch 1 v1 p1@x\n"
+	      "Reviewed-by|Xiaoyao Li|Xiaoyao.Li@intel.com|r1@x\n"
+	      "Acked-by|Kai Huang|kai.huang@intel.com|r2@x\n"
+	      "  patch 2 v1 p2@x\n"
+	      "Reviewed-by|Alice|alice@intel.com|r3@x|mismatched\n"
+	      "Tested-by|Bob|bob@evil.com|r3@x|mismatched\n"
+	      "Acked-by|Bob|bob@a.b.linux.intel.com|r3@x|mismatched\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -882,6 +919,7 @@ int main(void)
 		T(test_status_hostile_now),
 		T(test_status_big),
 		T(test_status_reply_keeps_tag),
+		T(test_status_address_match),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
