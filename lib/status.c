@@ -679,10 +679,15 @@ static void link_versions(struct kvmd_status *s)
 		struct series *ser = s->series[i], *best = NULL, *c;
 		char *k;
 
+		/*
+		 * By subject: the newest earlier post of it, when that is a lower
+		 * version (a sender's second "Fix the build" is another patch,
+		 * not a v1 following a v1); a subject of tags only says nothing.
+		 */
 		k = subject_group(ser, &key);
 		c = newest_before(g_hash_table_lookup(by_subject, k), ser);
 		g_free(k);
-		if (earlier(c, ser))
+		if (key.len && earlier(c, ser) && c->pub.version < ser->pub.version)
 			best = c;
 		if (ser->head && ser->head->change_id) {
 			c = newest_before(g_hash_table_lookup(by_change, ser->head->change_id), ser);

@@ -892,6 +892,41 @@ static void test_status_address_match(void **state)
 	      "Acked-by|Bob|bob@a.b.linux.intel.com|r3@x|mismatched\n");
 }
 
+/*
+ * A subject a sender uses again for another patch (a generic "Fix the
+ * build") is not a new version: by subject, only a higher version
+ * follows a lower one.  A subject that is only tags links nothing.
+ */
+static void test_status_versions_same_subject_again(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		{ "a1@x", T0, "A", "a@x.org", "[PATCH] KVM: selftests: Fix the build", NULL, NULL, "one\n", 0, NULL, 0 },
+		{ "a2@x", T0 + 30 * DAY, "A", "a@x.org", "[PATCH] KVM: selftests: Fix the build", NULL, NULL,
+		  "another\n", 1, NULL, 0 },
+		{ "a3@x", T0 + 31 * DAY, "A", "a@x.org", "[PATCH v2] KVM: selftests: fix the build", NULL, NULL,
+		  "v2 of another\n", 1, NULL, 0 },
+		{ "e1@x", T0 + DAY, "A", "a@x.org", "[PATCH 0/2]", NULL, NULL, "x\n", 0, NULL, 0 },
+		{ "e2@x", T0 + 2 * DAY, "A", "a@x.org", "[PATCH v2 0/2] ", NULL, NULL, "y\n", 0, NULL, 0 },
+	};
+	const struct kvmd_status_series *const *v;
+
+	add_all(f, mails, N(mails));
+	finish(f, T0 + 40 * DAY);
+	assert_int_equal(kvmd_status_series(f->s, &v), 5);
+	assert_string_equal(v[0]->message_id, "a1@x");
+	assert_null(v[0]->previous);
+	assert_int_equal(v[0]->waiting_days, 40);  /* nothing follows it */
+	assert_string_equal(v[1]->message_id, "e1@x");
+	assert_string_equal(v[2]->message_id, "e2@x");
+	assert_null(v[2]->previous);
+	assert_string_equal(v[3]->message_id, "a2@x");
+	assert_null(v[3]->previous);
+	assert_string_equal(v[4]->message_id, "a3@x");
+	assert_non_null(v[4]->previous);
+	assert_string_equal(v[4]->previous->message_id, "a2@x");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -920,6 +955,7 @@ int main(void)
 		T(test_status_big),
 		T(test_status_reply_keeps_tag),
 		T(test_status_address_match),
+		T(test_status_versions_same_subject_again),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
