@@ -519,7 +519,14 @@ static int hex_value(char c)
  * when it looks like a Message-ID: an `@`, no control or white space,
  * angle brackets around it dropped; kept once.
  */
-static size_t add_link(char ***out, size_t *nr, const char *id, size_t n, int decode)
+struct link_list {
+	char ***out;
+	size_t *nr;
+	size_t alloc;       /* what this call allocated; the caller's array: *nr */
+	GHashTable *seen;   /* what is in it, to keep each once without a scan */
+};
+
+static size_t add_link(struct link_list *ll, const char *id, size_t n, int decode)
 {
 	struct kvmd_buf b = KVMD_BUF_INIT;
 	const char *s;
@@ -547,12 +554,21 @@ static size_t add_link(char ***out, size_t *nr, const char *id, size_t n, int de
 			goto cleanup;
 	if (!len || !memchr(s, '@', len) || memchr(s, '\0', len))
 		goto cleanup;
-	for (i = 0; i < *nr; i++)
-		if (strlen((*out)[i]) == len && !memcmp((*out)[i], s, len))
+	{
+		char *id_z = kvmd_xmemdupz(s, len);
+
+		if (g_hash_table_contains(ll->seen, id_z)) {
+			free(id_z);
 			goto cleanup;
-	/* the contract has no allocated size: one more each time (a body links a few) */
-	*out = kvmd_xrealloc(*out, (*nr + 1) * sizeof(**out));
-	(*out)[(*nr)++] = kvmd_xmemdupz(s, len);
+		}
+		/* the caller's array is as long as it is; ours grows by half again */
+		if (*ll->nr + 1 > ll->alloc) {
+			ll->alloc = (*ll->nr + 16) * 3 / 2;
+			*ll->out = kvmd_xrealloc(*ll->out, ll->alloc * sizeof(**ll->out));
+		}
+		(*ll->out)[(*ll->nr)++] = id_z;
+		g_hash_table_add(ll->seen, id_z);
+	}
 	kvmd_buf_release(&b);
 	return 1;
 
@@ -572,7 +588,7 @@ static int url_end(char c)
  * that holds an `@` (or `%40`), as public-inbox and msgid.link write
  * them (`/<list>/<id>/`, `/r/<id>`, `/<id>`).  The offset past the URL.
  */
-static size_t url_link(char ***out, size_t *nr, size_t *added, const char *s, size_t n)
+static size_t url_link(struct link_list *ll, size_t *added, const char *s, size_t n)
 {
 	size_t i = 0, seg, e;
 
@@ -589,7 +605,7 @@ static size_t url_link(char ***out, size_t *nr, size_t *added, const char *s, si
 				e--;
 		if (memchr(s + seg, '@', e - seg) ||
 		    g_strstr_len(s + seg, (gssize)(e - seg), "%40")) {
-			*added += add_link(out, nr, s + seg, e - seg, 1);
+			*added += add_link(ll, s + seg, e - seg, 1);
 			break;
 		}
 		if (i < n && (s[i] == '?' || s[i] == '#'))
@@ -602,9 +618,12 @@ static size_t url_link(char ***out, size_t *nr, size_t *added, const char *s, si
 
 size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len)
 {
+	struct link_list ll = { out, nr, *nr, g_hash_table_new(g_str_hash, g_str_equal) };
 	struct line l;
 	size_t pos = 0, added = 0, i;
 
+	for (i = 0; i < *nr; i++)
+		g_hash_table_add(ll.seen, (*out)[i]);
 	while (next_line(&l, body, len, &pos)) {
 		struct line t = l;
 
@@ -620,7 +639,7 @@ size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len
 				if (!ket)
 					break;
 				if (!memchr(t.ptr + i, ':', (size_t)(ket - t.ptr) - i))
-					added += add_link(out, nr, t.ptr + i + 1,
+					added += add_link(&ll, t.ptr + i + 1,
 							  (size_t)(ket - t.ptr) - i - 1, 0);
 				i = (size_t)(ket - t.ptr);
 			}
@@ -633,10 +652,11 @@ size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len
 			else if (!strncasecmp(l.ptr + i, "http://", 7))
 				skip = 7;
 			if (skip)
-				i += skip + url_link(out, nr, &added, l.ptr + i + skip,
+				i += skip + url_link(&ll, &added, l.ptr + i + skip,
 						     l.len - i - skip) - 1;
 		}
 	}
+	g_hash_table_destroy(ll.seen);
 	return added;
 }
 

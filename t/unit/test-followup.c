@@ -324,6 +324,31 @@ static void test_followup_same_address(void **state)
 	assert_false(kvmd_followup_same_address("", "a@b.c"));
 }
 
+/*
+ * A body of 100,000 links (a hostile cover letter): each kept once, the
+ * list checked by a hash, not by a scan per link.
+ */
+static void test_followup_many_links(void **state)
+{
+	struct kvmd_buf body = KVMD_BUF_INIT;
+	char **links = NULL;
+	size_t nr = 0, i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++)
+		kvmd_buf_addf(&body, "https://lore.kernel.org/kvm/%zu@x/ Link: <%zu@x>\n", i, i);
+	assert_int_equal(kvmd_followup_links(&links, &nr, body.ptr, body.len), 100000);
+	assert_int_equal(nr, 100000);
+	assert_string_equal(links[0], "0@x");
+	assert_string_equal(links[99999], "99999@x");
+	/* again: nothing new */
+	assert_int_equal(kvmd_followup_links(&links, &nr, body.ptr, body.len), 0);
+	for (i = 0; i < nr; i++)
+		free(links[i]);
+	free(links);
+	kvmd_buf_release(&body);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -339,6 +364,7 @@ int main(void)
 		T(test_followup_change_id),
 		T(test_followup_links),
 		T(test_followup_same_address),
+		T(test_followup_many_links),
 	};
 
 	return cmocka_run_group_tests_name("followup", tests, NULL, NULL);
