@@ -254,9 +254,11 @@ static void html_newline(struct html *h, int force)
 static void html_text(struct html *h, const char *s, size_t n)
 {
 	if (h->line_start) {
-		int i;
-
-		for (i = 0; i < h->quote; i++)
+		/*
+		 * one `> ` says quoted: a depth of them made n nested
+		 * <blockquote>s over n lines n^2 bytes
+		 */
+		if (h->quote)
 			kvmd_buf_adds(&h->out, "> ");
 		h->line_start = 0;
 	} else if (h->space) {
