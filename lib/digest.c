@@ -1,4 +1,5 @@
 #include "digest.h"
+#include "followup.h"
 #include "buf.h"
 #include "ident.h"
 #include "tally.h"
@@ -392,7 +393,7 @@ static void count_followups(struct kvmd_digest *d, const struct kvmd_message *m)
 		int dup = 0;
 
 		if (kvmd_trailer_kind(f[i].key) != KVMD_TRAILER_REVIEWER || !f[i].email ||
-		    g_ascii_strcasecmp(f[i].email, m->sender_email))
+		    !kvmd_followup_same_address(f[i].email, m->sender_email))
 			continue;
 		for (j = 0; j < m->ntrailers && !dup; j++)
 			dup = t[j].email && kvmd_trailer_kind(t[j].key) == KVMD_TRAILER_REVIEWER &&

@@ -72,6 +72,13 @@ test_expect_success PUBLIC_INBOX 'setup: a patch and its replies' '
 		echo &&
 		echo "<div>Tested-by: Jim&nbsp;Mattson &lt;jmattson@google.com&gt;<br>Works here.</div>"
 	} >06.eml &&
+	mail 07.eml r5@x "Tue, 8 Apr 2025 14:00:00 +0000" \
+		"Xiaoyao Li <xiaoyao.li@linux.intel.com>" "Re: [PATCH] KVM: x86: fix a thing" \
+		patch@x <<-\EOF &&
+	Reviewed-by: Xiaoyao Li <xiaoyao.li@intel.com>
+
+	(sent from the subdomain b4 takes as the same address)
+	EOF
 	inbox_deliver inbox 0*.eml &&
 	git clone --bare inbox/git/0.git arch.git &&
 	old=$(git -C arch.git rev-list --max-parents=0 master) &&
@@ -88,6 +95,7 @@ test_expect_success ARCHIVE 'the reviews given in replies are counted' '
 	      1  Jim Mattson <jmattson@google.com>
 	      1  Marc Zyngier <maz@kernel.org>
 	      1  Sean Christopherson <seanjc@google.com>
+	      1  Xiaoyao Li <xiaoyao.li@intel.com>
 	EOF
 	test_cmp expect sorted
 '
