@@ -651,6 +651,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		scan.jobs = 1;
 	if (scan.jobs > JOBS_MAX)
 		scan.jobs = JOBS_MAX;
+	index_init(r, &ir);	/* first: every way out releases it */
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
@@ -661,7 +662,6 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	 * current once it exists; the first run of an archive indexes the
 	 * history before the range first.
 	 */
-	index_init(r, &ir);
 	if ((want_status || kvmd_index_exists(ir.path.ptr)) && index_open(r, &ir, 0, 0) == 0) {
 		kvmd_buf_reset(&label);
 		/* a range whose history is indexed (a digest again) writes nothing */
