@@ -385,8 +385,7 @@ static void test_render_text_links(void **state)
 			  NULL, "Body.\n" };
 
 	add_mail(f, &m);
-	add_code(f, "Why.\n");
-	kvmd_digest_finish(f->d);
+	add_code(f, "Why.\n");	/* finishes the digest */
 	f->opts.sections = KVMD_SECTION_MESSAGES;
 	f->opts.link_base = "https://lore.kernel.org/kvm/";
 	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
@@ -449,8 +448,7 @@ static void test_render_json_entry_fields(void **state)
 	msg.body = "Body.\n";
 	msg.body_len = 6;
 	kvmd_digest_add_mail(f->d, &msg);
-	add_code(f, "Why.\n");
-	kvmd_digest_finish(f->d);
+	add_code(f, "Why.\n");	/* finishes the digest */
 	f->opts.link_base = "https://lore.kernel.org/kvm/";
 	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
 	assert_non_null(strstr(f->out.ptr,
