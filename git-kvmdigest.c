@@ -832,44 +832,35 @@ static int window_of_ref(struct kvmd_range *out, git_reference *ref,
 	return 1;
 }
 
-/* Without a range: what is new on every watched ref since its last digest. */
-static int digest_watched(struct runner *r)
+/*
+ * Calls `fn` for each watched ref (kvmdigest.ref, else the upstream):
+ * after an error (non-zero) the others still get theirs when
+ * `keep_going`.  `what` ends "nothing to <what>" when none is watched.
+ * Returns the last error, or 0.
+ */
+static int for_each_watched(struct runner *r, const char *what, int keep_going,
+			    int (*fn)(struct runner *r, git_reference *ref, void *data),
+			    void *data)
 {
-	struct kvmd_buf err = KVMD_BUF_INIT;
 	git_reference_iterator *it = NULL;
 	git_reference *ref;
 	char **patterns = NULL;
 	int ret = 0, matched = 0;
 
 	if (!kvmd_watch_patterns(&patterns, r->repo, r->cfg))
-		kvmd_die("nothing to digest: give a range <old>..<new>, or set kvmdigest.ref "
-			 "(or an upstream for the current branch)");
+		kvmd_die("nothing to %s: give a %s, or set kvmdigest.ref "
+			 "(or an upstream for the current branch)", what,
+			 !strcmp(what, "digest") ? "range <old>..<new>" : "revision");
 	if (git_reference_iterator_new(&it, r->repo) < 0)
 		kvmd_die("cannot list refs: %s", kvmd_git_error());
-	while (git_reference_next(&ref, it) == 0) {
-		const char *name = git_reference_name(ref);
-		struct kvmd_range range;
-		int found;
-
+	while ((keep_going || !ret) && git_reference_next(&ref, it) == 0) {
 		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
-		    kvmd_watch_matches(patterns, name)) {
+		    kvmd_watch_matches(patterns, git_reference_name(ref))) {
+			int err = fn(r, ref, data);
+
 			matched++;
-			kvmd_buf_reset(&err);
-			if (r->o->has_since || r->o->has_until)
-				/* a window of dates: all of the ref's history in it */
-				found = window_of_ref(&range, ref, &err);
-			else
-				found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr,
-							      name, &err);
-			apply_window(&range, r->o);
-			r->archive = name;
-			set_link_ref(r, name);
-			if (found < 0)
-				ret = kvmd_error("%s", err.ptr);
-			else if (found == 0 && !r->o->quiet)
-				fprintf(stderr, "%s: nothing new since the last digest\n", name);
-			else if (found > 0 && digest_range(r, &range, &err) < 0)
-				ret = kvmd_error("%s", err.ptr);
+			if (err)
+				ret = err;
 		}
 		git_reference_free(ref);
 	}
@@ -878,8 +869,40 @@ static int digest_watched(struct runner *r)
 		ret = kvmd_error("no ref matches %s%s", patterns[0],
 				 patterns[1] ? " (or the other kvmdigest.ref patterns)" : "");
 	kvmd_watch_free(patterns);
+	return ret;
+}
+
+/* What is new on one watched ref since its last digest. */
+static int digest_ref(struct runner *r, git_reference *ref, void *data)
+{
+	const char *name = git_reference_name(ref);
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	struct kvmd_range range;
+	int found, ret = 0;
+
+	(void)data;
+	if (r->o->has_since || r->o->has_until)
+		/* a window of dates: all of the ref's history in it */
+		found = window_of_ref(&range, ref, &err);
+	else
+		found = kvmd_watch_since_last(&range, r->repo, r->notes_ref.ptr, name, &err);
+	apply_window(&range, r->o);
+	r->archive = name;
+	set_link_ref(r, name);
+	if (found < 0)
+		ret = kvmd_error("%s", err.ptr);
+	else if (found == 0 && !r->o->quiet)
+		fprintf(stderr, "%s: nothing new since the last digest\n", name);
+	else if (found > 0 && digest_range(r, &range, &err) < 0)
+		ret = kvmd_error("%s", err.ptr);
 	kvmd_buf_release(&err);
 	return ret;
+}
+
+/* Without a range: what is new on every watched ref since its last digest. */
+static int digest_watched(struct runner *r)
+{
+	return for_each_watched(r, "digest", 1, digest_ref, NULL);
 }
 
 /*
@@ -2005,6 +2028,12 @@ static int index_one(struct runner *r, struct index_run *ir, const char *name,
  * <rev>, or to every watched ref; --rebuild starts from an empty index.
  * One transaction: what fails leaves the index as it was.
  */
+/* for_each_watched()'s step of `git kvmdigest index`: one watched ref. */
+static int index_ref(struct runner *r, git_reference *ref, void *data)
+{
+	return index_one(r, data, git_reference_name(ref), git_reference_target(ref));
+}
+
 static int cmd_index(int argc, const char **argv)
 {
 	struct digest_opts o = { .top = -1, .jobs = -1, .progress = -1, .pager = 0 };
@@ -2022,7 +2051,7 @@ static int cmd_index(int argc, const char **argv)
 	struct runner r;
 	git_repository *repo;
 	size_t total = 0;
-	int nr, i, ret = 0, matched = 0;
+	int nr, i, ret = 0;
 
 	nr = kvmd_parse_options(argc, argv, index_options);
 	if (nr < 0) {
@@ -2034,41 +2063,18 @@ static int cmd_index(int argc, const char **argv)
 	index_init(&r, &ir);
 	index_open(&r, &ir, rebuild, 1);
 	for (i = 0; i < nr && !ret; i++) {
-		git_object *obj = NULL;
+		git_object *obj = NULL, *commit = NULL;
 
 		if (git_revparse_single(&obj, repo, argv[i]) < 0 ||
-		    git_object_peel((git_object **)&obj, obj, GIT_OBJECT_COMMIT) < 0)
+		    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0)
 			ret = kvmd_error("not a commit: '%s'", argv[i]);
 		else
-			ret = index_one(&r, &ir, argv[i], git_object_id(obj));
+			ret = index_one(&r, &ir, argv[i], git_object_id(commit));
+		git_object_free(commit);
 		git_object_free(obj);
 	}
-	if (!nr) {
-		git_reference_iterator *it = NULL;
-		git_reference *ref;
-		char **patterns = NULL;
-
-		if (!kvmd_watch_patterns(&patterns, repo, r.cfg))
-			kvmd_die("nothing to index: give a revision, or set kvmdigest.ref "
-				 "(or an upstream for the current branch)");
-		if (git_reference_iterator_new(&it, repo) < 0)
-			kvmd_die("cannot list refs: %s", kvmd_git_error());
-		while (!ret && git_reference_next(&ref, it) == 0) {
-			const char *name = git_reference_name(ref);
-
-			if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
-			    kvmd_watch_matches(patterns, name)) {
-				matched++;
-				ret = index_one(&r, &ir, name, git_reference_target(ref));
-			}
-			git_reference_free(ref);
-		}
-		git_reference_iterator_free(it);
-		if (!matched)
-			ret = kvmd_error("no ref matches %s%s", patterns[0],
-					 patterns[1] ? " (or the other kvmdigest.ref patterns)" : "");
-		kvmd_watch_free(patterns);
-	}
+	if (!nr)
+		ret = for_each_watched(&r, "index", 0, index_ref, &ir);
 	if (!ret && (kvmd_index_update_series(ir.ix, &err) < 0 ||
 		     kvmd_index_count(&total, ir.ix, &err) < 0 ||
 		     kvmd_index_commit(ir.ix, &err) < 0))
