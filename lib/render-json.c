@@ -38,6 +38,16 @@ static void member_int(JsonBuilder *b, const char *name, gint64 value)
 	json_builder_add_int_value(b, value);
 }
 
+/* A count the model keeps as -1 when there is none: null then. */
+static void member_count(JsonBuilder *b, const char *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	if (value >= 0)
+		json_builder_add_int_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}
+
 /* ISO 8601 in UTC, `2025-10-22T09:15:00Z`; null when unknown. */
 static void member_date(JsonBuilder *b, const char *name, int64_t when)
 {
@@ -129,16 +139,8 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	member_link(b, o, e->message_id);
 	if (!e->is_code) {
 		member_int(b, "version", e->tag.version);
-		json_builder_set_member_name(b, "number");
-		if (e->tag.number >= 0)
-			json_builder_add_int_value(b, e->tag.number);
-		else
-			json_builder_add_null_value(b);
-		json_builder_set_member_name(b, "total");
-		if (e->tag.total >= 0)
-			json_builder_add_int_value(b, e->tag.total);
-		else
-			json_builder_add_null_value(b);
+		member_count(b, "number", e->tag.number);
+		member_count(b, "total", e->tag.total);
 	}
 	trailers(b, e->trailers, e->ntrailers);
 	member_str(b, "diffstat", e->diffstat);
@@ -195,11 +197,7 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 	} else {
 		json_builder_add_null_value(b);
 	}
-	json_builder_set_member_name(b, "waiting_days");
-	if (s->waiting_days >= 0)
-		json_builder_add_int_value(b, s->waiting_days);
-	else
-		json_builder_add_null_value(b);
+	member_count(b, "waiting_days", s->waiting_days);
 	followups(b, s->followups, s->nfollowups);
 	json_builder_set_member_name(b, "patches");
 	json_builder_begin_array(b);
