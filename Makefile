@@ -21,7 +21,7 @@ VERSION = 0.1
 WARNINGS = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib $(WARNINGS) $(CFLAGS) \
-	-DKVMD_VERSION='"$(VERSION)"' -DKVMD_SHAREDIR='"$(sharedir)"' \
+	-DKVMD_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lpthread
 
@@ -47,7 +47,15 @@ BUILD_FLAGS: FORCE
 		echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)' >$@
 
 %.o: %.c BUILD_FLAGS
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Only the front end knows where the hooks are installed: another prefix
+# (make install prefix=..., DESTDIR staging) rebuilds that one file.
+SHAREDIR: FORCE
+	@echo '$(sharedir)' | cmp -s - $@ || echo '$(sharedir)' >$@
+
+git-kvmdigest.o: OBJ_CFLAGS = -DKVMD_SHAREDIR='"$(sharedir)"'
+git-kvmdigest.o: SHAREDIR
 
 $(LIB): $(LIB_OBJS)
 	$(RM) $@
@@ -113,7 +121,7 @@ uninstall:
 
 clean:
 	$(RM) $(PROGRAM) $(LIB) lib/*.o lib/*.d *.o *.d t/unit/*.o t/unit/*.d \
-		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS
+		t/helper/*.o t/helper/*.d $(HELPERS) $(UNIT_TESTS) BUILD_FLAGS SHAREDIR
 	$(RM) -r t/trash\ directory.* demo
 
 .PHONY: all test check check-layers demo doc install uninstall clean FORCE

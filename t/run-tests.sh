@@ -2,10 +2,14 @@
 #
 # run-tests.sh - run the end-to-end test scripts and sum up
 #
-# usage: t/run-tests.sh [-v|--verbose] [-i|--immediate] [tNNNN-name.sh...]
+# usage: t/run-tests.sh [-v|--verbose] [-i|--immediate] [-j<n>] [tNNNN-name.sh...]
 #
-# Runs every t/t[0-9]*.sh in order, or only the scripts named.  Each
-# script prints its own TAP lines; the last line printed here is always
+# Runs every t/t[0-9]*.sh, or only the scripts named, <n> at a time
+# (-j, default $KVMD_TEST_JOBS, else the number of cores; -i runs one at
+# a time), as `prove -j` runs git's: every script has its own trash
+# directory and HOME, and most of a script's time is spent waiting for
+# the processes it starts.  Each script's TAP lines and its time are
+# printed whole, in order, once it is done; the last line is always
 #
 #	N passed, N failed[, N skipped]
 #
@@ -17,13 +21,16 @@ TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd) || exit 1
 
 opts=
 scripts=
+jobs=${KVMD_TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 for arg
 do
 	case "$arg" in
 	-v|--verbose|-i|--immediate)
 		opts="$opts $arg" ;;
+	-j[1-9]*)
+		jobs=${arg#-j} ;;
 	-*)
-		echo "usage: $0 [-v|--verbose] [-i|--immediate] [tNNNN-name.sh...]" >&2
+		echo "usage: $0 [-v|--verbose] [-i|--immediate] [-j<n>] [tNNNN-name.sh...]" >&2
 		exit 1 ;;
 	*)
 		# Names may come with or without a t/ prefix.
@@ -40,6 +47,37 @@ export KVMD_TEST_RESULTS
 trap 'rm -rf "$KVMD_TEST_RESULTS"' EXIT
 trap 'exit 130' INT TERM
 
+case "$opts" in
+*-i*) jobs=1 ;;
+esac
+
+# Runs script $1 into $KVMD_TEST_RESULTS/$1.{out,rc}.
+run_one() {
+	start=$(date +%s)
+	# shellcheck disable=SC2086 # $opts is a list of options
+	sh "./$1" $opts >"$KVMD_TEST_RESULTS/$1.out" 2>&1 </dev/null
+	echo "$? $(( $(date +%s) - start ))" >"$KVMD_TEST_RESULTS/$1.rc"
+}
+
+# <n> workers take the scripts in order, each claiming the next one
+# nobody has (mkdir is atomic); one at a time, the output streams.
+if test "$jobs" -gt 1
+then
+	w=0
+	while test "$w" -lt "$jobs"
+	do
+		(
+			for t in $scripts
+			do
+				test -f "$t" || continue
+				mkdir "$KVMD_TEST_RESULTS/claim.$t" 2>/dev/null || continue
+				run_one "$t"
+			done
+		) &
+		w=$((w + 1))
+	done
+fi
+
 passed=0 failed=0 skipped=0
 for t in $scripts
 do
@@ -49,10 +87,21 @@ do
 		failed=$((failed + 1))
 		continue
 	fi
-	echo "*** $t ***"
-	# shellcheck disable=SC2086 # $opts is a list of options
-	sh "./$t" $opts
-	rc=$?
+	if test "$jobs" -gt 1
+	then
+		while ! test -f "$KVMD_TEST_RESULTS/$t.rc"
+		do
+			sleep 1
+		done
+		read -r rc secs <"$KVMD_TEST_RESULTS/$t.rc"
+		echo "*** $t ($secs s) ***"
+		cat "$KVMD_TEST_RESULTS/$t.out"
+	else
+		echo "*** $t ***"
+		# shellcheck disable=SC2086 # $opts is a list of options
+		sh "./$t" $opts
+		rc=$?
+	fi
 	counts="$KVMD_TEST_RESULTS/${t%.sh}.counts"
 	if ! test -f "$counts"
 	then
@@ -79,6 +128,7 @@ do
 	esac
 done
 
+wait
 summary="$passed passed, $failed failed"
 test "$skipped" = 0 || summary="$summary, $skipped skipped"
 echo "$summary"

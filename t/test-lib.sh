@@ -160,6 +160,11 @@ test_set_prereq () {
 	test_prereqs_="$test_prereqs_$1 "
 }
 
+# Sweeps that take minutes (a bit flipped at every position of a pack)
+# run whole only with KVMD_TEST_LONG (or git's GIT_TEST_LONG) set, as
+# git's own EXPENSIVE tests do; without it they take a sample.
+test -z "${KVMD_TEST_LONG:-${GIT_TEST_LONG:-}}" || test_set_prereq EXPENSIVE
+
 # Succeed if every prerequisite in the comma-separated list $1 holds;
 # "!NAME" holds when NAME does not.  Sets test_missing_prereq_.
 test_have_prereq () {
