@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "diffstat.h"
 #include "pack.h"
+#include "usage.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -658,4 +659,56 @@ cleanup:
 	git_tree_free(tree);
 	kvmd_diffstat_free(ds);
 	return error;
+}
+
+/* ---- many commits --------------------------------------------------- */
+
+int kvmd_patchid_commits(git_repository *repo, const git_oid *commits, size_t n,
+			 int jobs,
+			 int (*cb)(const git_oid *commit, const git_oid *id, void *data),
+			 void *data, struct kvmd_buf *err)
+{
+	struct kvmd_diffstat *ds = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
+	size_t i;
+	int ret = 0;
+
+	(void)jobs;	/* one thread for now */
+	if (kvmd_diffstat_new(&ds, repo, NULL) < 0) {
+		kvmd_buf_addf(err, "cannot diff: %s", kvmd_git_error());
+		ret = -1;
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		if (git_commit_lookup(&c, repo, &commits[i]) < 0 ||
+		    (git_commit_parentcount(c) <= 1 && git_commit_tree(&tree, c) < 0)) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			kvmd_buf_addf(err, "cannot read commit %s: %s",
+				      git_oid_tostr(hex, sizeof(hex), &commits[i]),
+				      kvmd_git_error());
+			ret = -1;
+			goto cleanup;
+		}
+		if (git_commit_parentcount(c) <= 1) {
+			if (kvmd_patchid_commit_stat(&id, NULL, ds, c, tree, err) < 0) {
+				ret = -1;
+				goto cleanup;
+			}
+			if ((ret = cb(&commits[i], &id, data)) != 0)
+				goto cleanup;
+		}
+		git_tree_free(tree);
+		git_commit_free(c);
+		tree = NULL;
+		c = NULL;
+	}
+
+cleanup:
+	git_tree_free(tree);
+	git_commit_free(c);
+	kvmd_diffstat_free(ds);
+	return ret;
 }

@@ -71,6 +71,35 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 			     git_tree *tree, struct kvmd_buf *err);
 
 /*
+ * The ids of many commits of `repo`, on `jobs` threads (less than 1 is
+ * 1): `commits` (`n` of them, borrowed) in, and `cb(commit, id, data)`
+ * called in the caller's thread, once for each commit that is not a
+ * merge, in the order of `commits`.  `id` is the commit's id as
+ * kvmd_patchid_commit() computes it (what `git log --no-merges -p
+ * --format='commit %H' | git patch-id --stable` prints), or zero
+ * (git_oid_is_zero()) for a commit that changes nothing, for which
+ * git prints no line; both pointers live until `cb` returns.  Merges
+ * (more than one parent) are skipped: `cb` is not called for them.
+ *
+ * Each thread but the caller's opens `repo` again, as the scan does
+ * (from the environment, so a hook's quarantine holds), with a
+ * diffstat engine of its own; the packs are read through one
+ * kvmd_packs (lib/pack.h) with git's delta-base cache, shared by
+ * them.  The diff.<driver>.binary settings are not read, as by
+ * kvmd_patchid_commit().
+ *
+ * Returns 0 when every commit was handed to `cb`; the non-zero value
+ * `cb` returned, which stops the run (no call after it), with `err`
+ * untouched; or -1 with the reason in `err` (a missing object, a
+ * thread that cannot start), after the calls for the commits before
+ * the failing one.
+ */
+int kvmd_patchid_commits(git_repository *repo, const git_oid *commits, size_t n,
+			 int jobs,
+			 int (*cb)(const git_oid *commit, const git_oid *id, void *data),
+			 void *data, struct kvmd_buf *err);
+
+/*
  * The id of `text` (`len` bytes), one or more files of a diff in git's
  * format, by git's rules alone: what kvmd_patchid_mail() hashes once
  * libgit2 has parsed the diff.  Returns 0, or 1 when there is nothing
