@@ -1139,7 +1139,7 @@ static int hunk_count(const git_diff_delta *delta,
  * of each side, or nothing when the content did not change; text
  * counts the lines xdiff adds and deletes.
  */
-static int count_file(struct kvmd_diffstat *ds, struct ds_file *file)
+static int count_file(struct kvmd_diffstat *ds, struct ds_file *file, int counts)
 {
 	struct ds_spec *one = &ds->specs[file->one];
 	struct ds_spec *two = &ds->specs[file->two];
@@ -1156,7 +1156,9 @@ static int count_file(struct kvmd_diffstat *ds, struct ds_file *file)
 	    (error = spec_load(ds, two)) < 0)
 		return error;
 
-	if (file->binary) {
+	if (!counts) {
+		/* the caller diffs the content itself */
+	} else if (file->binary) {
 		file->deleted = one->size;
 		file->added = two->size;
 	} else if (!one->mode) {
@@ -1618,13 +1620,14 @@ int kvmd_diffstat_commit_files(struct kvmd_buf *out, struct kvmd_diffstat *ds,
 
 		if (f->dropped)
 			continue;
-		if ((error = count_file(ds, f)) < 0 ||
+		if ((error = count_file(ds, f, out != NULL)) < 0 ||
 		    (cb && (error = call_file_cb(ds, f, cb, payload)) < 0))
 			goto cleanup;
 		spec_unload(ds, &ds->specs[f->one]);
 		spec_unload(ds, &ds->specs[f->two]);
 	}
-	emit_block(out, ds);
+	if (out)
+		emit_block(out, ds);
 
 cleanup:
 	reset_commit(ds);

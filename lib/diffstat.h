@@ -92,7 +92,9 @@ struct kvmd_diffstat_file {
  * As kvmd_diffstat_commit(), calling `cb` (unless NULL) with each
  * file pair before appending the block, in the same tree walk: for a
  * caller that needs more of the diff than its stat (lib/patchid.c).
- * A negative return from `cb` stops the walk and is returned.
+ * A negative return from `cb` stops the walk and is returned.  With
+ * `out` NULL there is no block, and the lines are not counted: the
+ * pairs alone, for a caller that diffs their content itself.
  */
 typedef int (*kvmd_diffstat_file_cb)(const struct kvmd_diffstat_file *file,
 				     void *payload);

@@ -599,7 +599,7 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 			     struct kvmd_diffstat *ds, git_commit *c,
 			     git_tree *tree, struct kvmd_buf *err)
 {
-	struct kvmd_buf text = KVMD_BUF_INIT, scratch = KVMD_BUF_INIT;
+	struct kvmd_buf text = KVMD_BUF_INIT;
 	struct pid_gen gen;
 	int error;
 
@@ -616,8 +616,8 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 	gen.opts.context_lines = 3;
 	gen.opts.interhunk_lines = 0;
 	gen.opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
-	if ((error = kvmd_diffstat_commit_files(stat ? stat : &scratch, ds, c, tree,
-						gen_file, &gen)) < 0)
+	/* without a stat, the engine leaves the diffing to gen_file() */
+	if ((error = kvmd_diffstat_commit_files(stat, ds, c, tree, gen_file, &gen)) < 0)
 		goto cleanup;
 	error = kvmd_patchid_text(out, text.ptr, text.len);
 
@@ -631,7 +631,6 @@ cleanup:
 			      e && e->message ? e->message : "unknown error");
 		error = -1;
 	}
-	kvmd_buf_release(&scratch);
 	kvmd_buf_release(&text);
 	return error;
 }
