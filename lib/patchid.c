@@ -21,6 +21,7 @@
 #include "usage.h"
 
 #include <glib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -660,54 +661,252 @@ cleanup:
 	return error;
 }
 
-/* ---- many commits --------------------------------------------------- */
+/* ---- many commits, on several threads ----------------------------- */
+
+/*
+ * Commits are claimed in blocks of consecutive ones from a counter, so
+ * that a thread diffs a commit and then, usually, its parent, whose new
+ * side the diffstat engine keeps (see kvmd_diffstat_new()).
+ */
+#define PID_BLOCK 32
+
+enum pid_state_res {
+	PID_PENDING,	/* not computed yet */
+	PID_ID,		/* the id, zero for a commit that changes nothing */
+	PID_MERGE	/* skipped */
+};
+
+struct pid_result {
+	git_oid id;
+	int state;	/* enum pid_state_res, atomic */
+};
+
+/* What the threads share. */
+struct pid_run {
+	const git_oid *commits;
+	size_t n;
+	struct pid_result *res;
+	size_t next;		/* the next unclaimed commit (atomic) */
+	int stop;		/* a failure or the callback: claim no more (atomic) */
+	const char *path;	/* where each thread opens the repository */
+	struct kvmd_packs *packs;
+	pthread_mutex_t lock;	/* guards the failure and the wakeups */
+	pthread_cond_t done;	/* a block was finished */
+	size_t failed_at;	/* the first commit that failed, or n */
+	struct kvmd_buf err;	/* why */
+};
+
+struct pid_thread {
+	pthread_t thread;
+	struct pid_run *run;
+	git_repository *repo;	/* opened for this thread */
+	struct kvmd_diffstat *ds;
+};
+
+/* Note that commit `i` failed with `why`; the earliest failure is kept. */
+static void pid_fail(struct pid_run *run, size_t i, const char *why)
+{
+	pthread_mutex_lock(&run->lock);
+	if (i < run->failed_at) {
+		run->failed_at = i;
+		kvmd_buf_reset(&run->err);
+		kvmd_buf_adds(&run->err, why);
+	}
+	__atomic_store_n(&run->stop, 1, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&run->done);
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* The id of commit `i` into run->res[i]: 0, or -1 with the reason in `err`. */
+static int pid_one(struct pid_thread *t, size_t i, struct kvmd_buf *err)
+{
+	struct pid_run *run = t->run;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = -1;
+
+	if (git_commit_lookup(&c, t->repo, &run->commits[i]) < 0) {
+		kvmd_buf_addf(err, "cannot read commit %s: %s",
+			      git_oid_tostr(hex, sizeof(hex), &run->commits[i]),
+			      kvmd_git_error());
+		goto cleanup;
+	}
+	if (git_commit_parentcount(c) > 1) {
+		__atomic_store_n(&run->res[i].state, PID_MERGE, __ATOMIC_RELEASE);
+		ret = 0;
+		goto cleanup;
+	}
+	if (git_commit_tree(&tree, c) < 0) {
+		kvmd_buf_addf(err, "cannot read the tree of commit %s: %s",
+			      git_oid_tostr(hex, sizeof(hex), &run->commits[i]),
+			      kvmd_git_error());
+		goto cleanup;
+	}
+	if (kvmd_patchid_commit_stat(&run->res[i].id, NULL, t->ds, c, tree, err) < 0)
+		goto cleanup;
+	__atomic_store_n(&run->res[i].state, PID_ID, __ATOMIC_RELEASE);
+	ret = 0;
+
+cleanup:
+	git_tree_free(tree);
+	git_commit_free(c);
+	return ret;
+}
+
+/*
+ * Computes one claimed block: 1 when one was computed, 0 when there
+ * is none left (or the run stops), -1 on a failure, recorded in `run`.
+ */
+static int pid_block(struct pid_thread *t)
+{
+	struct pid_run *run = t->run;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	size_t i, end;
+	int ret = 1;
+
+	if (__atomic_load_n(&run->stop, __ATOMIC_RELAXED))
+		return 0;
+	i = __atomic_fetch_add(&run->next, PID_BLOCK, __ATOMIC_RELAXED);
+	if (i >= run->n)
+		return 0;
+	end = i + PID_BLOCK < run->n ? i + PID_BLOCK : run->n;
+	for (; i < end; i++) {
+		if (pid_one(t, i, &err) < 0) {
+			pid_fail(run, i, err.ptr);
+			ret = -1;
+			break;
+		}
+	}
+	if (ret > 0) {
+		pthread_mutex_lock(&run->lock);
+		pthread_cond_broadcast(&run->done);
+		pthread_mutex_unlock(&run->lock);
+	}
+	kvmd_buf_release(&err);
+	return ret;
+}
+
+static void *pid_work(void *arg)
+{
+	struct pid_thread *t = arg;
+
+	while (pid_block(t) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * Hands the computed results from `*next` on to `cb`, in order, while
+ * they are there: 0, or what `cb` returned when it stopped the run.
+ */
+static int pid_deliver(struct pid_run *run, size_t *next,
+		       int (*cb)(const git_oid *commit, const git_oid *id, void *data),
+		       void *data)
+{
+	int ret, state;
+
+	while (*next < run->n &&
+	       (state = __atomic_load_n(&run->res[*next].state, __ATOMIC_ACQUIRE)) != PID_PENDING) {
+		size_t i = (*next)++;
+
+		if (state == PID_MERGE)
+			continue;
+		if ((ret = cb(&run->commits[i], &run->res[i].id, data)) != 0) {
+			__atomic_store_n(&run->stop, 1, __ATOMIC_RELAXED);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* A thread's own repository handle and diffstat engine, as the scan opens them. */
+static int pid_thread_open(struct pid_thread *t, struct kvmd_buf *err)
+{
+	if (git_repository_open_ext(&t->repo, t->run->path, GIT_REPOSITORY_OPEN_FROM_ENV,
+				    NULL) < 0 ||
+	    kvmd_packs_attach(t->repo, t->run->packs) < 0 ||
+	    kvmd_diffstat_new(&t->ds, t->repo, NULL) < 0) {
+		kvmd_buf_addf(err, "cannot open the repository again: %s", kvmd_git_error());
+		return -1;
+	}
+	return 0;
+}
 
 int kvmd_patchid_commits(git_repository *repo, const git_oid *commits, size_t n,
 			 int jobs,
 			 int (*cb)(const git_oid *commit, const git_oid *id, void *data),
 			 void *data, struct kvmd_buf *err)
 {
-	struct kvmd_diffstat *ds = NULL;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_oid id;
-	size_t i;
-	int ret = 0;
+	struct pid_run run = {
+		.commits = commits,
+		.n = n,
+		.failed_at = n,
+		.err = KVMD_BUF_INIT,
+	};
+	struct pid_thread *threads = NULL;
+	size_t delivered = 0;
+	int i, started = 0, ret = -1, stopped = 0;
 
-	(void)jobs;	/* one thread for now */
-	if (kvmd_diffstat_new(&ds, repo, NULL) < 0) {
-		kvmd_buf_addf(err, "cannot diff: %s", kvmd_git_error());
-		ret = -1;
-		goto cleanup;
+	pthread_mutex_init(&run.lock, NULL);
+	pthread_cond_init(&run.done, NULL);
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > (n + PID_BLOCK - 1) / PID_BLOCK)
+		jobs = n ? (int)((n + PID_BLOCK - 1) / PID_BLOCK) : 1;
+	run.res = kvmd_xcalloc(n ? n : 1, sizeof(*run.res));
+	run.path = git_repository_path(repo);
+	run.packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT);
+	threads = kvmd_xcalloc((size_t)jobs, sizeof(*threads));
+	for (i = 0; i < jobs; i++) {
+		threads[i].run = &run;
+		if (pid_thread_open(&threads[i], err) < 0)
+			goto cleanup;
 	}
-	for (i = 0; i < n; i++) {
-		if (git_commit_lookup(&c, repo, &commits[i]) < 0 ||
-		    (git_commit_parentcount(c) <= 1 && git_commit_tree(&tree, c) < 0)) {
-			char hex[GIT_OID_HEXSZ + 1];
-
-			kvmd_buf_addf(err, "cannot read commit %s: %s",
-				      git_oid_tostr(hex, sizeof(hex), &commits[i]),
-				      kvmd_git_error());
-			ret = -1;
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&threads[i].thread, NULL, pid_work, &threads[i])) {
+			kvmd_buf_adds(err, "cannot start a thread");
+			__atomic_store_n(&run.stop, 1, __ATOMIC_RELAXED);
 			goto cleanup;
 		}
-		if (git_commit_parentcount(c) <= 1) {
-			if (kvmd_patchid_commit_stat(&id, NULL, ds, c, tree, err) < 0) {
-				ret = -1;
-				goto cleanup;
-			}
-			if ((ret = cb(&commits[i], &id, data)) != 0)
-				goto cleanup;
-		}
-		git_tree_free(tree);
-		git_commit_free(c);
-		tree = NULL;
-		c = NULL;
+		started = i;
+	}
+
+	/*
+	 * The caller's thread computes blocks too, and between them hands
+	 * on what is ready; then it waits for the other threads' blocks.
+	 */
+	while (!stopped && pid_block(&threads[0]) > 0)
+		stopped = pid_deliver(&run, &delivered, cb, data);
+	while (!stopped && delivered < run.failed_at) {
+		if ((stopped = pid_deliver(&run, &delivered, cb, data)) != 0)
+			break;
+		pthread_mutex_lock(&run.lock);
+		if (delivered < run.failed_at &&
+		    __atomic_load_n(&run.res[delivered].state, __ATOMIC_ACQUIRE) == PID_PENDING)
+			pthread_cond_wait(&run.done, &run.lock);
+		pthread_mutex_unlock(&run.lock);
+	}
+	if (stopped) {
+		ret = stopped;
+	} else if (run.failed_at < n) {
+		kvmd_buf_adds(err, run.err.ptr);
+	} else {
+		ret = 0;
 	}
 
 cleanup:
-	git_tree_free(tree);
-	git_commit_free(c);
-	kvmd_diffstat_free(ds);
+	for (i = 1; i <= started; i++)
+		pthread_join(threads[i].thread, NULL);
+	for (i = 0; threads && i < jobs; i++) {
+		kvmd_diffstat_free(threads[i].ds);
+		git_repository_free(threads[i].repo);
+	}
+	free(threads);
+	kvmd_packs_free(run.packs);
+	free(run.res);
+	kvmd_buf_release(&run.err);
+	pthread_cond_destroy(&run.done);
+	pthread_mutex_destroy(&run.lock);
 	return ret;
 }

@@ -3,6 +3,7 @@
  *
  *   test-patchid --mail <file>...
  *   test-patchid --commits[=fresh]
+ *   test-patchid --jobs=<n>
  *
  * --mail: for each file, the body of a patch mail (everything after
  * the first blank line, or the whole file when it has no header),
@@ -13,6 +14,8 @@
  * for each that changes something, as `git patch-id --stable` does,
  * with one diffstat engine for all (kvmd_patchid_commit_stat());
  * --commits=fresh calls kvmd_patchid_commit() for each instead.
+ * --jobs=<n>: the same for the commits read (merges skipped), all in
+ * one call of kvmd_patchid_commits() on <n> threads.
  * Exit status: 0, or 1 on any error (reported on stderr).
  */
 #include "buf.h"
@@ -22,6 +25,7 @@
 
 #include <git2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The body of a mail file: after the header's blank line, LF or CRLF. */
@@ -148,19 +152,84 @@ static int show_commits(int fresh)
 	return ret;
 }
 
+static int print_id(const git_oid *commit, const git_oid *id, void *data)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	(void)data;
+	if (git_oid_is_zero(id))
+		return 0;
+	printf("%s ", git_oid_tostr(hex, sizeof(hex), id));
+	printf("%s\n", git_oid_tostr(hex, sizeof(hex), commit));
+	return 0;
+}
+
+/* The commits read, all at once, through kvmd_patchid_commits(). */
+static int show_commits_jobs(int jobs)
+{
+	git_repository *repo = NULL;
+	struct kvmd_packs *packs = NULL;
+	struct kvmd_buf err = KVMD_BUF_INIT;
+	git_oid *ids = NULL;
+	size_t nr = 0, alloc = 0;
+	char line[4096];
+	int ret = 0;
+
+	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0 ||
+	    !(packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT)) ||
+	    kvmd_packs_attach(repo, packs) < 0) {
+		fprintf(stderr, "error: cannot open repository: %s\n",
+			git_error_last()->message);
+		ret = -1;
+		goto cleanup;
+	}
+	while (fgets(line, sizeof(line), stdin)) {
+		git_object *obj = NULL;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!*line)
+			continue;
+		if (git_revparse_single(&obj, repo, line) < 0) {
+			fprintf(stderr, "error: cannot resolve '%s'\n", line);
+			ret = -1;
+			goto cleanup;
+		}
+		KVMD_ALLOC_GROW(ids, nr + 1, alloc);
+		git_oid_cpy(&ids[nr++], git_object_id(obj));
+		git_object_free(obj);
+	}
+	if (kvmd_patchid_commits(repo, ids, nr, jobs, print_id, NULL, &err) < 0) {
+		fprintf(stderr, "error: %s\n", err.ptr);
+		ret = -1;
+	}
+
+cleanup:
+	free(ids);
+	kvmd_buf_release(&err);
+	git_repository_free(repo);
+	kvmd_packs_free(packs);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int i, ret = 0;
 
 	int commits = argc == 2 && (!strcmp(argv[1], "--commits") ||
 				    !strcmp(argv[1], "--commits=fresh"));
+	int jobs = argc == 2 && !strncmp(argv[1], "--jobs=", 7) ? atoi(argv[1] + 7) : 0;
 
-	if (argc < 2 || (strcmp(argv[1], "--mail") && !commits)) {
-		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh])\n");
+	if (argc < 2 || (strcmp(argv[1], "--mail") && !commits && jobs < 1)) {
+		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh] | --jobs=<n>)\n");
 		return 129;
 	}
 	git_libgit2_init();
-	if (commits)
+	/* the front end's settings (git-kvmdigest.c: set_libgit2_policy()) */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	if (jobs)
+		ret = show_commits_jobs(jobs);
+	else if (commits)
 		ret = show_commits(!strcmp(argv[1], "--commits=fresh"));
 	else
 		for (i = 2; i < argc; i++)
