@@ -81,12 +81,17 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
  * git prints no line; both pointers live until `cb` returns.  Merges
  * (more than one parent) are skipped: `cb` is not called for them.
  *
- * Each thread but the caller's opens `repo` again, as the scan does
- * (from the environment, so a hook's quarantine holds), with a
- * diffstat engine of its own; the packs are read through one
- * kvmd_packs (lib/pack.h) with git's delta-base cache, shared by
- * them.  The diff.<driver>.binary settings are not read, as by
- * kvmd_patchid_commit().
+ * The caller's thread and `jobs` - 1 more compute the ids, in blocks
+ * of consecutive commits (a list in `git log` order diffs a commit,
+ * then its parent); the caller's thread hands them on between its
+ * blocks, then waits for the rest.  Each thread opens the repository
+ * at git_repository_path(repo) again, as the scan does (from the
+ * environment, so a hook's quarantine holds), with a diffstat engine
+ * of its own; the packs are read through one kvmd_packs (lib/pack.h)
+ * with git's delta-base cache, shared by the threads.  `repo` itself
+ * is only read for its path.  The diff.<driver>.binary settings are
+ * not read, as by kvmd_patchid_commit().  Memory: 24 bytes a commit
+ * for the ids waiting for their turn, besides the cache.
  *
  * Returns 0 when every commit was handed to `cb`; the non-zero value
  * `cb` returned, which stops the run (no call after it), with `err`
