@@ -3,7 +3,7 @@
  *
  *   test-patchid --mail <file>...
  *   test-patchid --commits[=fresh]
- *   test-patchid --jobs=<n>
+ *   test-patchid --jobs=<n> [--stop-after=<k>]
  *
  * --mail: for each file, the body of a patch mail (everything after
  * the first blank line, or the whole file when it has no header),
@@ -15,7 +15,12 @@
  * with one diffstat engine for all (kvmd_patchid_commit_stat());
  * --commits=fresh calls kvmd_patchid_commit() for each instead.
  * --jobs=<n>: the same for the commits read (merges skipped), all in
- * one call of kvmd_patchid_commits() on <n> threads.
+ * one call of kvmd_patchid_commits() on <n> threads; a full object
+ * name is taken as it is, there or not, the rest resolved first.  A
+ * commit that changes nothing is printed with the zero id, where git
+ * prints nothing.
+ * --stop-after=<k>: the callback stops the run after <k> ids, by
+ * returning 7, and "stopped <returned value>" is printed.
  * Exit status: 0, or 1 on any error (reported on stderr).
  */
 #include "buf.h"
@@ -152,20 +157,23 @@ static int show_commits(int fresh)
 	return ret;
 }
 
+/* `data`: how many ids to print before stopping the run, -1 for all. */
 static int print_id(const git_oid *commit, const git_oid *id, void *data)
 {
+	long *left = data;
 	char hex[GIT_OID_HEXSZ + 1];
 
-	(void)data;
-	if (git_oid_is_zero(id))
-		return 0;
+	if (*left == 0)
+		return 7;
+	if (*left > 0)
+		(*left)--;
 	printf("%s ", git_oid_tostr(hex, sizeof(hex), id));
 	printf("%s\n", git_oid_tostr(hex, sizeof(hex), commit));
 	return 0;
 }
 
 /* The commits read, all at once, through kvmd_patchid_commits(). */
-static int show_commits_jobs(int jobs)
+static int show_commits_jobs(int jobs, long stop_after)
 {
 	git_repository *repo = NULL;
 	struct kvmd_packs *packs = NULL;
@@ -173,7 +181,7 @@ static int show_commits_jobs(int jobs)
 	git_oid *ids = NULL;
 	size_t nr = 0, alloc = 0;
 	char line[4096];
-	int ret = 0;
+	int ret = 0, got;
 
 	if (git_repository_open_ext(&repo, ".", 0, NULL) < 0 ||
 	    !(packs = kvmd_packs_open(repo, KVMD_PACK_CACHE_DEFAULT)) ||
@@ -189,18 +197,25 @@ static int show_commits_jobs(int jobs)
 		line[strcspn(line, "\n")] = '\0';
 		if (!*line)
 			continue;
+		KVMD_ALLOC_GROW(ids, nr + 1, alloc);
+		if (strlen(line) == GIT_OID_HEXSZ && !git_oid_fromstr(&ids[nr], line)) {
+			nr++;
+			continue;
+		}
 		if (git_revparse_single(&obj, repo, line) < 0) {
 			fprintf(stderr, "error: cannot resolve '%s'\n", line);
 			ret = -1;
 			goto cleanup;
 		}
-		KVMD_ALLOC_GROW(ids, nr + 1, alloc);
 		git_oid_cpy(&ids[nr++], git_object_id(obj));
 		git_object_free(obj);
 	}
-	if (kvmd_patchid_commits(repo, ids, nr, jobs, print_id, NULL, &err) < 0) {
+	got = kvmd_patchid_commits(repo, ids, nr, jobs, print_id, &stop_after, &err);
+	if (got < 0) {
 		fprintf(stderr, "error: %s\n", err.ptr);
 		ret = -1;
+	} else if (got) {
+		printf("stopped %d\n", got);
 	}
 
 cleanup:
@@ -217,10 +232,19 @@ int main(int argc, char **argv)
 
 	int commits = argc == 2 && (!strcmp(argv[1], "--commits") ||
 				    !strcmp(argv[1], "--commits=fresh"));
-	int jobs = argc == 2 && !strncmp(argv[1], "--jobs=", 7) ? atoi(argv[1] + 7) : 0;
+	int jobs = argc >= 2 && argc <= 3 && !strncmp(argv[1], "--jobs=", 7) ?
+		atoi(argv[1] + 7) : 0;
+	long stop_after = -1;
 
+	if (jobs && argc == 3) {
+		if (strncmp(argv[2], "--stop-after=", 13))
+			jobs = 0;
+		else
+			stop_after = atol(argv[2] + 13);
+	}
 	if (argc < 2 || (strcmp(argv[1], "--mail") && !commits && jobs < 1)) {
-		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh] | --jobs=<n>)\n");
+		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh] |\n"
+			"                     --jobs=<n> [--stop-after=<k>])\n");
 		return 129;
 	}
 	git_libgit2_init();
@@ -228,7 +252,7 @@ int main(int argc, char **argv)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if (jobs)
-		ret = show_commits_jobs(jobs);
+		ret = show_commits_jobs(jobs, stop_after);
 	else if (commits)
 		ret = show_commits(!strcmp(argv[1], "--commits=fresh"));
 	else
