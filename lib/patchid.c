@@ -596,6 +596,56 @@ static int gen_file(const struct kvmd_diffstat_file *f, void *payload)
 	return gen_section(gen, f, f->old_mode != 0, f->new_mode != 0);
 }
 
+/*
+ * The switch back to the library: KVMD_PATCHID_LIBGIT2 set (to anything
+ * but "" or "0") has a commit's id, when no stat is wanted, made by
+ * libgit2 alone, git_diff_tree_to_tree() with renames found by
+ * git_diff_find_similar() and git_diff_patchid().  It equals git's for
+ * text changes; for binary files (libgit2 hashes no "index" line) and
+ * inexact renames (libgit2 measures the similarity otherwise) it does
+ * not, which is why it is not the default.
+ */
+static int use_libgit2(void)
+{
+	const char *v = getenv("KVMD_PATCHID_LIBGIT2");
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* The id of `c` by libgit2 alone (see use_libgit2()): 0, 1 or a libgit2 error. */
+static int patchid_libgit2(git_oid *out, git_commit *c, git_tree *tree)
+{
+	git_repository *repo = git_commit_owner(c);
+	git_commit *parent = NULL;
+	git_tree *old = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	git_diff_find_options find;
+	int error;
+
+	if ((error = git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION)) < 0 ||
+	    (error = git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION)) < 0)
+		goto cleanup;
+	opts.context_lines = 3;
+	opts.flags = GIT_DIFF_INDENT_HEURISTIC;
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_commit_parentcount(c) &&
+	    ((error = git_commit_parent(&parent, c, 0)) < 0 ||
+	     (error = git_commit_tree(&old, parent)) < 0))
+		goto cleanup;
+	if ((error = git_diff_tree_to_tree(&diff, repo, old, tree, &opts)) < 0 ||
+	    (error = git_diff_find_similar(diff, &find)) < 0 ||
+	    (error = git_diff_patchid(out, diff, NULL)) < 0)
+		goto cleanup;
+	error = git_oid_is_zero(out) ? 1 : 0;
+
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_commit_free(parent);
+	return error;
+}
+
 int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 			     struct kvmd_diffstat *ds, git_commit *c,
 			     git_tree *tree, struct kvmd_buf *err)
@@ -617,6 +667,10 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 	gen.opts.context_lines = 3;
 	gen.opts.interhunk_lines = 0;
 	gen.opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
+	if (!stat && use_libgit2()) {
+		error = patchid_libgit2(out, c, tree);
+		goto cleanup;
+	}
 	/* without a stat, the engine leaves the diffing to gen_file() */
 	if ((error = kvmd_diffstat_commit_files(stat, ds, c, tree, gen_file, &gen)) < 0)
 		goto cleanup;

@@ -10,7 +10,8 @@ has no line in git, is handed on with the zero id.  Over a history made here (me
 files, empty commits), loose and packed, and over the history of this
 source tree when it is a git checkout.  A missing commit stops the run
 after the ids before it; a callback that returns non-zero stops it
-with that value.
+with that value.  KVMD_PATCHID_LIBGIT2 has libgit2 make the ids: the
+same as git'"'"'s on a history of text changes, others for binary files.
 '
 . "$(dirname "$0")"/test-lib.sh
 
@@ -158,6 +159,67 @@ test_expect_success 'a callback that returns non-zero stops the run with that va
 		echo "stopped 7" >>expect-stop &&
 		test_cmp expect-stop actual || return 1
 	done
+'
+
+test_expect_success 'setup: a history of text changes only (no renames, no binary files)' '
+	git init -q text &&
+	cd text &&
+	test_lines 100 x >x.txt &&
+	printf "int main(void)\n{\n\treturn 0;\n}\n" >main.c &&
+	git add -A &&
+	git commit -q -m root &&
+	i=1 &&
+	while test $i -le 70
+	do
+		test_tick &&
+		case $((i % 10)) in
+		3)
+			test_lines 30 "new $i" >new$i.txt &&
+			git add new$i.txt ;;
+		6)
+			git rm -q new$((i - 3)).txt ;;
+		9)
+			printf "int f$i(void)\n{\n\treturn $i;\n}\n\n" >>main.c &&
+			printf "no newline $i" >tail.txt &&
+			git add tail.txt ;;
+		*)
+			sed -i -e "$i s/.*/  edited $i  /" -e "1 i top $i" x.txt ;;
+		esac &&
+		git commit -q -am "change $i" || return 1
+		i=$((i + 1))
+	done &&
+	git gc -q &&
+	git rev-list HEAD >list &&
+	git_ids >expect &&
+	test_line_count = 71 expect
+'
+
+test_expect_success 'KVMD_PATCHID_LIBGIT2: git_diff_patchid() agrees on text changes' '
+	cd text &&
+	(
+		KVMD_PATCHID_LIBGIT2=1 &&
+		export KVMD_PATCHID_LIBGIT2 &&
+		check_jobs list 1 2 &&
+		git rev-list HEAD | "$helper" --commits >actual &&
+		test_cmp expect actual
+	)
+'
+
+test_expect_success 'KVMD_PATCHID_LIBGIT2 is libgit2'"'"'s: one id for every binary change' '
+	cd repo &&
+	git rev-list --no-merges --grep="^binary" HEAD >binary &&
+	test_line_count = 6 binary &&
+	git_ids --no-walk=unsorted $(cat binary) >expect-binary &&
+	"$helper" --jobs=2 <binary >actual &&
+	test_cmp expect-binary actual &&
+	KVMD_PATCHID_LIBGIT2=1 "$helper" --jobs=2 <binary >actual &&
+	test_line_count = 6 actual &&
+	cut -d" " -f1 expect-binary | sort -u >git-ids &&
+	test_line_count = 6 git-ids &&
+	# libgit2 hashes "Binary files differ": one id for all six
+	cut -d" " -f1 actual | sort -u >libgit2-ids &&
+	test_line_count = 1 libgit2-ids &&
+	! grep -F -f git-ids libgit2-ids
 '
 
 # The history of this source tree: a real one, with whatever it holds.
