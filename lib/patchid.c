@@ -723,6 +723,8 @@ cleanup:
  * side the diffstat engine keeps (see kvmd_diffstat_new()).
  */
 #define PID_BLOCK 32
+/* As the scan: more threads than this only wait for each other. */
+#define PID_MAX_JOBS 256
 
 enum pid_state_res {
 	PID_PENDING,	/* not computed yet */
@@ -906,6 +908,8 @@ int kvmd_patchid_commits(git_repository *repo, const git_oid *commits, size_t n,
 	pthread_cond_init(&run.done, NULL);
 	if (jobs < 1)
 		jobs = 1;
+	if (jobs > PID_MAX_JOBS)
+		jobs = PID_MAX_JOBS;
 	if ((size_t)jobs > (n + PID_BLOCK - 1) / PID_BLOCK)
 		jobs = n ? (int)((n + PID_BLOCK - 1) / PID_BLOCK) : 1;
 	run.res = kvmd_xcalloc(n ? n : 1, sizeof(*run.res));

@@ -72,7 +72,8 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 
 /*
  * The ids of many commits of `repo`, on `jobs` threads (less than 1 is
- * 1): `commits` (`n` of them, borrowed) in, and `cb(commit, id, data)`
+ * 1, more than 256 is 256, nor more than there are blocks of 32
+ * commits): `commits` (`n` of them, borrowed) in, and `cb(commit, id, data)`
  * called in the caller's thread, once for each commit that is not a
  * merge, in the order of `commits`.  `id` is the commit's id as
  * kvmd_patchid_commit() computes it (what `git log --no-merges -p
