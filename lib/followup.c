@@ -649,6 +649,9 @@ size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len
 		for (i = 0; i + 8 <= l.len; i++) {
 			size_t skip = 0;
 
+			/* most bytes start no URL: no call for them (a patch is long) */
+			if ((l.ptr[i] | 0x20) != 'h')
+				continue;
 			if (!strncasecmp(l.ptr + i, "https://", 8))
 				skip = 8;
 			else if (!strncasecmp(l.ptr + i, "http://", 7))
