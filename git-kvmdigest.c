@@ -675,6 +675,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 			ir.in_range = 1;
 			scan.mail = index_mail;
 			scan.mail_data = &ir;
+			scan.mail_ids_only = ir.mark_only;
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);

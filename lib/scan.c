@@ -155,6 +155,8 @@ static void report_mail(struct reader *r, const struct kvmd_mail *mail,
 		return; /* nothing to know it by */
 	memset(&s, 0, sizeof(s));
 	s.message_id = mail->message_id;
+	if (r->opts->mail_ids_only)
+		goto report;
 	s.date = mail->date;
 	s.name = m->contributor_name;
 	s.email = m->contributor_email;
@@ -193,6 +195,7 @@ static void report_mail(struct reader *r, const struct kvmd_mail *mail,
 	s.change_id = change_id;
 	s.links = (const char *const *)links;
 	s.nlinks = nlinks;
+report:
 	git_oid_tostr(blob, sizeof(blob), blob_id);
 	pthread_mutex_lock(r->report_lock);
 	r->opts->mail(hex, blob, &s, r->opts->mail_data);

@@ -46,6 +46,12 @@ struct kvmd_scan_opts {
 	void (*mail)(const char *commit_hex, const char *blob_hex,
 		     const struct kvmd_status_msg *m, void *mail_data);
 	void *mail_data;
+	/*
+	 * opts->mail gets the Message-ID alone (every other field 0): for
+	 * an index that holds the range already and only marks it, so
+	 * that no trailer, follow-up or link is parsed for it.
+	 */
+	int mail_ids_only;
 };
 
 /*
