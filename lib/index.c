@@ -100,9 +100,21 @@ static const char *const stmt_sql[NSTMT] = {
 		" WHERE (excluded.date, excluded.message_id) < (domain.date, domain.message_id)",
 };
 
+/*
+ * SQLite's page cache (negative: KiB).  A run that writes many mails
+ * (a whole history) gets the large one after CACHE_GROW_AFTER of them,
+ * so that it writes each page to the WAL once rather than again and
+ * again; a digest, which reads and writes a few pages, keeps the small
+ * one, so that its memory does not grow with the range it reads.
+ */
+#define CACHE_SMALL "-4096"
+#define CACHE_LARGE "-65536"
+#define CACHE_GROW_AFTER 1000
+
 struct kvmd_index {
 	sqlite3 *db;
 	int in_transaction;
+	size_t added;           /* kvmd_index_add() calls, for the cache's size */
 	sqlite3_int64 archive;  /* the current archive's id, 0 for none */
 	sqlite3_stmt *stmt[NSTMT];
 	struct kvmd_buf pack;   /* scratch for packed columns */
@@ -253,14 +265,16 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	 */
 	if ((ret = exec(ix, "PRAGMA journal_mode = WAL", "cannot open the index", err)) < 0 ||
 	    /*
-	     * A page cache that holds the pages a whole history's run
-	     * writes, rather than writing them to the WAL again and again;
-	     * no fsync: after a crash that loses a run, the file is either
-	     * whole (the run is lost: its tip was not recorded) or not a
-	     * database any more (built again).
+	     * A small page cache to start with: a digest reads a few
+	     * threads' pages once each, and what it keeps of them would
+	     * grow with the range (kvmd_index_add() makes it large for a
+	     * run that writes many mails).  No fsync: after a crash that
+	     * loses a run, the file is either whole (the run is lost: its
+	     * tip was not recorded) or not a database any more (built
+	     * again).
 	     */
 	    (ret = exec(ix, "PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;"
-			" PRAGMA cache_size = -65536",
+			" PRAGMA cache_size = " CACHE_SMALL,
 			"cannot open the index", err)) < 0 ||
 	    (ret = exec(ix, "BEGIN IMMEDIATE", "cannot lock the index", err)) < 0)
 		goto cleanup;
@@ -407,6 +421,9 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 	size_t i;
 	int ret;
 
+	if (++ix->added == CACHE_GROW_AFTER &&
+	    (ret = exec(ix, "PRAGMA cache_size = " CACHE_LARGE, what, err)) < 0)
+		return ret;
 	kvmd_buf_reset(&ix->pack);
 	for (i = 0; i < m->ntrailers; i++) {
 		pack_str(&ix->pack, m->trailers[i].key);
