@@ -609,8 +609,6 @@ int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err)
 /* A row of those columns, as a kvmd_status_msg with storage of its own. */
 struct row {
 	struct kvmd_status_msg m;
-	struct kvmd_trailer *trailers;
-	char **links;
 	sqlite3_int64 series;  /* 0 for none */
 	sqlite3_int64 thread;
 	sqlite3_int64 id;
@@ -628,8 +626,6 @@ static char *column_dup(sqlite3_stmt *st, int i)
 
 static void row_release(struct row *r)
 {
-	size_t i;
-
 	free((char *)r->m.message_id);
 	free((char *)r->m.name);
 	free((char *)r->m.email);
@@ -638,28 +634,16 @@ static void row_release(struct row *r)
 	free((char *)r->m.in_reply_to);
 	free((char *)r->m.root);
 	free((char *)r->m.change_id);
-	for (i = 0; i < r->m.ntrailers; i++) {
-		free(r->trailers[i].key);
-		free(r->trailers[i].value);
-		free(r->trailers[i].name);
-		free(r->trailers[i].email);
-	}
-	free(r->trailers);
-	for (i = 0; i < r->m.nlinks; i++)
-		free(r->links[i]);
-	free(r->links);
 	memset(r, 0, sizeof(*r));
 }
 
 /*
- * Reads a row of MSG_COLUMNS starting at column `c`, with its trailers
- * and links when `all` is set; a damaged packed column is left out.
+ * Reads a row of MSG_COLUMNS starting at column `c`, without its
+ * trailers and links (the series pass needs neither; the load borrows
+ * them, row_borrow()).
  */
-static void row_read(struct row *r, sqlite3_stmt *st, int c, int all)
+static void row_read(struct row *r, sqlite3_stmt *st, int c)
 {
-	const char *p, *end, *s[3];
-	size_t len[3], n = 0, alloc = 0, i;
-
 	memset(r, 0, sizeof(*r));
 	r->m.message_id = column_dup(st, c + 0);
 	r->m.date = sqlite3_column_int64(st, c + 1);
@@ -678,46 +662,111 @@ static void row_read(struct row *r, sqlite3_stmt *st, int c, int all)
 	r->series = sqlite3_column_int64(st, c + 16);
 	r->thread = sqlite3_column_int64(st, c + 17);
 	r->id = sqlite3_column_int64(st, c + 18);
-	if (!all)
-		return;
+}
 
-	p = sqlite3_column_blob(st, c + 14);
-	end = p + sqlite3_column_bytes(st, c + 14);
-	while (p && p < end) {
-		for (i = 0; i < 3; i++)
-			if (unpack_str(&s[i], &len[i], &p, end) < 0)
-				goto trailers_done;
-		if (!s[0] || !s[2])
-			continue;
-		KVMD_ALLOC_GROW(r->trailers, n + 1, alloc);
-		r->trailers[n].key = kvmd_xmemdupz(s[0], len[0]);
-		r->trailers[n].name = s[1] ? kvmd_xmemdupz(s[1], len[1]) : NULL;
-		r->trailers[n].email = kvmd_xmemdupz(s[2], len[2]);
-		if (s[1]) {
-			struct kvmd_buf v = KVMD_BUF_INIT;
+/*
+ * A row of MSG_COLUMNS for kvmd_status_add(), which copies what it
+ * keeps: the strings borrowed from the statement's row, the packed
+ * columns copied into `scratch` with each string's closing comma made
+ * its NUL.  Valid until the next step of the statement or the next
+ * call.  A trailer's `value` is left NULL: the model reads the key and
+ * the identity only.  A damaged packed column is cut where it is.
+ */
+struct borrowed {
+	struct kvmd_status_msg m;
+	struct kvmd_buf scratch;
+	struct kvmd_trailer *trailers;
+	size_t atrailers;
+	const char **links;
+	size_t alinks;
+};
 
-			kvmd_buf_addf(&v, "%s <%s>", r->trailers[n].name, r->trailers[n].email);
-			r->trailers[n].value = kvmd_buf_detach(&v, NULL);
-		} else {
-			r->trailers[n].value = kvmd_xstrdup(r->trailers[n].email);
-		}
+static const char *column_str(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Unpacks the netstrings of column `i` in `b->scratch` (from `at` on); their count. */
+static size_t borrow_packed(struct borrowed *b, sqlite3_stmt *st, int i, size_t at)
+{
+	const char *p, *end, *s;
+	size_t len, n = 0;
+
+	kvmd_buf_truncate(&b->scratch, at);
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB || !sqlite3_column_bytes(st, i))
+		return 0;
+	kvmd_buf_add(&b->scratch, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+	p = b->scratch.ptr + at;
+	end = b->scratch.ptr + b->scratch.len;
+	while (p < end && unpack_str(&s, &len, &p, end) == 0) {
+		if (s)
+			((char *)s)[len] = '\0'; /* the comma */
 		n++;
 	}
-trailers_done:
-	r->m.trailers = r->trailers;
-	r->m.ntrailers = n;
+	return n;
+}
 
-	n = alloc = 0;
-	p = sqlite3_column_blob(st, c + 15);
-	end = p + sqlite3_column_bytes(st, c + 15);
-	while (p && p < end && unpack_str(&s[0], &len[0], &p, end) == 0) {
-		if (!s[0])
-			continue;
-		KVMD_ALLOC_GROW(r->links, n + 1, alloc);
-		r->links[n++] = kvmd_xmemdupz(s[0], len[0]);
+/* The netstring at `*p`, which borrow_packed() checked, and `*p` past it: NULL for `~,`. */
+static const char *borrowed_next(const char **p)
+{
+	const char *s = *p;
+	size_t len = 0;
+
+	if (*s == '~') {
+		*p = s + 2;
+		return NULL;
 	}
-	r->m.links = (const char *const *)r->links;
-	r->m.nlinks = n;
+	while (*s >= '0' && *s <= '9')
+		len = len * 10 + (size_t)(*s++ - '0');
+	*p = s + 1 + len + 1;
+	return s + 1;
+}
+
+static void row_borrow(struct borrowed *b, sqlite3_stmt *st)
+{
+	struct kvmd_status_msg *m = &b->m;
+	const char *p;
+	size_t n, nlinks, i, links_at;
+
+	memset(m, 0, sizeof(*m));
+	m->message_id = column_str(st, 0);
+	m->date = sqlite3_column_int64(st, 1);
+	m->name = column_str(st, 2);
+	m->email = column_str(st, 3);
+	m->sender_email = column_str(st, 4);
+	m->subject = column_str(st, 5);
+	m->tag.kind = (enum kvmd_kind)sqlite3_column_int(st, 6);
+	m->tag.version = sqlite3_column_int(st, 7);
+	m->tag.number = sqlite3_column_int(st, 8);
+	m->tag.total = sqlite3_column_int(st, 9);
+	m->tag.tag_end = (size_t)sqlite3_column_int64(st, 10);
+	m->in_reply_to = column_str(st, 11);
+	m->root = column_str(st, 12);
+	m->change_id = column_str(st, 13);
+
+	/* both columns first: the second may move the scratch buffer */
+	kvmd_buf_reset(&b->scratch);
+	n = borrow_packed(b, st, 14, 0) / 3; /* key, name, address */
+	links_at = b->scratch.len;
+	nlinks = borrow_packed(b, st, 15, links_at);
+	KVMD_ALLOC_GROW(b->trailers, n, b->atrailers);
+	for (p = b->scratch.ptr, i = 0; i < n; i++) {
+		struct kvmd_trailer *t = &b->trailers[m->ntrailers];
+
+		t->key = (char *)borrowed_next(&p);
+		t->name = (char *)borrowed_next(&p);
+		t->email = (char *)borrowed_next(&p);
+		t->value = NULL;
+		if (t->key && t->email)
+			m->ntrailers++;
+	}
+	m->trailers = b->trailers;
+
+	KVMD_ALLOC_GROW(b->links, nlinks, b->alinks);
+	for (p = b->scratch.ptr + links_at, i = 0; i < nlinks; i++)
+		if ((b->links[m->nlinks] = borrowed_next(&p)))
+			m->nlinks++;
+	m->links = b->links;
 }
 
 /* -------------------------------------------------------------- series -- */
@@ -791,7 +840,7 @@ static int find_parent(struct row **out, int *outside, struct series_pass *sp,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		KVMD_ALLOC_GROW(g->outside, g->nout + 1, g->outalloc);
-		row_read(&g->outside[g->nout], st, 0, 0);
+		row_read(&g->outside[g->nout], st, 0);
 		*out = &g->outside[g->nout++];
 		*outside = 1;
 	}
@@ -905,7 +954,7 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		    (ret = group_flush(&sp, &g)) < 0)
 			goto cleanup;
 		KVMD_ALLOC_GROW(g.v, g.nr + 1, g.alloc);
-		row_read(&g.v[g.nr++], st, 0, 0);
+		row_read(&g.v[g.nr++], st, 0);
 	}
 	if (rc != SQLITE_DONE) {
 		ret = db_error(ix->db, rc, "cannot read the index", err);
@@ -935,15 +984,17 @@ cleanup:
 static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
 		    struct kvmd_buf *err)
 {
-	struct row r;
+	struct borrowed b = { .scratch = KVMD_BUF_INIT };
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_read(&r, st, 0, 1);
-		r.m.in_range = sqlite3_column_int(st, 19);
-		kvmd_status_add(s, &r.m);
-		row_release(&r);
+		row_borrow(&b, st);
+		b.m.in_range = sqlite3_column_int(st, 19);
+		kvmd_status_add(s, &b.m);
 	}
+	kvmd_buf_release(&b.scratch);
+	free(b.trailers);
+	free(b.links);
 	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot read the index", err);
 }
 

@@ -354,6 +354,123 @@ static void test_index_load_for_a_range(void **state)
 	kvmd_index_free(ix);
 }
 
+/* Adds a mail with trailers and links of its own (the fx table has neither). */
+static void add_packed(struct fixture *f, struct kvmd_index *ix, const char *id, int64_t date,
+		       const char *email, const char *subject, const char *irt,
+		       const struct kvmd_trailer *tr, size_t ntr, const char *const *links,
+		       size_t nlinks)
+{
+	struct kvmd_status_msg m;
+	char commit[41], blob[41];
+	unsigned h = 5381;
+	const char *p;
+
+	for (p = id; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	snprintf(commit, sizeof(commit), "%08x%032d", h, 1);
+	snprintf(blob, sizeof(blob), "%032d%08x", 1, h);
+	memset(&m, 0, sizeof(m));
+	m.message_id = id;
+	m.date = date;
+	m.name = "Someone";
+	m.email = email;
+	m.sender_email = email;
+	m.subject = subject;
+	kvmd_subject_parse(&m.tag, f->subjects, subject);
+	m.in_reply_to = irt;
+	m.root = irt ? irt : id;
+	m.in_range = 1;
+	m.trailers = tr;
+	m.ntrailers = ntr;
+	m.links = links;
+	m.nlinks = nlinks;
+	assert_int_equal(kvmd_index_add(ix, commit, blob, &m, &f->err), 0);
+}
+
+/* Loads the range into a finished model; `*v2` the series `c2@a`, or NULL. */
+static struct kvmd_status *load_range(struct fixture *f, struct kvmd_index *ix,
+				      const struct kvmd_status_series **v2)
+{
+	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5 };
+	struct kvmd_status_opts so = { .wait_days = 7 };
+	const struct kvmd_status_series *const *v;
+	struct kvmd_status *s = kvmd_status_new();
+	size_t i, n;
+
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+	*v2 = NULL;
+	n = kvmd_status_series(s, &v);
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i]->message_id, "c2@a"))
+			*v2 = v[i];
+	return s;
+}
+
+/*
+ * The trailers (with and without a name) and the links a mail is
+ * indexed with come back with it; a damaged packed column gives what
+ * comes before the damage.
+ */
+static void test_index_load_trailers_and_links(void **state)
+{
+	struct fixture *f = *state;
+	static const struct kvmd_trailer tr[] = {
+		{ "Reviewed-by", "Bee Reviewer <bee@b.example>", "Bee Reviewer", "bee@b.example" },
+		{ "Acked-by", "bee@b.example", NULL, "bee@b.example" },
+		{ "Tested-by", "Other <other@o.example>", "Other", "other@o.example" },
+	};
+	static const char *const links[] = { "junk@nowhere", "c1@a" };
+	const struct kvmd_status_series *v2;
+	struct kvmd_status *s;
+	struct kvmd_index *ix = begin(f, NULL);
+
+	/* v2's subject is another: only its cover's link says it follows v1 */
+	add_packed(f, ix, "c1@a", T0 - 10 * DAY, "alice@a.example", "[PATCH 0/1] KVM: Old name",
+		   NULL, NULL, 0, NULL, 0);
+	add_packed(f, ix, "p1@a", T0 - 10 * DAY + 1, "alice@a.example", "[PATCH 1/1] KVM: One",
+		   "c1@a", NULL, 0, NULL, 0);
+	add_packed(f, ix, "c2@a", T0 - DAY, "alice@a.example", "[PATCH v2 0/1] KVM: New name",
+		   NULL, NULL, 0, links, 2);
+	add_packed(f, ix, "q1@a", T0 - DAY + 1, "alice@a.example", "[PATCH v2 1/1] KVM: One",
+		   "c2@a", NULL, 0, NULL, 0);
+	add_packed(f, ix, "r@b", T0, "bee@b.example", "Re: [PATCH v2 0/1] KVM: New name",
+		   "c2@a", tr, 3, NULL, 0);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+
+	s = load_range(f, ix, &v2);
+	assert_non_null(v2);
+	assert_non_null(v2->previous);
+	assert_string_equal(v2->previous->message_id, "c1@a");
+	assert_int_equal(v2->nfollowups, 3);
+	assert_string_equal(v2->followups[0].key, "Reviewed-by");
+	assert_string_equal(v2->followups[0].name, "Bee Reviewer");
+	assert_string_equal(v2->followups[0].email, "bee@b.example");
+	assert_false(v2->followups[0].mismatched);
+	assert_string_equal(v2->followups[1].key, "Acked-by");
+	assert_null(v2->followups[1].name);
+	assert_string_equal(v2->followups[1].email, "bee@b.example");
+	assert_string_equal(v2->followups[2].name, "Other");
+	assert_true(v2->followups[2].mismatched);
+	kvmd_status_free(s);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+
+	/* the Acked-by's address cut short: the Reviewed-by is still read */
+	run_sql(f, "UPDATE mail SET trailers = CAST('11:Reviewed-by,12:Bee Reviewer,"
+		   "13:bee@b.example,8:Acked-by,~,13:bee@b.ex' AS BLOB) WHERE message_id = 'r@b'");
+	ix = begin(f, NULL);
+	assert_int_equal(kvmd_index_mark(ix, "c2@a", &f->err), 0);
+	assert_int_equal(kvmd_index_mark(ix, "r@b", &f->err), 0);
+	s = load_range(f, ix, &v2);
+	assert_non_null(v2);
+	assert_non_null(v2->previous);
+	assert_int_equal(v2->nfollowups, 1);
+	assert_string_equal(v2->followups[0].name, "Bee Reviewer");
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+}
+
 static void test_index_waiting_at_most_top(void **state)
 {
 	struct fixture *f = *state;
@@ -391,6 +508,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_series_of_each_mail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_load_for_a_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_waiting_at_most_top, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_load_trailers_and_links, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
