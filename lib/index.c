@@ -110,6 +110,12 @@ static const char *const stmt_sql[NSTMT] = {
 #define CACHE_SMALL "-4096"
 #define CACHE_LARGE "-65536"
 #define CACHE_GROW_AFTER 1000
+/*
+ * A run that wrote nothing (a digest of an indexed range) only reads
+ * when it loads: each page about once.  The page cache's size also
+ * bounds the load's sorter before it spills to a file.
+ */
+#define CACHE_READ "-1024"
 
 struct kvmd_index {
 	sqlite3 *db;
@@ -1120,7 +1126,9 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	sqlite3_int64 now;
 	int ret;
 
-	if ((ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
+	if ((!ix->added && (ret = exec(ix, "PRAGMA cache_size = " CACHE_READ,
+				       "cannot read the index", err)) < 0) ||
+	    (ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
 			"DELETE FROM temp.ignore_from;"
 			"INSERT OR IGNORE INTO temp.want SELECT m.thread FROM temp.range r"
 			" CROSS JOIN mail m ON m.message_id = r.message_id",
