@@ -87,6 +87,8 @@ enum kvmd_section {
 	KVMD_SECTION_STATUS = 1 << 6,
 	KVMD_SECTION_WAITING = 1 << 7,
 	KVMD_SECTION_NEWCOMERS = 1 << 8,
+	/* series and messages per area (area.h, maintainers.h) */
+	KVMD_SECTION_AREAS = 1 << 11,
 };
 #define KVMD_SECTIONS_STATUS (KVMD_SECTION_STATUS | KVMD_SECTION_WAITING | \
 			      KVMD_SECTION_NEWCOMERS)
