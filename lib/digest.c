@@ -110,6 +110,7 @@ struct kvmd_digest {
 	struct kvmd_listing *listings;
 	size_t nr_listings;
 	size_t mails, codes;
+	int64_t first_date, last_date; /* 0: none yet */
 	struct kvmd_skip *skipped;
 	size_t nr_skipped, alloc_skipped;
 };
@@ -541,6 +542,17 @@ static void keep_fallback_subject(struct kvmd_digest *d, uint64_t key, int numbe
 	fs->subject = kvmd_xstrdup(subject);
 }
 
+/* Widens the period to `date` (0 or less: unknown); with the lock held. */
+static void add_date(struct kvmd_digest *d, int64_t date)
+{
+	if (date <= 0)
+		return;
+	if (!d->first_date || date < d->first_date)
+		d->first_date = date;
+	if (date > d->last_date)
+		d->last_date = date;
+}
+
 static void add_patch(struct kvmd_digest *d, const struct patch *p)
 {
 	KVMD_ALLOC_GROW(d->patches, d->nr_patches + 1, d->alloc_patches);
@@ -647,6 +659,7 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
 	d->mails++;
+	add_date(d, m->date);
 	count_trailers(d, m->trailers, m->ntrailers, m->seq);
 	count_followups(d, m);
 	p.contributor = (uint32_t)who;
@@ -677,6 +690,7 @@ void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, c->author_name, c->author_email, c->seq);
 	d->codes++;
+	add_date(d, c->date);
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
 	add_entry(d, &rec, c->seq, 1, c->subject, c->commit, who);
 	pthread_mutex_unlock(&d->lock);
@@ -934,6 +948,12 @@ size_t kvmd_digest_mail_count(const struct kvmd_digest *d)
 size_t kvmd_digest_code_count(const struct kvmd_digest *d)
 {
 	return d->codes;
+}
+
+void kvmd_digest_dates(const struct kvmd_digest *d, int64_t *first, int64_t *last)
+{
+	*first = d->first_date;
+	*last = d->last_date;
 }
 
 size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip **out)

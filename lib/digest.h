@@ -66,6 +66,7 @@ struct kvmd_code_commit {
 	const char *diffstat;     /* as format-patch prints it */
 	const struct kvmd_trailer *trailers;
 	size_t ntrailers;
+	int64_t date;             /* the committer date, seconds since the epoch (UTC); 0 unknown */
 };
 
 /* A commit that could not be digested, and why. */
@@ -176,6 +177,12 @@ void kvmd_entry_release(struct kvmd_entry *e);
 size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out);
 size_t kvmd_digest_mail_count(const struct kvmd_digest *d);
 size_t kvmd_digest_code_count(const struct kvmd_digest *d);
+/*
+ * The period the range covers: the oldest and the newest date of its
+ * messages (their Date header) and code commits (their committer date),
+ * seconds since the epoch (UTC); 0 for both when none is known.
+ */
+void kvmd_digest_dates(const struct kvmd_digest *d, int64_t *first, int64_t *last);
 /* The skipped commits, newest first (out may be NULL); returns how many. */
 size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip **out);
 

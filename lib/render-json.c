@@ -273,6 +273,7 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	size_t nr_list = kvmd_digest_listings(d, &list);
 	size_t nr_skipped = kvmd_digest_skipped(d, &skipped);
 	size_t mails = kvmd_digest_mail_count(d), codes = kvmd_digest_code_count(d), i;
+	int64_t first_date, last_date;
 	JsonBuilder *b = json_builder_new();
 	JsonGenerator *gen = NULL;
 	JsonNode *root = NULL;
@@ -283,6 +284,9 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 	json_builder_begin_object(b);
 	member_str(b, "old", o->old_hex);
 	member_str(b, "new", o->new_hex);
+	kvmd_digest_dates(d, &first_date, &last_date);
+	member_date(b, "first_date", first_date);
+	member_date(b, "last_date", last_date);
 	json_builder_end_object(b);
 	member_str(b, "title", o->title);
 	member_str(b, "mode", mails && codes ? "mixed" : codes ? "code" : "mail");

@@ -180,6 +180,22 @@ static void add_day(struct kvmd_buf *out, int64_t when)
 	kvmd_buf_adds(out, day);
 }
 
+void kvmd_render_period(struct kvmd_buf *out, const struct kvmd_digest *d,
+			const struct kvmd_render_opts *o)
+{
+	int64_t first, last;
+
+	kvmd_digest_dates(d, &first, &last);
+	add_day(out, first);
+	kvmd_buf_adds(out, " to ");
+	add_day(out, last);
+	kvmd_buf_adds(out, " (");
+	abbrev(out, o->old_hex ? o->old_hex : "root", 8);
+	kvmd_buf_adds(out, "..");
+	abbrev(out, o->new_hex, 8);
+	kvmd_buf_addch(out, ')');
+}
+
 static void add_ident(struct kvmd_buf *out, const char *name, const char *email)
 {
 	struct kvmd_buf tmp = KVMD_BUF_INIT;

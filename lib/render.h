@@ -55,6 +55,15 @@ void kvmd_render_section_key(struct kvmd_buf *out, const char *old_hex,
 			     const char *new_hex);
 
 /*
+ * The period of a digest as the headings of the sections added after
+ * the format page's name it: "2025-10-01 to 2025-10-22 (1a2b3c4d..5e6f7a8b)",
+ * its first and last dates (kvmd_digest_dates(), UTC) and the range's
+ * ends ("root" for none).  An unknown date reads "an unknown date".
+ */
+void kvmd_render_period(struct kvmd_buf *out, const struct kvmd_digest *d,
+			const struct kvmd_render_opts *opts);
+
+/*
  * The length of the key line `p` starts with ("From <hex|root> to <hex>",
  * at least 4 hex digits each, ending at a newline or at `avail`), or 0.
  * The renderer quotes mail text of this form with a '>', so in a digest

@@ -299,6 +299,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	c.body = msg ? commit_body(msg) : "";
 	c.body_len = strlen(c.body);
 	c.diffstat = r->scratch.ptr;
+	c.date = (int64_t)git_commit_time(commit);
 	if (r->opts->want_trailers && msg) {
 		parse_trailers(&trailers, r, msg, strlen(msg), 0);
 		c.trailers = trailers.v;

@@ -474,6 +474,75 @@ static void test_render_json_entry_fields(void **state)
 	assert_null(strstr(f->out.ptr, "\"newcomers\""));
 }
 
+/* The period: the oldest and newest dates of mails and code, and the ends */
+static void test_render_period_and_json_dates(void **state)
+{
+	struct fixture *f = *state;
+	struct kvmd_code_commit c;
+	struct kvmd_message msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.commit = "feedfacefeedfacefeedfacefeedfacefeedface";
+	msg.seq = 1;
+	msg.subject = "[PATCH] KVM: x86: one";
+	kvmd_subject_parse(&msg.tag, f->subjects, msg.subject);
+	msg.contributor_name = msg.from_name = "A";
+	msg.contributor_email = msg.from_email = "a@example.com";
+	msg.message_id = "one@example.com";
+	msg.date = 1759308000; /* 2025-10-01 08:40:00 UTC */
+	kvmd_digest_add_mail(f->d, &msg);
+	msg.seq = 2;
+	msg.message_id = "unknown@example.com";
+	msg.date = 0; /* unknown: not the first */
+	kvmd_digest_add_mail(f->d, &msg);
+	memset(&c, 0, sizeof(c));
+	c.commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+	c.subject = "KVM: x86: two";
+	c.author_name = "B";
+	c.author_email = "b@example.com";
+	c.body = "";
+	c.diffstat = "";
+	c.date = 1761124500; /* 2025-10-22 09:15:00 UTC */
+	kvmd_digest_add_code(f->d, &c);
+	kvmd_digest_finish(f->d);
+
+	kvmd_render_period(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr, "2025-10-01 to 2025-10-22 (0123abcd..89abcdef)");
+	kvmd_buf_reset(&f->out);
+	f->opts.old_hex = NULL;
+	kvmd_render_period(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr, "2025-10-01 to 2025-10-22 (root..89abcdef)");
+
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"  \"range\" : {\n"
+		"    \"old\" : null,\n"
+		"    \"new\" : \"" NEW_HEX "\",\n"
+		"    \"first_date\" : \"2025-10-01T08:40:00Z\",\n"
+		"    \"last_date\" : \"2025-10-22T09:15:00Z\"\n"
+		"  },\n"));
+	/* the default text does not name them */
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "2025-10-01"));
+}
+
+/* No date known: null in JSON, said so in the period */
+static void test_render_period_unknown(void **state)
+{
+	struct fixture *f = *state;
+
+	add_code(f, "Why.\n");
+	kvmd_render_period(&f->out, f->d, &f->opts);
+	assert_string_equal(f->out.ptr,
+			    "an unknown date to an unknown date (0123abcd..89abcdef)");
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr, "\"first_date\" : null,\n"
+					   "    \"last_date\" : null\n"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -492,6 +561,8 @@ int main(void)
 		T(test_render_text_links),
 		T(test_render_parse_sections),
 		T(test_render_json_entry_fields),
+		T(test_render_period_and_json_dates),
+		T(test_render_period_unknown),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
