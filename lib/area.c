@@ -123,3 +123,30 @@ int kvmd_area_of_subject(struct kvmd_buf *out, const char *subject, size_t len)
 	}
 	return 1;
 }
+
+/* [*p, *end) without the spaces around it and a final ":". */
+static void trim_name(const char **p, const char **end)
+{
+	*p = skip_spaces(*p, *end);
+	while (*end > *p && is_space((*end)[-1]))
+		(*end)--;
+	if (*end > *p && (*end)[-1] == ':')
+		(*end)--;
+	while (*end > *p && is_space((*end)[-1]))
+		(*end)--;
+}
+
+int kvmd_area_matches(const char *area, const char *name)
+{
+	const char *a, *a_end, *n, *n_end;
+
+	if (!area || !name)
+		return 0;
+	a = area;
+	a_end = area + strlen(area);
+	n = name;
+	n_end = name + strlen(name);
+	trim_name(&a, &a_end);
+	trim_name(&n, &n_end);
+	return a_end - a == n_end - n && !strncasecmp(a, n, (size_t)(a_end - a));
+}

@@ -30,4 +30,14 @@ struct kvmd_buf;
  */
 int kvmd_area_of_subject(struct kvmd_buf *out, const char *subject, size_t len);
 
+/*
+ * Whether `area` (as kvmd_area_of_subject() or a MAINTAINERS section
+ * names one) is the area `name` asks for, as --area=<name> selects:
+ * the whole name, compared case-insensitively (ASCII), with a trailing
+ * ":" and the spaces around either ignored, so that `KVM: x86`,
+ * `kvm: x86:` and `KVM: X86` all ask for "KVM: x86", and `x86` for the
+ * area "x86" only.  A NULL `area` (none) matches no name.
+ */
+int kvmd_area_matches(const char *area, const char *name);
+
 #endif

@@ -1,4 +1,5 @@
 #include "digest.h"
+#include "area.h"
 #include "followup.h"
 #include "buf.h"
 #include "ident.h"
@@ -61,6 +62,7 @@ struct entry {
 	uint64_t off;         /* of the record in the spill file, or in `kept` */
 	uint64_t len;         /* of the record */
 	size_t listed;        /* in `listed`: the subject, then a code commit's id */
+	const char *area;     /* interned (area_of()), or NULL */
 	uint32_t seq;
 	uint32_t contributor;
 	uint8_t is_code, in_memory;
@@ -110,6 +112,12 @@ struct kvmd_digest {
 	struct kvmd_listing *listings;
 	size_t nr_listings;
 	size_t mails, codes;
+	/* area name -> struct kvmd_area_count (owning its name); none in `no_area` */
+	GHashTable *areas;
+	struct kvmd_area_count no_area;
+	struct kvmd_area_count *area_rows; /* by finish: kvmd_digest_areas() */
+	size_t nr_area_rows;
+	char **only_areas;      /* kvmd_digest_only_areas(), NULL-terminated */
 	int64_t first_date, last_date; /* 0: none yet */
 	struct kvmd_skip *skipped;
 	size_t nr_skipped, alloc_skipped;
@@ -296,6 +304,7 @@ int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *
 	e->seq = in->seq;
 	e->contributor = in->contributor;
 	e->is_code = in->is_code;
+	e->area = in->area;
 	if (parse_record(e) < 0) {
 		errno = EIO;
 		return -1;
@@ -312,6 +321,51 @@ void kvmd_entry_release(struct kvmd_entry *e)
 	*e = empty;
 }
 
+static void area_count_free(gpointer p)
+{
+	struct kvmd_area_count *a = p;
+
+	free((char *)a->area);
+	free(a);
+}
+
+/* The count of `area` (NULL: none), made on first use; with the lock held. */
+static struct kvmd_area_count *area_of(struct kvmd_digest *d, const char *area)
+{
+	struct kvmd_area_count *a;
+
+	if (!area)
+		return &d->no_area;
+	if (!(a = g_hash_table_lookup(d->areas, area))) {
+		a = kvmd_xcalloc(1, sizeof(*a));
+		a->area = kvmd_xstrdup(area);
+		g_hash_table_insert(d->areas, (char *)a->area, a);
+	}
+	return a;
+}
+
+void kvmd_digest_only_areas(struct kvmd_digest *d, const char *const *names, size_t n)
+{
+	size_t i;
+
+	d->only_areas = kvmd_xcalloc(n + 1, sizeof(*d->only_areas));
+	for (i = 0; i < n; i++)
+		d->only_areas[i] = kvmd_xstrdup(names[i]);
+}
+
+/* Whether a message or commit of `area` (NULL: none) is digested. */
+static int wanted_area(const struct kvmd_digest *d, const char *area)
+{
+	char **name;
+
+	if (!d->only_areas)
+		return 1;
+	for (name = d->only_areas; *name; name++)
+		if (kvmd_area_matches(area, *name))
+			return 1;
+	return 0;
+}
+
 struct kvmd_digest *kvmd_digest_new(void)
 {
 	struct kvmd_digest *d = kvmd_xcalloc(1, sizeof(*d));
@@ -323,6 +377,7 @@ struct kvmd_digest *kvmd_digest_new(void)
 	d->reviewers = kvmd_tally_new();
 	d->fallback_subjects = g_hash_table_new_full(u64_hash, u64_equal, free,
 						     fallback_subject_free);
+	d->areas = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, area_count_free);
 	return d;
 }
 
@@ -344,6 +399,12 @@ void kvmd_digest_free(struct kvmd_digest *d)
 	free(d->patches);
 	free(d->later);
 	g_hash_table_destroy(d->fallback_subjects);
+	g_hash_table_destroy(d->areas);
+	free(d->area_rows);
+	if (d->only_areas)
+		for (i = 0; d->only_areas[i]; i++)
+			free(d->only_areas[i]);
+	free(d->only_areas);
 	free(d->listings);
 	for (i = 0; i < d->nr_skipped; i++) {
 		free(d->skipped[i].commit);
@@ -489,7 +550,7 @@ static void make_record(struct kvmd_buf *rec, int is_code, const struct kvmd_sub
  */
 static uint32_t add_entry(struct kvmd_digest *d, const struct kvmd_buf *rec, size_t seq,
 			  int is_code, const char *subject, const char *commit,
-			  size_t contributor)
+			  size_t contributor, const char *area)
 {
 	struct entry *e;
 
@@ -499,6 +560,7 @@ static uint32_t add_entry(struct kvmd_digest *d, const struct kvmd_buf *rec, siz
 	e->seq = (uint32_t)seq;
 	e->contributor = (uint32_t)contributor;
 	e->is_code = (uint8_t)is_code;
+	e->area = area;
 	e->listed = d->listed.len;
 	add_string(&d->listed, subject);
 	if (is_code)
@@ -633,11 +695,18 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 {
 	int is_patch = m->tag.kind == KVMD_KIND_PATCH;
 	int is_new = is_patch && kvmd_subject_is_new_patch(&m->tag);
-	struct kvmd_buf rec = KVMD_BUF_INIT;
+	struct kvmd_buf rec = KVMD_BUF_INIT, area = KVMD_BUF_INIT;
+	struct kvmd_area_count *counted;
 	struct patch p;
 	size_t who;
+	int has_area;
 
 	/* what takes time is done before the lock is taken */
+	has_area = kvmd_area_of_subject(&area, m->subject, strlen(m->subject));
+	if (!wanted_area(d, has_area ? area.ptr : NULL)) {
+		kvmd_buf_release(&area);
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	if (is_patch) {
 		p.id = hash_id(m->message_id);
@@ -659,12 +728,14 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	pthread_mutex_lock(&d->lock);
 	who = kvmd_tally_add(d->contributors, m->contributor_name, m->contributor_email, m->seq);
 	d->mails++;
+	counted = area_of(d, has_area ? area.ptr : NULL);
+	counted->messages++;
 	add_date(d, m->date);
 	count_trailers(d, m->trailers, m->ntrailers, m->seq);
 	count_followups(d, m);
 	p.contributor = (uint32_t)who;
 	if (is_new) {
-		p.entry = add_entry(d, &rec, m->seq, 0, m->subject, NULL, who);
+		p.entry = add_entry(d, &rec, m->seq, 0, m->subject, NULL, who, counted->area);
 		add_patch(d, &p);
 	} else if (is_patch) {
 		keep_fallback_subject(d, p.fallback, p.number, p.seq, m->subject);
@@ -676,14 +747,18 @@ void kvmd_digest_add_mail(struct kvmd_digest *d, const struct kvmd_message *m)
 	}
 	pthread_mutex_unlock(&d->lock);
 	kvmd_buf_release(&rec);
+	kvmd_buf_release(&area);
 }
 
 void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *c)
 {
 	struct kvmd_subject tag = { KVMD_KIND_OTHER, 0, -1, -1, 0 };
 	struct kvmd_buf rec = KVMD_BUF_INIT;
+	struct kvmd_area_count *counted;
 	size_t who;
 
+	if (!wanted_area(d, c->area))
+		return;
 	make_record(&rec, 1, &tag, c->commit, c->subject, c->author_name, c->author_email,
 		    c->body, c->body_len, c->diffstat, c->trailers, c->ntrailers, NULL, 0);
 
@@ -691,8 +766,10 @@ void kvmd_digest_add_code(struct kvmd_digest *d, const struct kvmd_code_commit *
 	who = kvmd_tally_add(d->contributors, c->author_name, c->author_email, c->seq);
 	d->codes++;
 	add_date(d, c->date);
+	counted = area_of(d, c->area);
+	counted->messages++;
 	count_trailers(d, c->trailers, c->ntrailers, c->seq);
-	add_entry(d, &rec, c->seq, 1, c->subject, c->commit, who);
+	add_entry(d, &rec, c->seq, 1, c->subject, c->commit, who, counted->area);
 	pthread_mutex_unlock(&d->lock);
 	kvmd_buf_release(&rec);
 }
@@ -859,6 +936,7 @@ static void group_series(struct kvmd_digest *d, struct series **out, size_t *nr)
 /* The patch list: a line per series and per code commit, in entry order. */
 static void list_series(struct kvmd_digest *d, const struct series *series, size_t nr_series)
 {
+	struct kvmd_buf area = KVMD_BUF_INIT;
 	size_t i;
 
 	d->listings = kvmd_xcalloc(nr_series + d->nr_entries + 1, sizeof(*d->listings));
@@ -877,11 +955,16 @@ static void list_series(struct kvmd_digest *d, const struct series *series, size
 		l = &d->listings[d->nr_listings++];
 		if (head->entry != NONE) {
 			l->subject = d->listed.ptr + d->entries[head->entry].listed;
+			l->area = d->entries[head->entry].area;
 		} else {
 			struct fallback_subject *fs =
 				g_hash_table_lookup(d->fallback_subjects, &head->fallback);
 			l->subject = fs ? fs->subject : "";
+			kvmd_buf_reset(&area);
+			if (kvmd_area_of_subject(&area, l->subject, strlen(l->subject)))
+				l->area = area_of(d, area.ptr)->area;
 		}
+		area_of(d, l->area)->series++;
 		l->contributor = head->contributor;
 		l->messages = s->count;
 		l->pos = d->entries[s->first_entry].seq;
@@ -898,9 +981,39 @@ static void list_series(struct kvmd_digest *d, const struct series *series, size
 		l->contributor = e->contributor;
 		l->messages = 1;
 		l->pos = e->seq;
+		l->area = e->area;
+		area_of(d, l->area)->series++;
 	}
+	kvmd_buf_release(&area);
 	if (d->nr_listings)
 		qsort(d->listings, d->nr_listings, sizeof(*d->listings), listing_cmp);
+}
+
+static int area_row_cmp(const void *a, const void *b)
+{
+	const struct kvmd_area_count *x = a, *y = b;
+	int c;
+
+	if (x->messages != y->messages)
+		return x->messages > y->messages ? -1 : 1;
+	c = g_ascii_strcasecmp(x->area, y->area);
+	return c ? c : strcmp(x->area, y->area);
+}
+
+/* The areas section's rows, once the series are counted. */
+static void list_areas(struct kvmd_digest *d)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	d->area_rows = kvmd_xcalloc(g_hash_table_size(d->areas) + 1, sizeof(*d->area_rows));
+	g_hash_table_iter_init(&it, d->areas);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		d->area_rows[d->nr_area_rows++] = *(struct kvmd_area_count *)value;
+	if (d->nr_area_rows)
+		qsort(d->area_rows, d->nr_area_rows, sizeof(*d->area_rows), area_row_cmp);
+	if (d->no_area.messages || d->no_area.series)
+		d->area_rows[d->nr_area_rows++] = d->no_area;
 }
 
 void kvmd_digest_finish(struct kvmd_digest *d)
@@ -912,6 +1025,13 @@ void kvmd_digest_finish(struct kvmd_digest *d)
 	group_series(d, &series, &nr_series);
 	list_series(d, series, nr_series);
 	free(series);
+	list_areas(d);
+}
+
+size_t kvmd_digest_areas(const struct kvmd_digest *d, const struct kvmd_area_count **out)
+{
+	*out = d->area_rows;
+	return d->nr_area_rows;
 }
 
 const struct kvmd_tally *kvmd_digest_contributors(const struct kvmd_digest *d)

@@ -67,6 +67,7 @@ struct kvmd_code_commit {
 	const struct kvmd_trailer *trailers;
 	size_t ntrailers;
 	int64_t date;             /* the committer date, seconds since the epoch (UTC); 0 unknown */
+	const char *area;         /* its MAINTAINERS section (maintainers.h), or NULL */
 };
 
 /* A commit that could not be digested, and why. */
@@ -119,6 +120,8 @@ struct kvmd_entry {
 	size_t ntrailers;
 	const char *message_id;   /* a patch's, without angle brackets; NULL for none */
 	int64_t date;             /* a patch's Date (seconds, UTC); 0 unknown or code */
+	const char *area;         /* area.h, maintainers.h; NULL for none; borrowed
+				     from the digest, not the entry */
 	/* what the strings point into */
 	struct kvmd_buf text_;
 	struct kvmd_trailer *tv_;
@@ -135,6 +138,17 @@ struct kvmd_listing {
 	size_t messages;
 	size_t pos;              /* orders the list: the seq of its first entry,
 				    else of its newest message */
+	const char *area;        /* the head's, or a code commit's; NULL for none */
+};
+
+/*
+ * A row of the areas section: the lines of the patch list (series, lone
+ * patches and code commits) and the messages (code commits) of an area.
+ */
+struct kvmd_area_count {
+	const char *area;        /* NULL: the messages with none */
+	size_t series;
+	size_t messages;
 };
 
 struct kvmd_digest *kvmd_digest_new(void);
@@ -148,6 +162,14 @@ void kvmd_digest_free(struct kvmd_digest *d);
  * can be made.
  */
 int kvmd_digest_spill(struct kvmd_digest *d);
+
+/*
+ * Restricts the digest to the areas `names` (kvmd_area_matches()), as
+ * --area does: a mail whose subject's area (area.h), or a code commit
+ * whose `area`, is not one of them is left out, from the tables too.
+ * Call before the first add; the names are copied.
+ */
+void kvmd_digest_only_areas(struct kvmd_digest *d, const char *const *names, size_t n);
 
 /*
  * The adds may be called from several threads at once, in any order of
@@ -177,6 +199,13 @@ void kvmd_entry_release(struct kvmd_entry *e);
 size_t kvmd_digest_listings(const struct kvmd_digest *d, const struct kvmd_listing **out);
 size_t kvmd_digest_mail_count(const struct kvmd_digest *d);
 size_t kvmd_digest_code_count(const struct kvmd_digest *d);
+/*
+ * The areas, most messages first (then by name, ASCII case-insensitive),
+ * the row of messages without one (area NULL) last.  Mails get theirs
+ * from their subject (kvmd_area_of_subject()), code commits as added.
+ */
+size_t kvmd_digest_areas(const struct kvmd_digest *d, const struct kvmd_area_count **out);
+
 /*
  * The period the range covers: the oldest and the newest date of its
  * messages (their Date header) and code commits (their committer date),

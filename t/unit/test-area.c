@@ -88,6 +88,25 @@ static void test_area_none(void **state)
 	assert_string_equal(area("[PATCH] /x: slash first"), "(none)");
 }
 
+static void test_area_matches(void **state)
+{
+	(void)state;
+	assert_true(kvmd_area_matches("KVM: x86", "KVM: x86"));
+	assert_true(kvmd_area_matches("KVM: x86", "kvm: X86"));
+	assert_true(kvmd_area_matches("KVM: x86", "KVM: x86:"));
+	assert_true(kvmd_area_matches("KVM: x86", " KVM: x86: "));
+	assert_true(kvmd_area_matches("vfio", "vfio:"));
+	assert_true(kvmd_area_matches("KERNEL VIRTUAL MACHINE (KVM)",
+				      "kernel virtual machine (kvm)"));
+	/* the whole name: no part of it */
+	assert_false(kvmd_area_matches("KVM: x86", "x86"));
+	assert_false(kvmd_area_matches("KVM: x86", "KVM"));
+	assert_false(kvmd_area_matches("KVM", "KVM: x86"));
+	assert_false(kvmd_area_matches("KVM: x86", "KVM:x86"));
+	assert_false(kvmd_area_matches(NULL, "KVM"));
+	assert_false(kvmd_area_matches("KVM", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_area_project_tag),
 		cmocka_unit_test(test_area_replies),
 		cmocka_unit_test(test_area_none),
+		cmocka_unit_test(test_area_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

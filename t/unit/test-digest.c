@@ -936,6 +936,109 @@ static void test_digest_threads(void **state)
 	kvmd_digest_free(together);
 }
 
+
+/* Areas: each mail's from its subject, a code commit's as given; series are list lines */
+static const struct mail area_mails[] = {
+	{ 0, "Re: [PATCH v2 1/2] KVM: x86/mmu: one", "B", "b@example.com", "r1@x", "x1@x", "x0@x" },
+	{ 1, "[PATCH v2 2/2] KVM: x86: two", "A", "a@example.com", "x2@x", "x0@x", "x0@x" },
+	{ 2, "[PATCH v2 1/2] KVM: x86/mmu: one", "A", "a@example.com", "x1@x", "x0@x", "x0@x" },
+	{ 3, "[PATCH v2 0/2] KVM: x86: cover", "A", "a@example.com", "x0@x", NULL, NULL },
+	{ 4, "[PATCH] KVM: arm64: lone", "C", "c@example.com", "a1@x", NULL, NULL },
+	{ 5, "[kvm-unit-tests PATCH] x86: test", "D", "d@example.com", "u1@x", NULL, NULL },
+	{ 6, "Question about KVM_RUN", "E", "e@example.com", "q@x", NULL, NULL },
+};
+
+static void add_area_code(struct kvmd_digest *d, size_t seq, const char *area)
+{
+	struct kvmd_code_commit c;
+
+	memset(&c, 0, sizeof(c));
+	c.commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+	c.seq = seq;
+	c.subject = "a commit";
+	c.author_name = "F";
+	c.author_email = "f@example.com";
+	c.body = "";
+	c.diffstat = "";
+	c.area = area;
+	kvmd_digest_add_code(d, &c);
+}
+
+static void test_digest_areas(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_area_count *rows;
+	const struct kvmd_listing *l;
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
+	size_t nr;
+
+	ADD_ALL(f, area_mails);
+	add_area_code(f->d, 7, "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)");
+	add_area_code(f->d, 8, NULL);
+	kvmd_digest_finish(f->d);
+
+	nr = kvmd_digest_areas(f->d, &rows);
+	assert_int_equal(nr, 5);
+	assert_string_equal(rows[0].area, "KVM: x86");
+	assert_int_equal(rows[0].messages, 4);
+	assert_int_equal(rows[0].series, 1);
+	/* one each, by name */
+	assert_string_equal(rows[1].area, "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)");
+	assert_int_equal(rows[1].messages, 1);
+	assert_int_equal(rows[1].series, 1);
+	assert_string_equal(rows[2].area, "kvm-unit-tests");	/* '-' before ':' */
+	assert_int_equal(rows[2].series, 1);
+	assert_string_equal(rows[3].area, "KVM: arm64");
+	assert_int_equal(rows[3].series, 1);
+	/* none last: the question (no list line) and the code commit */
+	assert_null(rows[4].area);
+	assert_int_equal(rows[4].messages, 2);
+	assert_int_equal(rows[4].series, 1);
+
+	nr = kvmd_digest_listings(f->d, &l);
+	assert_int_equal(nr, 5);
+	assert_string_equal(l[0].subject, "[PATCH v2 0/2] KVM: x86: cover");
+	assert_string_equal(l[0].area, "KVM: x86");
+	assert_string_equal(l[1].area, "KVM: arm64");
+	assert_string_equal(l[2].area, "kvm-unit-tests");
+	assert_string_equal(l[3].area, "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)");
+	assert_null(l[4].area);
+
+	assert_int_equal(kvmd_digest_entry(f->d, 0, &e), 0);
+	assert_string_equal(e.subject, "[PATCH v2 1/2] KVM: x86/mmu: one");
+	assert_string_equal(e.area, "KVM: x86");
+	kvmd_entry_release(&e);
+}
+
+/* --area: the other areas' mails and commits are not digested at all */
+static void test_digest_only_areas(void **state)
+{
+	struct fixture *f = *state;
+	const char *const names[] = { "kvm: X86:", "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)" };
+	const struct kvmd_area_count *rows;
+	const struct kvmd_listing *l;
+	size_t nr;
+
+	kvmd_digest_only_areas(f->d, names, 2);
+	ADD_ALL(f, area_mails);
+	add_area_code(f->d, 7, "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)");
+	add_area_code(f->d, 8, NULL);
+	add_area_code(f->d, 9, "KVM: arm64");
+	kvmd_digest_finish(f->d);
+
+	assert_int_equal(kvmd_digest_mail_count(f->d), 4);
+	assert_int_equal(kvmd_digest_code_count(f->d), 1);
+	assert_int_equal(kvmd_tally_size(kvmd_digest_contributors(f->d)), 3);
+	nr = kvmd_digest_areas(f->d, &rows);
+	assert_int_equal(nr, 2);
+	assert_string_equal(rows[0].area, "KVM: x86");
+	assert_string_equal(rows[1].area, "KERNEL VIRTUAL MACHINE FOR X86 (KVM/x86)");
+	nr = kvmd_digest_listings(f->d, &l);
+	assert_int_equal(nr, 2);
+	assert_int_equal(l[0].messages, 3);
+	assert_int_equal(kvmd_digest_entry_count(f->d), 3);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -959,6 +1062,8 @@ int main(void)
 		T(test_digest_skipped),
 		T(test_digest_resent_later_patches),
 		T(test_digest_any_order),
+		T(test_digest_areas),
+		T(test_digest_only_areas),
 	};
 
 	return cmocka_run_group_tests_name("digest", tests, NULL, NULL);
