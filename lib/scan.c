@@ -9,6 +9,7 @@
 #include "mail.h"
 #include "mailmap.h"
 #include "mailmap-repo.h"
+#include "maintainers.h"
 #include "pack.h"
 #include "range.h"
 #include "status.h"
@@ -272,6 +273,30 @@ static const char *commit_body(const char *msg)
 	return p;
 }
 
+/* The paths a commit touches, both sides of a rename: for its MAINTAINERS area. */
+struct touched {
+	char **v;
+	size_t nr, alloc;
+};
+
+static int add_touched(const struct kvmd_diffstat_file *file, void *payload)
+{
+	struct touched *t = payload;
+
+	KVMD_ALLOC_GROW(t->v, t->nr + 2, t->alloc);
+	t->v[t->nr++] = kvmd_xstrdup(file->new_path);
+	if (strcmp(file->old_path, file->new_path))
+		t->v[t->nr++] = kvmd_xstrdup(file->old_path);
+	return 0;
+}
+
+static void touched_release(struct touched *t)
+{
+	while (t->nr)
+		free(t->v[--t->nr]);
+	free(t->v);
+}
+
 static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 		    size_t seq, git_commit *commit, git_tree *tree)
 {
@@ -281,13 +306,18 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	struct kvmd_trailers trailers = KVMD_TRAILERS_INIT;
 	const char *msg = git_commit_message(commit);
 	const char *summary = git_commit_summary(commit);
+	struct touched touched = { NULL, 0, 0 };
 	int error;
 
 	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo, r->opts->config)) < 0)
 		return error;
 	kvmd_buf_reset(&r->scratch);
-	if ((error = kvmd_diffstat_commit(&r->scratch, r->diffstat, commit, tree)) < 0)
+	if ((error = kvmd_diffstat_commit_files(&r->scratch, r->diffstat, commit, tree,
+						r->opts->maintainers ? add_touched : NULL,
+						&touched)) < 0) {
+		touched_release(&touched);
 		return error;
+	}
 	kvmd_mailmap_resolve(r->mailmap, author->name, author->email, &name, &email);
 
 	memset(&c, 0, sizeof(c));
@@ -300,6 +330,8 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	c.body_len = strlen(c.body);
 	c.diffstat = r->scratch.ptr;
 	c.date = (int64_t)git_commit_time(commit);
+	c.area = kvmd_maintainers_area(r->opts->maintainers, (const char *const *)touched.v,
+				       touched.nr);
 	if (r->opts->want_trailers && msg) {
 		parse_trailers(&trailers, r, msg, strlen(msg), 0);
 		c.trailers = trailers.v;
@@ -307,6 +339,7 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	}
 	kvmd_digest_add_code(d, &c);
 	kvmd_trailers_release(&trailers);
+	touched_release(&touched);
 	return 0;
 }
 

@@ -18,6 +18,8 @@ struct kvmd_subject_parser;
  * from its reading threads, but never two at once, so they need no lock
  * of their own.  `report_data` is handed to each.
  */
+struct kvmd_maintainers;
+
 struct kvmd_scan_opts {
 	int want_trailers;  /* parse trailers (signers, reviewers, JSON) */
 	/* `done` of `total` commits read; called as blocks of them are done */
@@ -52,6 +54,11 @@ struct kvmd_scan_opts {
 	 * that no trailer, follow-up or link is parsed for it.
 	 */
 	int mail_ids_only;
+	/*
+	 * Code commits' areas: the MAINTAINERS section of the files each
+	 * touches (maintainers.h), only read.  NULL: code commits have none.
+	 */
+	const struct kvmd_maintainers *maintainers;
 };
 
 /*
