@@ -1,4 +1,5 @@
 #include "render.h"
+#include "area.h"
 #include "quote.h"
 #include "buf.h"
 #include "digest.h"
@@ -129,6 +130,7 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	member_str(b, "commit", e->commit);
 	member_str(b, "kind", e->is_code ? "code" : kvmd_kind_name(e->tag.kind));
 	member_str(b, "subject", e->subject);
+	member_str(b, "area", e->area);
 	member_str(b, "author", e->author);
 	json_builder_set_member_name(b, "contributor");
 	json_builder_begin_object(b);
@@ -170,6 +172,7 @@ static void followups(JsonBuilder *b, const struct kvmd_followup *f, size_t nr)
 static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 			  const struct kvmd_render_opts *o)
 {
+	struct kvmd_buf area;
 	size_t i;
 
 	json_builder_begin_object(b);
@@ -212,7 +215,45 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	kvmd_buf_init(&area);
+	member_str(b, "area", s->subject &&
+		   kvmd_area_of_subject(&area, s->subject, strlen(s->subject)) ? area.ptr : NULL);
+	kvmd_buf_release(&area);
 	json_builder_end_object(b);
+}
+
+/* Whether --area lets a series of the status model in (its subject's area). */
+static int series_wanted(const struct kvmd_status_series *s, const struct kvmd_render_opts *o)
+{
+	struct kvmd_buf area = KVMD_BUF_INIT;
+	int has, ok = 0;
+	size_t i;
+
+	if (!o->areas)
+		return 1;
+	has = s->subject && kvmd_area_of_subject(&area, s->subject, strlen(s->subject));
+	for (i = 0; i < o->nareas && !ok; i++)
+		ok = kvmd_area_matches(has ? area.ptr : NULL, o->areas[i]);
+	kvmd_buf_release(&area);
+	return ok;
+}
+
+/* Every area's counts: render.c's areas section. */
+static void areas(JsonBuilder *b, const struct kvmd_digest *d)
+{
+	const struct kvmd_area_count *rows;
+	size_t nr = kvmd_digest_areas(d, &rows), i;
+
+	json_builder_set_member_name(b, "areas");
+	json_builder_begin_array(b);
+	for (i = 0; i < nr; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "area", rows[i].area);
+		member_int(b, "series", (gint64)rows[i].series);
+		member_int(b, "messages", (gint64)rows[i].messages);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }
 
 /*
@@ -233,7 +274,8 @@ static void status(JsonBuilder *b, const struct kvmd_render_opts *o)
 	json_builder_set_member_name(b, "series");
 	json_builder_begin_array(b);
 	for (i = 0; i < nr; i++)
-		if (series[i]->in_status || series[i]->waiting_days >= 0)
+		if ((series[i]->in_status || series[i]->waiting_days >= 0) &&
+		    series_wanted(series[i], o))
 			series_object(b, series[i], o);
 	json_builder_end_array(b);
 
@@ -310,9 +352,11 @@ int kvmd_render_json(struct kvmd_buf *out, const struct kvmd_digest *d,
 		identity(b, who, list[i].contributor);
 		json_builder_end_object(b);
 		member_int(b, "messages", (gint64)list[i].messages);
+		member_str(b, "area", list[i].area);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	areas(b, d);
 
 	json_builder_set_member_name(b, "entries");
 	json_builder_begin_array(b);

@@ -1,4 +1,5 @@
 #include "render.h"
+#include "area.h"
 #include "buf.h"
 #include "digest.h"
 #include "ident.h"
@@ -359,6 +360,100 @@ static void status_block(struct kvmd_buf *out, const struct kvmd_status_series *
 	}
 }
 
+/* The area of a series of the status model, from its subject, in `area`. */
+static const char *series_area(struct kvmd_buf *area, const struct kvmd_status_series *s)
+{
+	kvmd_buf_reset(area);
+	if (!s->subject || !kvmd_area_of_subject(area, s->subject, strlen(s->subject)))
+		return NULL;
+	return area->ptr;
+}
+
+/* Whether --area lets a series of the status model in. */
+static int series_wanted(const struct kvmd_status_series *s, const struct kvmd_render_opts *o)
+{
+	struct kvmd_buf area = KVMD_BUF_INIT;
+	const char *name;
+	size_t i;
+	int ok = 0;
+
+	if (!o->areas)
+		return 1;
+	name = series_area(&area, s);
+	for (i = 0; i < o->nareas && !ok; i++)
+		ok = kvmd_area_matches(name, o->areas[i]);
+	kvmd_buf_release(&area);
+	return ok;
+}
+
+/* The heading line of an area's group: "--- KVM: x86 ---". */
+static void group_heading(struct kvmd_buf *out, const char *area)
+{
+	kvmd_buf_adds(out, "--- ");
+	add_safe(out, area ? area : "No area");
+	kvmd_buf_adds(out, " ---\n");
+}
+
+/*
+ * The status section: each series new in the range or answered in it,
+ * oldest first; with --group-by=area, under a heading per area, the
+ * areas in the order their first series comes, the series of none last.
+ */
+static void status_section(struct kvmd_buf *out, const struct kvmd_render_opts *o)
+{
+	const struct kvmd_status_series *const *series;
+	size_t nr = kvmd_status_series(o->status, &series), i, k, shown = 0;
+	struct kvmd_buf area = KVMD_BUF_INIT, other = KVMD_BUF_INIT;
+	char *done = kvmd_xcalloc(nr + 1, 1);
+	int pass;
+
+	kvmd_buf_adds(out, "===== Series status in this time period =====\n\n");
+	for (i = 0; i < nr; i++)
+		done[i] = !series[i]->in_status || !series_wanted(series[i], o);
+	for (i = 0; i < nr && !o->group_by_area; i++) {
+		if (done[i])
+			continue;
+		if (shown++)
+			kvmd_buf_addch(out, '\n');
+		status_block(out, series[i], o);
+		maybe_flush(out, o, 0);
+	}
+	/* pass 0: the areas, each with all its series; pass 1: those of none */
+	for (pass = 0; pass < 2 && o->group_by_area; pass++) {
+		for (i = 0; i < nr; i++) {
+			const char *name;
+
+			if (done[i])
+				continue;
+			name = series_area(&area, series[i]);
+			if ((name == NULL) != (pass == 1))
+				continue;
+			if (shown)
+				kvmd_buf_addch(out, '\n');
+			group_heading(out, name);
+			for (k = i; k < nr; k++) {
+				const char *that;
+
+				if (done[k])
+					continue;
+				that = series_area(&other, series[k]);
+				if (name ? !that || strcmp(that, name) : !!that)
+					continue;
+				done[k] = 1;
+				if (k != i)
+					kvmd_buf_addch(out, '\n');
+				status_block(out, series[k], o);
+				shown++;
+				maybe_flush(out, o, 0);
+			}
+		}
+	}
+	kvmd_buf_addch(out, '\n');
+	kvmd_buf_release(&area);
+	kvmd_buf_release(&other);
+	free(done);
+}
+
 static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts *o)
 {
 	const struct kvmd_status_series *const *series;
@@ -366,24 +461,17 @@ static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts 
 
 	if (!o->status)
 		return;
-	if (o->sections & KVMD_SECTION_STATUS) {
-		kvmd_buf_adds(out, "===== Series status in this time period =====\n\n");
-		nr = kvmd_status_series(o->status, &series);
-		for (i = 0, shown = 0; i < nr; i++) {
-			if (!series[i]->in_status)
-				continue;
-			if (shown++)
-				kvmd_buf_addch(out, '\n');
-			status_block(out, series[i], o);
-			maybe_flush(out, o, 0);
-		}
-		kvmd_buf_addch(out, '\n');
-	}
+	if (o->sections & KVMD_SECTION_STATUS)
+		status_section(out, o);
 	if (o->sections & KVMD_SECTION_WAITING) {
 		kvmd_buf_adds(out, "===== Waiting for a reply =====\n\n");
 		nr = kvmd_status_waiting(o->status, &series);
-		for (i = 0; i < nr && i < (size_t)o->top; i++) {
+		for (i = 0, shown = 0; i < nr && shown < (size_t)o->top; i++) {
 			int days = series[i]->waiting_days;
+
+			if (!series_wanted(series[i], o))
+				continue;
+			shown++;
 
 			kvmd_buf_addf(out, "%7d day%s  ", days, days == 1 ? " " : "s");
 			series_line(out, series[i]);
@@ -429,6 +517,78 @@ static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts 
 	}
 }
 
+/*
+ * The areas section: the list lines (series, lone patches, commits) and
+ * messages of each area, most messages first, those of no area last.
+ */
+static void areas_section(struct kvmd_buf *out, const struct kvmd_digest *d,
+			  const struct kvmd_render_opts *o)
+{
+	const struct kvmd_area_count *rows;
+	size_t nr = kvmd_digest_areas(d, &rows), i;
+	int code = !kvmd_digest_mail_count(d) && kvmd_digest_code_count(d);
+
+	kvmd_buf_adds(out, "===== Areas from ");
+	kvmd_render_period(out, d, o);
+	kvmd_buf_adds(out, " =====\n\n");
+	kvmd_buf_adds(out, code ? "Commits  Area\n" : " Series Messages  Area\n");
+	for (i = 0; i < nr; i++) {
+		if (code)
+			kvmd_buf_addf(out, "%7zu  ", rows[i].messages);
+		else
+			kvmd_buf_addf(out, "%7zu %8zu  ", rows[i].series, rows[i].messages);
+		add_safe(out, rows[i].area ? rows[i].area : "No area");
+		kvmd_buf_addch(out, '\n');
+	}
+	kvmd_buf_addch(out, '\n');
+}
+
+/* A line of the patch list. */
+static void listing_line(struct kvmd_buf *out, const struct kvmd_tally *who,
+			 const struct kvmd_listing *l)
+{
+	if (l->commit) {
+		abbrev(out, l->commit, 12);
+		kvmd_buf_addch(out, ' ');
+		add_safe(out, l->subject);
+		kvmd_buf_adds(out, " (");
+		add_safe(out, contributor_name(who, l->contributor));
+		kvmd_buf_adds(out, ")\n");
+	} else {
+		add_safe(out, l->subject);
+		kvmd_buf_adds(out, " (");
+		add_safe(out, contributor_name(who, l->contributor));
+		kvmd_buf_addf(out, ", %zu message%s)\n", l->messages,
+			      l->messages == 1 ? "" : "s");
+	}
+}
+
+/* --group-by=area: the patch list under a heading per area, as the areas section orders them. */
+static void grouped_listings(struct kvmd_buf *out, const struct kvmd_digest *d,
+			     const struct kvmd_render_opts *o)
+{
+	const struct kvmd_tally *who = kvmd_digest_contributors(d);
+	const struct kvmd_area_count *rows;
+	const struct kvmd_listing *list;
+	size_t nr_rows = kvmd_digest_areas(d, &rows), i, k, shown = 0;
+	size_t nr_list = kvmd_digest_listings(d, &list);
+
+	for (i = 0; i < nr_rows; i++) {
+		if (!rows[i].series)
+			continue;
+		if (shown++)
+			kvmd_buf_addch(out, '\n');
+		group_heading(out, rows[i].area);
+		/* the areas' names are the digest's own: one pointer per area */
+		for (k = 0; k < nr_list; k++) {
+			if (list[k].area != rows[i].area)
+				continue;
+			listing_line(out, who, &list[k]);
+			maybe_flush(out, o, 0);
+		}
+	}
+}
+
 int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *o)
 {
@@ -459,28 +619,18 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 	if (o->sections & KVMD_SECTION_REVIEWERS)
 		table(out, kvmd_digest_reviewers(d), 0, "  ", o->top, "reviewers",
 		      "Based on Reviewed-by, Acked-by and Tested-by");
+	if (o->sections & KVMD_SECTION_AREAS)
+		areas_section(out, d, o);
 	status_sections(out, o);
 
 	if (o->sections & KVMD_SECTION_PATCHES) {
 		kvmd_buf_adds(out, "===== Patch list in this time period =====\n\n");
-		for (i = 0; i < nr_list; i++) {
-			const struct kvmd_listing *l = &list[i];
-			if (l->commit) {
-				abbrev(out, l->commit, 12);
-				kvmd_buf_addch(out, ' ');
-				add_safe(out, l->subject);
-				kvmd_buf_adds(out, " (");
-				add_safe(out, contributor_name(who, l->contributor));
-				kvmd_buf_adds(out, ")\n");
-			} else {
-				add_safe(out, l->subject);
-				kvmd_buf_adds(out, " (");
-				add_safe(out, contributor_name(who, l->contributor));
-				kvmd_buf_addf(out, ", %zu message%s)\n", l->messages,
-					      l->messages == 1 ? "" : "s");
-			}
+		for (i = 0; i < nr_list && !o->group_by_area; i++) {
+			listing_line(out, who, &list[i]);
 			maybe_flush(out, o, 0);
 		}
+		if (o->group_by_area)
+			grouped_listings(out, d, o);
 		kvmd_buf_addch(out, '\n');
 	}
 	if (o->sections & KVMD_SECTION_MESSAGES) {
@@ -519,9 +669,11 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 		{ "status", KVMD_SECTION_STATUS },
 		{ "waiting", KVMD_SECTION_WAITING },
 		{ "newcomers", KVMD_SECTION_NEWCOMERS },
+		{ "areas", KVMD_SECTION_AREAS },
 		{ "default", KVMD_SECTIONS_DEFAULT },
 		{ "all", KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS |
-			 KVMD_SECTIONS_STATUS },
+			 KVMD_SECTIONS_STATUS |
+			 KVMD_SECTION_AREAS },
 	};
 	const char *p = list;
 	unsigned bits = 0;

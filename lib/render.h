@@ -19,6 +19,19 @@ struct kvmd_render_opts {
 	const char *link_base;  /* "https://lore.kernel.org/kvm/", or NULL: no links */
 	int links;              /* --links: a Link: line under each entry */
 	/*
+	 * --group-by=area: the patch list and the status section under a
+	 * heading line per area (the digest's areas, status.h series' from
+	 * their subject), instead of one list.
+	 */
+	int group_by_area;
+	/*
+	 * --area: the status sections' series restricted to these areas
+	 * (kvmd_area_matches()); the digest was restricted as it was made
+	 * (kvmd_digest_only_areas()).  NULL: every area.
+	 */
+	const char *const *areas;
+	size_t nareas;
+	/*
 	 * Text only, may be NULL: called with what is rendered so far
 	 * whenever it passes KVMD_RENDER_FLUSH bytes, and at the end; it
 	 * takes the text (and empties `out`), so that a digest of any
@@ -75,8 +88,8 @@ size_t kvmd_render_section_key_len(const char *p, size_t avail);
 
 /*
  * Parses a comma-separated list of section names (domains, contributors,
- * signers, reviewers, patches, messages; `default` for the example's
- * four, `all` for every one) into enum kvmd_section bits.  Returns 0, or
+ * signers, reviewers, patches, messages, status, waiting, newcomers,
+ * areas; `default` for the example's four, `all` for every one) into enum kvmd_section bits.  Returns 0, or
  * -1 with the reason in `err`: an unknown section, or a list that names
  * none (`""`, `","`).
  */

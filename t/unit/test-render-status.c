@@ -311,6 +311,101 @@ static void test_render_status_hostile(void **state)
 	kvmd_buf_release(&err);
 }
 
+
+/* Two more series of the range: one of another area, one of none. */
+static const struct fx others[] = {
+	{ "a1@arm", D0 + 8 * DAY + 100, "Dave Martin", "dave@arm.example", NULL,
+	  "[PATCH] KVM: arm64: Fix the vgic", NULL, NULL, NULL, NULL, 1 },
+	{ "t1@arm", D0 + 8 * DAY + 160, "Dave Martin", "dave@arm.example", NULL,
+	  "[PATCH] Fix a typo in the FAQ", NULL, NULL, NULL, NULL, 1 },
+};
+
+static void build_others(struct fixture *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		add(f, &others[i]);
+	build(f);
+}
+
+static void test_render_status_grouped(void **state)
+{
+	struct fixture *f = *state;
+
+	build_others(f);
+	f->opts.sections = KVMD_SECTION_STATUS;
+	f->opts.group_by_area = 1;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	/* the areas as their first series comes, each with all its series; none last */
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Series status in this time period =====\n"
+		"\n"
+		"--- KVM: x86 ---\n"
+		"[PATCH 0/3] KVM: x86: Teach the widget to frob (Alice Liddell, 4 messages)\n"
+		"  posted 2026-11-02, 5 replies so far " LORE "c1@amd/\n"
+		"  Acked-by: Marc Zyngier <maz@kernel.org> (all) " LORE "r2%2Fmaz@kernel.org/\n"
+		"  Reviewed-by: Sean Christopherson <seanjc@google.com> (1,3/3) " LORE "r1@google/\n"
+		"  Tested-by: Sean Christopherson <seanjc@google.com> (2/3, mismatched: not the "
+		"sender's address) " LORE "r4@evil/\n"
+		"  Reviewed-by: Paolo Bonzini <pbonzini@redhat.com> (2/3) " LORE "r5@redhat/\n"
+		"\n"
+		"[PATCH v2 0/3] KVM: x86: Frob the widget (Alice Liddell, 4 messages)\n"
+		"  posted 2026-11-10, 0 replies so far " LORE "c2@amd/\n"
+		"  v2, follows v1 of 2026-11-02: 5 replies, Acked-by \xc3\x97" "1, Reviewed-by \xc3\x97" "2 "
+		LORE "c1@amd/\n"
+		"\n"
+		"--- KVM: arm64 ---\n"
+		"[PATCH] KVM: arm64: Fix the vgic (Dave Martin, 1 message)\n"
+		"  posted 2026-11-10, 0 replies so far " LORE "a1@arm/\n"
+		"\n"
+		"--- No area ---\n"
+		"[PATCH] Fix a typo in the FAQ (Dave Martin, 1 message)\n"
+		"  posted 2026-11-10, 0 replies so far " LORE "t1@arm/\n"
+		"\n");
+	/* not grouped: oldest first, the arm64 patch before v2, no headings */
+	kvmd_buf_reset(&f->out);
+	f->opts.group_by_area = 0;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_null(strstr(f->out.ptr, "---"));
+	assert_non_null(strstr(f->out.ptr, "KVM: x86: Frob the widget"));
+	assert_true(strstr(f->out.ptr, "KVM: arm64: Fix the vgic") <
+		    strstr(f->out.ptr, "KVM: x86: Frob the widget"));
+}
+
+static void test_render_status_only_areas(void **state)
+{
+	struct fixture *f = *state;
+	const char *const areas[] = { "kvm: selftests:", "KVM: arm64" };
+
+	build_others(f);
+	f->opts.areas = areas;
+	f->opts.nareas = 2;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	/* status and waiting keep the series of those areas; newcomers are everyone's */
+	assert_non_null(strstr(f->out.ptr,
+		"===== Series status in this time period =====\n"
+		"\n"
+		"[PATCH] KVM: arm64: Fix the vgic (Dave Martin, 1 message)\n"
+		"  posted 2026-11-10, 0 replies so far " LORE "a1@arm/\n"
+		"\n"
+		"===== Waiting for a reply =====\n"
+		"\n"
+		"      8 days  [PATCH] KVM: selftests: Add a test for the PIT (Carol Shaw, 1 message)\n"));
+	assert_null(strstr(f->out.ptr, "KVM: x86"));
+	assert_null(strstr(f->out.ptr, "typo"));
+	assert_non_null(strstr(f->out.ptr, "New contributor: Mallory"));
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr, "      \"area\" : \"KVM: selftests\"\n"));
+	assert_non_null(strstr(f->out.ptr, "      \"area\" : \"KVM: arm64\"\n"));
+	assert_null(strstr(f->out.ptr, "c1@amd"));
+	assert_null(strstr(f->out.ptr, "typo"));
+}
+
 static void test_render_status_json(void **state)
 {
 	struct fixture *f = *state;
@@ -389,6 +484,8 @@ static void test_render_status_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_render_status_grouped),
+		T(test_render_status_only_areas),
 		T(test_render_status_text),
 		T(test_render_status_without_model_or_base),
 		T(test_render_status_sections_and_top),

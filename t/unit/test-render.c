@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -423,8 +424,12 @@ static void test_render_parse_sections(void **state)
 	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_WAITING |
 			       KVMD_SECTION_NEWCOMERS);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "all", &f->out), 0);
-	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS |
+	assert_int_equal(bits & ~KVMD_SECTION_AREAS, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS |
 			       KVMD_SECTION_REVIEWERS | KVMD_SECTIONS_STATUS);
+	assert_true(bits & KVMD_SECTION_AREAS);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "areas", &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTION_AREAS);
+	assert_int_equal(KVMD_SECTIONS_DEFAULT & KVMD_SECTION_AREAS, 0);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "default", &f->out), 0);
 	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT);
 	assert_int_equal(bits & KVMD_SECTIONS_STATUS, 0);
@@ -470,7 +475,7 @@ static void test_render_json_entry_fields(void **state)
 	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
 	assert_null(strstr(f->out.ptr, "https://"));
 	/* no model: no series */
-	assert_null(strstr(f->out.ptr, "\"series\""));
+	assert_null(strstr(f->out.ptr, "\"series\" : ["));
 	assert_null(strstr(f->out.ptr, "\"newcomers\""));
 }
 
@@ -543,6 +548,115 @@ static void test_render_period_unknown(void **state)
 					   "    \"last_date\" : null\n"));
 }
 
+/* The areas section, and the patch list grouped by area */
+static void test_render_areas(void **state)
+{
+	struct fixture *f = *state;
+
+	add_small(f);
+	f->opts.sections = KVMD_SECTION_AREAS | KVMD_SECTION_PATCHES;
+	f->opts.group_by_area = 1;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Areas from an unknown date to an unknown date (0123abcd..89abcdef) =====\n"
+		"\n"
+		" Series Messages  Area\n"
+		"      1        3  KVM: SEV\n"
+		"      1        2  KVM: SVM\n"
+		"      0        1  No area\n"
+		"\n"
+		"===== Patch list in this time period =====\n"
+		"\n"
+		"--- KVM: SEV ---\n"
+		"[PATCH v2 0/2] KVM: SEV: cover (Pratik R. Sampat, 3 messages)\n"
+		"\n"
+		"--- KVM: SVM ---\n"
+		"[PATCH]  KVM: SVM: avoid frequency indirect calls (Peng Hao, 1 message)\n"
+		"\n");
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"      \"messages\" : 3,\n"
+		"      \"area\" : \"KVM: SEV\"\n"
+		"    }\n"
+		"  ],\n"
+		"  \"areas\" : [\n"
+		"    {\n"
+		"      \"area\" : \"KVM: SEV\",\n"
+		"      \"series\" : 1,\n"
+		"      \"messages\" : 3\n"
+		"    },\n"
+		"    {\n"
+		"      \"area\" : \"KVM: SVM\",\n"
+		"      \"series\" : 1,\n"
+		"      \"messages\" : 2\n"
+		"    },\n"
+		"    {\n"
+		"      \"area\" : null,\n"
+		"      \"series\" : 0,\n"
+		"      \"messages\" : 1\n"
+		"    }\n"
+		"  ],\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"      \"subject\" : \"[PATCH v2 1/2] KVM: SEV: add x\",\n"
+		"      \"area\" : \"KVM: SEV\",\n"));
+}
+
+/* A code digest: commits per MAINTAINERS section, dated */
+static void test_render_areas_code(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const areas[] = { "KVM X86", "KVM X86", NULL, "KVM ARM64" };
+	struct kvmd_code_commit c;
+	char hex[41];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&c, 0, sizeof(c));
+		snprintf(hex, sizeof(hex), "%040zx", i + 0xabc);
+		c.commit = hex;
+		c.seq = i;
+		c.subject = areas[i] ? areas[i] : "none";
+		c.author_name = "A";
+		c.author_email = "a@example.com";
+		c.body = "";
+		c.diffstat = "";
+		c.date = 1761124500 - (int64_t)i * 86400; /* 2025-10-22 back */
+		c.area = areas[i];
+		kvmd_digest_add_code(f->d, &c);
+	}
+	kvmd_digest_finish(f->d);
+	f->opts.sections = KVMD_SECTION_AREAS | KVMD_SECTION_PATCHES;
+	f->opts.group_by_area = 1;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Areas from 2025-10-19 to 2025-10-22 (0123abcd..89abcdef) =====\n"
+		"\n"
+		"Commits  Area\n"
+		"      2  KVM X86\n"
+		"      1  KVM ARM64\n"
+		"      1  No area\n"
+		"\n"
+		"===== Patch list in this time period =====\n"
+		"\n"
+		"--- KVM X86 ---\n"
+		"000000000000 KVM X86 (A)\n"
+		"000000000000 KVM X86 (A)\n"
+		"\n"
+		"--- KVM ARM64 ---\n"
+		"000000000000 KVM ARM64 (A)\n"
+		"\n"
+		"--- No area ---\n"
+		"000000000000 none (A)\n"
+		"\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -563,6 +677,8 @@ int main(void)
 		T(test_render_json_entry_fields),
 		T(test_render_period_and_json_dates),
 		T(test_render_period_unknown),
+		T(test_render_areas),
+		T(test_render_areas_code),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
