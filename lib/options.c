@@ -1,4 +1,5 @@
 #include "options.h"
+#include "buf.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -31,6 +32,13 @@ static int set_value(const struct named *n, const char *arg)
 	case KVMD_OPT_STRING:
 		*(const char **)o->value = arg;
 		return 0;
+	case KVMD_OPT_STRING_LIST: {
+		struct kvmd_string_list *list = o->value;
+
+		KVMD_ALLOC_GROW(list->v, list->nr + 1, list->alloc);
+		list->v[list->nr++] = arg;
+		return 0;
+	}
 	case KVMD_OPT_INT:
 		errno = 0;
 		v = strtol(arg, &end, 10);

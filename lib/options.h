@@ -1,6 +1,8 @@
 #ifndef KVMD_OPTIONS_H
 #define KVMD_OPTIONS_H
 
+#include <stddef.h>
+
 /*
  * A small table-driven option parser in the manner of git's
  * parse-options: `--name=value`, `--name value`, `-x value`, `--no-name`
@@ -20,6 +22,16 @@ enum kvmd_option_type {
 	KVMD_OPT_STRING,  /* const char **: borrowed from argv */
 	KVMD_OPT_INT,     /* int *: a non-negative decimal number */
 	KVMD_OPT_SET_INT, /* int *: set to `defval`; no --no- form */
+	KVMD_OPT_STRING_LIST, /* struct kvmd_string_list *: each use adds one */
+};
+
+/*
+ * The values of a repeatable option, in the order given: the strings are
+ * borrowed from argv, the array is the caller's to free().
+ */
+struct kvmd_string_list {
+	const char **v;
+	size_t nr, alloc;
 };
 
 struct kvmd_option {
@@ -43,6 +55,9 @@ struct kvmd_option {
 #define KVMD_OPT_SET_INT_(s, l, v, i, h) \
 	{ .type = KVMD_OPT_SET_INT, .short_name = (s), .long_name = (l), .value = (v), \
 	  .help = (h), .defval = (i) }
+#define KVMD_OPT_STRING_LIST_(s, l, v, a, h) \
+	{ .type = KVMD_OPT_STRING_LIST, .short_name = (s), .long_name = (l), .value = (v), \
+	  .argh = (a), .help = (h) }
 #define KVMD_OPT_END_() { .type = KVMD_OPT_END }
 
 #define KVMD_PARSE_HELP (-2)

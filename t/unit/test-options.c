@@ -325,11 +325,35 @@ static void test_options_no_arguments(void **state)
 	assert_null(argv[0]);
 }
 
+/* A repeatable option keeps every value, in order, from either form */
+static void test_options_string_list(void **state)
+{
+	struct kvmd_string_list areas = { NULL, 0, 0 };
+	const char *title = NULL;
+	const struct kvmd_option opts[] = {
+		KVMD_OPT_STRING_LIST_(0, "area", &areas, "<name>", "an area"),
+		KVMD_OPT_STRING_(0, "title", &title, "<text>", "title"),
+		KVMD_OPT_END_(),
+	};
+	const char *argv[] = { "cmd", "--area=KVM: x86", "--title", "t", "--area", "vfio",
+			       "--ar=KVM: arm64", NULL };
+
+	(void)state;
+	assert_int_equal(kvmd_parse_options(ARGC(argv), argv, opts), 0);
+	assert_int_equal(areas.nr, 3);
+	assert_string_equal(areas.v[0], "KVM: x86");
+	assert_string_equal(areas.v[1], "vfio");
+	assert_string_equal(areas.v[2], "KVM: arm64");
+	assert_string_equal(title, "t");
+	free(areas.v);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_string_list),
 		T(test_options_long_with_equals),
 		T(test_options_long_separate_value),
 		T(test_options_long_empty_string),
