@@ -15,6 +15,7 @@
 #include "lib/inbox.h"
 #include "lib/link.h"
 #include "lib/mail.h"
+#include "lib/maintainers.h"
 #include "lib/notes.h"
 #include "lib/options.h"
 #include "lib/pack.h"
@@ -92,6 +93,8 @@ struct digest_opts {
 	int has_since, has_until;	/* and as seconds since the epoch: */
 	git_time_t since_ts, until_ts;
 	int links;  /* --links 1, --no-links 0, else -1: kvmdigest.links decides */
+	const char *group_by;		/* --group-by, else kvmdigest.groupBy */
+	struct kvmd_string_list areas;	/* --area, each */
 };
 
 /* Everything one run needs to digest ranges. */
@@ -107,6 +110,10 @@ struct runner {
 	int index_warned;     /* the index's one warning is given */
 	struct kvmd_buf link_base; /* kvmdigest.linkBase, else the digested ref's remote's */
 	int link_base_set;         /* kvmdigest.linkBase gave it: no remote asked */
+	int group_by_area;
+	/* HEAD's MAINTAINERS, read once a run when areas are shown (NULL: none) */
+	struct kvmd_maintainers *maintainers;
+	int maintainers_read;
 };
 
 static void print_version(void)
@@ -237,6 +244,11 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 		kvmd_die("%s", err.ptr);
 	}
 	r->json = o->format && !strcmp(o->format, "json");
+	if (!o->group_by && (o->group_by = kvmd_config_get(r->cfg, "kvmdigest.groupBy")) &&
+	    strcmp(o->group_by, "area") && strcmp(o->group_by, "none"))
+		kvmd_die("bad config value '%s' for 'kvmdigest.groupBy': expected \"area\" or \"none\"",
+			 o->group_by);
+	r->group_by_area = o->group_by && !strcmp(o->group_by, "area");
 	if (o->links < 0 && kvmd_config_get_bool(&o->links, r->cfg, "kvmdigest.links", &err) < 0)
 		kvmd_die("%s", err.ptr);
 	kvmd_buf_init(&r->link_base);
@@ -328,6 +340,7 @@ static void set_link_spec(struct runner *r, const char *spec)
 
 static void runner_release(struct runner *r)
 {
+	kvmd_maintainers_free(r->maintainers);
 	kvmd_buf_release(&r->link_base);
 	kvmd_buf_release(&r->notes_ref);
 	kvmd_config_free(r->cfg);
@@ -622,6 +635,27 @@ static int index_finish(struct runner *r, struct index_run *ir, const struct kvm
 }
 
 /*
+ * The checkout's MAINTAINERS (HEAD's), read on the first range that
+ * shows areas and kept for the others of the run; NULL when there is
+ * none, and for the digests that show no area (the default text).
+ */
+static const struct kvmd_maintainers *want_maintainers(struct runner *r)
+{
+	struct kvmd_buf err = KVMD_BUF_INIT;
+
+	if (!r->json && !r->group_by_area && !r->o->areas.nr &&
+	    !(r->sections & KVMD_SECTION_AREAS))
+		return NULL;
+	if (!r->maintainers_read) {
+		r->maintainers_read = 1;
+		if (kvmd_maintainers_read(&r->maintainers, r->repo, "HEAD", &err) < 0)
+			kvmd_warning("%s; code commits get no area", err.ptr);
+	}
+	kvmd_buf_release(&err);
+	return r->maintainers;
+}
+
+/*
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
  */
@@ -679,6 +713,9 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
+	if (r->o->areas.nr)
+		kvmd_digest_only_areas(d, r->o->areas.v, r->o->areas.nr);
+	scan.maintainers = want_maintainers(r);
 	if (kvmd_scan(d, r->repo, range, &scan, err) < 0)
 		goto cleanup;
 	end_progress(&progress);
@@ -710,6 +747,9 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	render.status = status;
 	render.link_base = r->link_base.len ? r->link_base.ptr : NULL;
 	render.links = r->o->links > 0;
+	render.group_by_area = r->group_by_area;
+	render.areas = r->o->areas.nr ? r->o->areas.v : NULL;
+	render.nareas = r->o->areas.nr;
 
 	/* to standard output in pieces: a long digest is never whole in memory */
 	if (r->o->to_stdout && !r->json)
@@ -917,6 +957,9 @@ static int check_options(const struct digest_opts *o)
 
 	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
 		ret = kvmd_error("option `format' expects \"text\" or \"json\", not '%s'", o->format);
+	else if (o->group_by && strcmp(o->group_by, "area") && strcmp(o->group_by, "none"))
+		ret = kvmd_error("option `group-by' expects \"area\" or \"none\", not '%s'",
+				 o->group_by);
 	else if (o->notes_ref && kvmd_notes_ref_expand(&ref, o->notes_ref, &err) < 0)
 		ret = kvmd_error("option `notes-ref': %s", err.ptr);
 	kvmd_buf_release(&ref);
@@ -965,6 +1008,8 @@ static int cmd_digest(int argc, const char **argv)
 		KVMD_OPT_STRING_(0, "title", &o.title, "<text>", "the digest's title"),
 		KVMD_OPT_STRING_(0, "sections", &o.sections, "<list>", "the sections to show, comma-separated"),
 		KVMD_OPT_BOOL_(0, "links", &o.links, "a Link: line under each entry"),
+		KVMD_OPT_STRING_(0, "group-by", &o.group_by, "<what>", "group the patch list and status by area, or none"),
+		KVMD_OPT_STRING_LIST_(0, "area", &o.areas, "<name>", "only the mails and commits of this area (implies --stdout)"),
 		KVMD_OPT_INT_('j', "jobs", &o.jobs, "<n>", "read with <n> threads (default: the number of cores)"),
 		KVMD_OPT_BOOL_(0, "progress", &o.progress, "show progress even when not on a terminal"),
 		KVMD_OPT_BOOL_('q', "quiet", &o.quiet, "do not report progress"),
@@ -991,22 +1036,26 @@ static int cmd_digest(int argc, const char **argv)
 	nr = kvmd_parse_options(argc, argv, digest_options);
 	if (nr == KVMD_PARSE_HELP) {
 		kvmd_usage_with_options(digest_usage, digest_options, 0);
+		free(o.areas.v);
 		return 129;
 	}
 	if (nr < 0 || nr > 1 || check_options(&o) < 0) {
 		if (nr > 1)
 			kvmd_error("too many arguments");
 		kvmd_usage_with_options(digest_usage, digest_options, 1);
+		free(o.areas.v);
 		return 129;
 	}
 	/* a list that names no section is a usage error, as git's bad values are */
 	if (o.sections && !o.sections[strspn(o.sections, ", ")]) {
 		kvmd_error("option `sections' names no section: '%s'", o.sections);
 		kvmd_usage_with_options(digest_usage, digest_options, 1);
+		free(o.areas.v);
 		return 129;
 	}
 	if (o.version) {
 		print_version();
+		free(o.areas.v);
 		return 0;
 	}
 
@@ -1022,6 +1071,9 @@ static int cmd_digest(int argc, const char **argv)
 		o.until_ts = git_date("until", o.until);
 		o.to_stdout = 1;
 	}
+	/* some areas are a view too: the note of a range is its whole digest */
+	if (o.areas.nr)
+		o.to_stdout = 1;
 	runner_init(&r, repo, packs, &o);
 	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0)
 		kvmd_die("%s", err.ptr);
@@ -1044,6 +1096,7 @@ static int cmd_digest(int argc, const char **argv)
 	runner_release(&r);
 	kvmd_buf_release(&err);
 	close_repository(repo, packs);
+	free(o.areas.v);
 	return ret;
 }
 
