@@ -1545,6 +1545,29 @@ static int updated_by_fetch(git_repository *repo, const char *ref, const git_oid
 	return fetch;
 }
 
+/*
+ * Drops the updates of a transaction that git did not commit: started at
+ * `prepared`, the digest checks, once git is gone, that each ref is at
+ * its new value (an aborted transaction left it where it was; a later
+ * one moved it on, and its own hook digests that).
+ */
+static size_t drop_uncommitted(git_repository *repo, struct ref_update *u, size_t nr)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < nr; i++) {
+		git_oid now;
+		int at_new = git_reference_name_to_id(&now, repo, u[i].ref) < 0 ?
+			git_oid_is_zero(&u[i].new) : git_oid_equal(&now, &u[i].new);
+
+		if (at_new)
+			u[kept++] = u[i];
+		else
+			free(u[i].ref);
+	}
+	return kept;
+}
+
 /* Digests what a transaction brought to the watched refs; after it is over. */
 static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 {
@@ -1613,14 +1636,16 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 }
 
 /*
- * The digest of the updates `u`, in the background, once process
- * `after` (the git command that ran the hook) is gone, holding the run
- * lock `lock` (-1 without one).  `pending`, when not NULL, is the file
- * that says this digest is coming (see PENDING), removed once the lock
- * is held and git is done.  Returns the exit code.
+ * The digest of the updates `u` (*nr of them), in the background, once
+ * process `after` (the git command that ran the hook) is gone, holding
+ * the run lock `lock` (-1 without one); of those git committed, when
+ * `prepared` (the hook's state when the script started us).  `pending`,
+ * when not NULL, is the file that says this digest is coming (see
+ * PENDING), removed once the lock is held and git is done.  Returns the
+ * exit code.
  */
-static int background_digest(struct ref_update *u, size_t nr, pid_t after, int lock,
-			     const char *git_dir, const char *pending)
+static int background_digest(struct ref_update *u, size_t *nr, int prepared, pid_t after,
+			     int lock, const char *git_dir, const char *pending)
 {
 	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0,
 				 .links = -1 };
@@ -1648,7 +1673,9 @@ static int background_digest(struct ref_update *u, size_t nr, pid_t after, int l
 		unlink(pending);
 	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
-	ret = digest_updates(&r, u, nr) < 0 ? 128 : 0;
+	if (prepared)
+		*nr = drop_uncommitted(repo, u, *nr);
+	ret = digest_updates(&r, u, *nr) < 0 ? 128 : 0;
 	/* marked before the lock goes: `hook wait` must see it */
 	if (ret)
 		note_failure(background_mark);
@@ -1663,15 +1690,17 @@ static int background_digest(struct ref_update *u, size_t nr, pid_t after, int l
 
 /*
  * `hook reference-transaction (--background=<pid> | [--after=<pid>])
- * committed <line>...`: the updates the hook script found watched (or
- * the notes ref), one "<old> <new> <ref>" per argument.  git runs the
- * hook inside the transaction, and a fetch goes on updating refs (the
- * notes ref too, with a sharing refspec) after it: so the digest runs in
- * the background, once the git command that ran the hook (`<pid>`) is
- * gone.  The hook script starts it in the background itself
- * (--background), so that git waits for no start of this program; with
- * --after (the hook scripts of earlier versions), this process takes
- * the lock and forks the digest off.
+ * (prepared | committed) <line>...`: the updates the hook script found
+ * watched (or the notes ref), one "<old> <new> <ref>" per argument.
+ * git runs the hook inside the transaction, and a fetch goes on updating
+ * refs (the notes ref too, with a sharing refspec) after it: so the
+ * digest runs in the background, once the git command that ran the hook
+ * (`<pid>`) is gone.  The hook script starts it in the background itself
+ * (--background), so that git waits for no start of this program, and
+ * at `prepared`, so that it loads while git commits (the updates git
+ * did not commit are dropped then); with --after (the hook scripts of
+ * earlier versions, at `committed`), this process takes the lock and
+ * forks the digest off.
  */
 static int hook_reference_transaction(int argc, const char **argv)
 {
@@ -1679,7 +1708,7 @@ static int hook_reference_transaction(int argc, const char **argv)
 	struct kvmd_buf git_dir = KVMD_BUF_INIT, pending = KVMD_BUF_INIT;
 	size_t nr = 0, alloc = 0, i;
 	pid_t after = 0, pid;
-	int lock, ret = 0, null, background = 0;
+	int lock, ret = 0, null, background = 0, prepared;
 
 	if (argc > 0 && !strncmp(argv[0], "--after=", 8)) {
 		after = (pid_t)strtol(argv[0] + 8, NULL, 10);
@@ -1691,8 +1720,10 @@ static int hook_reference_transaction(int argc, const char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc < 1 || strcmp(argv[0], "committed"))
-		return 0; /* only a committed transaction has moved refs */
+	/* what is prepared is digested once committed; an aborted one moved nothing */
+	if (argc < 1 || (strcmp(argv[0], "committed") && strcmp(argv[0], "prepared")))
+		return 0;
+	prepared = !strcmp(argv[0], "prepared");
 	for (i = 1; i < (size_t)argc; i++) {
 		KVMD_ALLOC_GROW(u, nr + 1, alloc);
 		if (parse_ref_update(&u[nr], argv[i]) < 0)
@@ -1743,7 +1774,7 @@ static int hook_reference_transaction(int argc, const char **argv)
 			}
 		}
 	}
-	ret = background_digest(u, nr, after, lock, git_dir.ptr,
+	ret = background_digest(u, &nr, prepared, after, lock, git_dir.ptr,
 				background ? pending.ptr : NULL);
 
 cleanup:

@@ -329,4 +329,35 @@ test_expect_success CLONE 'after a failure the next fetch digests again' '
 	grep "^New:  KVM: x86: Count the failures\$" note
 '
 
+# The digest starts while git prepares the transaction (its program
+# loads while git commits): what git then aborts is not digested.
+test_expect_success CLONE 'a transaction aborted after prepared digests nothing' '
+	mail e1 abort-1@kernel.example "Thu, 6 Mar 2025 08:00:00 +0000" \
+		"Dave Jones <dave@kernel.example>" \
+		"[PATCH] KVM: x86: Abort nothing" <<-\EOF &&
+	Digested once git commits the update, not before.
+	EOF
+	inbox_deliver inbox e1 &&
+	old=$(git -C clone rev-parse origin/master) &&
+	git -C clone -c core.hooksPath=/nonexistent fetch -q &&
+	new=$(git -C clone rev-parse origin/master) &&
+	git -C clone -c core.hooksPath=/nonexistent update-ref refs/remotes/origin/master $old &&
+	before=$(notes_ref) &&
+	printf "%s\n" start "update refs/remotes/origin/master $new $old" prepare abort |
+	git -C clone update-ref --stdin &&
+	git -C clone kvmdigest hook wait &&
+	test "$old" = "$(git -C clone rev-parse origin/master)" &&
+	test "$before" = "$(notes_ref)" &&
+
+	# the same update committed is digested
+	printf "%s\n" start "update refs/remotes/origin/master $new $old" prepare commit |
+	git -C clone update-ref --stdin &&
+	git -C clone kvmdigest hook wait &&
+	git -C clone notes --ref=kvmdigest show $new >note &&
+	head -n 1 note >first &&
+	echo "From $(printf %.8s $old) to $(printf %.8s $new)" >expect &&
+	test_cmp expect first &&
+	grep "^New:  KVM: x86: Abort nothing\$" note
+'
+
 test_done
