@@ -97,6 +97,17 @@ struct digest_opts {
 	struct kvmd_string_list areas;	/* --area, each */
 };
 
+/*
+ * A digest rendered and not yet written: the fetch hook's background
+ * digest renders while git finishes, and writes the note once git is
+ * gone and the range is still the same (see background_digest()).
+ */
+struct held_digest {
+	int held;               /* range and text are set */
+	struct kvmd_range range;
+	struct kvmd_buf text;   /* empty: nothing to digest in the range */
+};
+
 /* Everything one run needs to digest ranges. */
 struct runner {
 	git_repository *repo;
@@ -114,6 +125,7 @@ struct runner {
 	/* HEAD's MAINTAINERS, read once a run when areas are shown (NULL: none) */
 	struct kvmd_maintainers *maintainers;
 	int maintainers_read;
+	struct held_digest *hold;  /* set: digest_range() renders here, writes nothing */
 };
 
 static void print_version(void)
@@ -634,6 +646,25 @@ static int index_finish(struct runner *r, struct index_run *ir, const struct kvm
 	return kvmd_index_commit(ir->ix, err);
 }
 
+/* Writes the digest `text` of `range` into its note; 0, or -1 with the reason in `err`. */
+static int write_note(struct runner *r, const struct kvmd_range *range,
+		      const struct kvmd_buf *text, struct kvmd_buf *err)
+{
+	struct kvmd_buf label = KVMD_BUF_INIT;
+	int written;
+
+	kvmd_buf_addf(&label, "kvmdigest: %s..%s", range->has_old ? range->old_hex : "root",
+		      range->new_hex);
+	written = kvmd_notes_add_section(r->repo, r->notes_ref.ptr, &range->new, text->ptr,
+					 text->len, label.ptr, err);
+	range_label(&label, range);
+	if (written >= 0 && !r->o->quiet)
+		fprintf(stderr, "%s the digest of %s in %s\n",
+			written ? "noted" : "already noted", label.ptr, r->notes_ref.ptr);
+	kvmd_buf_release(&label);
+	return written < 0 ? -1 : 0;
+}
+
 /*
  * The checkout's MAINTAINERS (HEAD's), read on the first range that
  * shows areas and kept for the others of the run; NULL when there is
@@ -658,6 +689,9 @@ static const struct kvmd_maintainers *want_maintainers(struct runner *r)
 /*
  * Digests one range into a note (or standard output).  Returns 0, or -1
  * after printing an error: the caller decides whether that is fatal.
+ * With r->hold, renders into it and writes nothing; 1 (nothing held)
+ * when the archive index takes part, whose rows are written with the
+ * note.
  */
 static int digest_range(struct runner *r, const struct kvmd_range *range,
 			struct kvmd_buf *err)
@@ -679,7 +713,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct kvmd_status *status = NULL;
 	struct index_run ir;
 	int want_status = r->json || (r->sections & KVMD_SECTIONS_STATUS);
-	int ret = -1, written;
+	int ret = -1, use_index;
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
@@ -696,7 +730,12 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	 * current once it exists; the first run of an archive indexes the
 	 * history before the range first.
 	 */
-	if ((want_status || kvmd_index_exists(ir.path.ptr)) && index_open(r, &ir, 0, 0) == 0) {
+	use_index = want_status || kvmd_index_exists(ir.path.ptr);
+	if (use_index && r->hold) {
+		ret = 1;
+		goto cleanup;
+	}
+	if (use_index && index_open(r, &ir, 0, 0) == 0) {
 		kvmd_buf_reset(&label);
 		/* a range whose history is indexed (a digest again) writes nothing */
 		if (kvmd_index_archive(ir.ix, r->archive ? r->archive : range_label(&label, range),
@@ -732,7 +771,10 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&
 	    !kvmd_digest_skipped(d, NULL)) {
-		if (!r->o->quiet)
+		if (r->hold) {
+			r->hold->range = *range;
+			r->hold->held = 1;
+		} else if (!r->o->quiet)
 			fprintf(stderr, "nothing to digest in %s\n", label.ptr);
 		ret = 0;
 		goto cleanup;
@@ -769,18 +811,15 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		ret = 0;
 		goto cleanup;
 	}
-	kvmd_buf_reset(&label);
-	kvmd_buf_addf(&label, "kvmdigest: %s..%s", range->has_old ? range->old_hex : "root",
-		      range->new_hex);
-	written = kvmd_notes_add_section(r->repo, r->notes_ref.ptr, &range->new, text.ptr,
-					 text.len, label.ptr, err);
-	range_label(&label, range);
-	if (written < 0)
+	if (r->hold) {
+		r->hold->range = *range;
+		kvmd_buf_reset(&r->hold->text);
+		kvmd_buf_add(&r->hold->text, text.ptr, text.len);
+		r->hold->held = 1;
+		ret = 0;
 		goto cleanup;
-	if (!r->o->quiet)
-		fprintf(stderr, "%s the digest of %s in %s\n",
-			written ? "noted" : "already noted", label.ptr, r->notes_ref.ptr);
-	ret = 0;
+	}
+	ret = write_note(r, range, &text, err);
 
 cleanup:
 	kvmd_digest_free(d);
@@ -1247,6 +1286,8 @@ static int hook_post_merge(struct runner *r, int argc, const char **argv)
 struct ref_update {
 	git_oid old, new;
 	char *ref;
+	int dropped;               /* git did not commit it (see drop_uncommitted()) */
+	struct held_digest digest; /* rendered before git was gone */
 };
 
 /*
@@ -1547,29 +1588,40 @@ static int updated_by_fetch(git_repository *repo, const char *ref, const git_oid
 
 /*
  * Drops the updates of a transaction that git did not commit: started at
- * `prepared`, the digest checks, once git is gone, that each ref is at
- * its new value (an aborted transaction left it where it was; a later
- * one moved it on, and its own hook digests that).
+ * `prepared`, the digest checks, once git is gone, that each ref has
+ * left its old value (an aborted transaction leaves it there).  Not that
+ * it is at the new one: the notes ref moves on with the digests of the
+ * other refs of the same fetch, which may come first.
  */
-static size_t drop_uncommitted(git_repository *repo, struct ref_update *u, size_t nr)
+static void drop_uncommitted(git_repository *repo, struct ref_update *u, size_t nr)
 {
-	size_t i, kept = 0;
+	size_t i;
 
 	for (i = 0; i < nr; i++) {
 		git_oid now;
-		int at_new = git_reference_name_to_id(&now, repo, u[i].ref) < 0 ?
-			git_oid_is_zero(&u[i].new) : git_oid_equal(&now, &u[i].new);
 
-		if (at_new)
-			u[kept++] = u[i];
+		if (git_reference_name_to_id(&now, repo, u[i].ref) < 0)
+			u[i].dropped = git_oid_is_zero(&u[i].old);
 		else
-			free(u[i].ref);
+			u[i].dropped = git_oid_equal(&now, &u[i].old);
 	}
-	return kept;
 }
 
-/* Digests what a transaction brought to the watched refs; after it is over. */
-static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
+static int same_range(const struct kvmd_range *a, const struct kvmd_range *b)
+{
+	return a->has_old == b->has_old && git_oid_equal(&a->new, &b->new) &&
+	       (!a->has_old || git_oid_equal(&a->old, &b->old));
+}
+
+/*
+ * Digests what a transaction brought to the watched refs; after it is
+ * over.  With `render_only`, before it is over (git still runs): each
+ * watched update's range is worked out from the notes as they are and
+ * its digest rendered into u->digest, silently; once git is gone the
+ * range is worked out again (the fetch may have brought notes), and a
+ * digest rendered for the same range is written as it is.
+ */
+static int digest_updates(struct runner *r, struct ref_update *u, size_t nr, int render_only)
 {
 	struct kvmd_buf err = KVMD_BUF_INIT, backup = KVMD_BUF_INIT;
 	char **patterns = NULL;
@@ -1578,11 +1630,11 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 
 	/* a fetch refspec that forces the notes ref itself: keep what it threw away */
 	kvmd_buf_addf(&backup, "%s-backup", r->notes_ref.ptr);
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && !render_only; i++) {
 		int kept;
 
-		if (strcmp(u[i].ref, r->notes_ref.ptr) || git_oid_is_zero(&u[i].new) ||
-		    !updated_by_fetch(r->repo, u[i].ref, &u[i].new))
+		if (u[i].dropped || strcmp(u[i].ref, r->notes_ref.ptr) ||
+		    git_oid_is_zero(&u[i].new) || !updated_by_fetch(r->repo, u[i].ref, &u[i].new))
 			continue;
 		kvmd_buf_reset(&err);
 		kept = kvmd_notes_keep_local(r->repo, r->notes_ref.ptr, &u[i].old, &u[i].new,
@@ -1598,10 +1650,12 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 	kvmd_watch_patterns(&patterns, r->repo, r->cfg);
 	for (i = 0; i < nr; i++) {
 		git_object *obj = NULL, *peeled = NULL;
+		struct held_digest *held = &u[i].digest;
 		struct kvmd_range range;
 		int found;
 
-		if (!kvmd_watch_matches(patterns, u[i].ref) || git_oid_is_zero(&u[i].new))
+		if (u[i].dropped || !kvmd_watch_matches(patterns, u[i].ref) ||
+		    git_oid_is_zero(&u[i].new))
 			continue;
 		if (git_object_lookup(&obj, r->repo, &u[i].new, GIT_OBJECT_ANY) < 0 ||
 		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
@@ -1619,13 +1673,23 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 		found = kvmd_watch_since(&range, r->repo, r->notes_ref.ptr, git_object_id(peeled),
 					 git_oid_is_zero(&u[i].old) ? NULL : &u[i].old,
 					 u[i].ref, &err);
-		if (found < 0 && git_oid_is_zero(&u[i].old))
+		if (render_only) {
+			/* what fails here is said, if it still does, once git is gone */
+			r->hold = held;
+			if (found > 0 && digest_range(r, &range, &err) < 0)
+				held->held = 0;
+			r->hold = NULL;
+		} else if (found < 0 && git_oid_is_zero(&u[i].old)) {
 			/* a ref this update created, with no digest before: not a failure */
 			fprintf(stderr, "%s: not digested: %s\n", u[i].ref, err.ptr);
-		else if (found < 0)
+		} else if (found < 0) {
 			ret = kvmd_error("%s: not digested: %s", u[i].ref, err.ptr);
-		else if (found > 0 && digest_range(r, &range, &err) < 0)
+		} else if (found > 0 && held->held && same_range(&held->range, &range)) {
+			if (held->text.len && write_note(r, &range, &held->text, &err) < 0)
+				ret = kvmd_error("%s", err.ptr);
+		} else if (found > 0 && digest_range(r, &range, &err) < 0) {
 			ret = kvmd_error("%s", err.ptr);
+		}
 		git_object_free(peeled);
 		git_object_free(obj);
 	}
@@ -1636,15 +1700,14 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr)
 }
 
 /*
- * The digest of the updates `u` (*nr of them), in the background, once
- * process `after` (the git command that ran the hook) is gone, holding
- * the run lock `lock` (-1 without one); of those git committed, when
- * `prepared` (the hook's state when the script started us).  `pending`,
- * when not NULL, is the file that says this digest is coming (see
- * PENDING), removed once the lock is held and git is done.  Returns the
- * exit code.
+ * The digest of the updates `u`, in the background, once process
+ * `after` (the git command that ran the hook) is gone, holding the run
+ * lock `lock` (-1 without one); of those git committed, when `prepared`
+ * (the hook's state when the script started us).  `pending`, when not
+ * NULL, is the file that says this digest is coming (see PENDING),
+ * removed once the lock is held and git is done.  Returns the exit code.
  */
-static int background_digest(struct ref_update *u, size_t *nr, int prepared, pid_t after,
+static int background_digest(struct ref_update *u, size_t nr, int prepared, pid_t after,
 			     int lock, const char *git_dir, const char *pending)
 {
 	struct digest_opts o = { .quiet = 1, .top = -1, .jobs = -1, .progress = 0, .pager = 0,
@@ -1659,32 +1722,36 @@ static int background_digest(struct ref_update *u, size_t *nr, int prepared, pid
 	kvmd_buf_addf(&mark, "%skvmdigest-failed", git_dir);
 	background_mark = kvmd_buf_detach(&mark, NULL);
 	atexit(background_exit);
-	/*
-	 * What main() leaves to the commands that read the repository,
-	 * while git finishes: libgit2's start (it reads the CA bundle) and
-	 * GMime's cost as much as the digest of a fetch.  Nothing of the
-	 * repository is read before git is gone.
-	 */
 	git_libgit2_init();
 	set_libgit2_policy();
 	kvmd_mail_global_init();
+	/*
+	 * While git finishes: the new commits are in place (git prepares a
+	 * transaction once it has them), only the refs are not, and the
+	 * notes may still move (a fetch refspec can write them).  So read
+	 * and render now, and once git is gone check the refs, work out
+	 * the ranges again and write; the archive index, which is written
+	 * with the note, waits for git too.
+	 */
+	repo = open_repository(&packs);
+	runner_init(&r, repo, packs, &o);
+	digest_updates(&r, u, nr, 1);
 	wait_for_exit(after);
 	if (pending)
 		unlink(pending);
-	repo = open_repository(&packs);
-	runner_init(&r, repo, packs, &o);
 	if (prepared)
-		*nr = drop_uncommitted(repo, u, *nr);
-	ret = digest_updates(&r, u, *nr) < 0 ? 128 : 0;
+		drop_uncommitted(repo, u, nr);
+	ret = digest_updates(&r, u, nr, 0) < 0 ? 128 : 0;
 	/* marked before the lock goes: `hook wait` must see it */
 	if (ret)
 		note_failure(background_mark);
 	background_ok = 1;
+	/* the note is written: `hook wait` need not wait for the clean-up */
+	if (lock >= 0)
+		close(lock);
 	runner_release(&r);
 	close_repository(repo, packs);
 	git_libgit2_shutdown();
-	if (lock >= 0)
-		close(lock);
 	return ret;
 }
 
@@ -1726,6 +1793,8 @@ static int hook_reference_transaction(int argc, const char **argv)
 	prepared = !strcmp(argv[0], "prepared");
 	for (i = 1; i < (size_t)argc; i++) {
 		KVMD_ALLOC_GROW(u, nr + 1, alloc);
+		memset(&u[nr], 0, sizeof(*u));
+		kvmd_buf_init(&u[nr].digest.text);
 		if (parse_ref_update(&u[nr], argv[i]) < 0)
 			kvmd_error("not a ref update: '%s'", argv[i]);
 		else
@@ -1774,14 +1843,16 @@ static int hook_reference_transaction(int argc, const char **argv)
 			}
 		}
 	}
-	ret = background_digest(u, &nr, prepared, after, lock, git_dir.ptr,
+	ret = background_digest(u, nr, prepared, after, lock, git_dir.ptr,
 				background ? pending.ptr : NULL);
 
 cleanup:
 	kvmd_buf_release(&git_dir);
 	kvmd_buf_release(&pending);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		free(u[i].ref);
+		kvmd_buf_release(&u[i].digest.text);
+	}
 	free(u);
 	return ret;
 }
