@@ -1,0 +1,36 @@
+#!/bin/sh
+
+test_description='what every run does before its work
+
+libgit2 1.5 built with mbedTLS parses the whole system CA bundle when it
+starts (8-10 ms of every run, the fetch hook'"'"'s digest included).
+git-kvmdigest opens no TLS connection through libgit2, and defines the
+function that reads the bundle itself, so that the dynamic linker binds
+libgit2'"'"'s call to one that loads nothing.
+'
+. "$(dirname "$0")"/test-lib.sh
+
+program=$(command -v git-kvmdigest)
+
+if ! ldd "$program" 2>/dev/null | grep -q "libmbedx509"
+then
+	skip_all='libgit2 is not built with mbedTLS here'
+	test_done
+fi
+command -v strace >/dev/null 2>&1 && test_set_prereq STRACE
+
+test_expect_success 'libgit2 calls our mbedtls_x509_crt_parse_file' '
+	LD_DEBUG=bindings git-kvmdigest --version >out 2>bindings &&
+	grep "^git-kvmdigest version" out &&
+	grep "binding file [^ ]*libgit2[^ ]* .* to [^ ]*git-kvmdigest .*mbedtls_x509_crt_parse_file" \
+		bindings
+'
+
+test_expect_success STRACE 'so no run opens the CA bundle' '
+	strace -f -e trace=openat,open -o trace git-kvmdigest --version >out &&
+	grep "^git-kvmdigest version" out &&
+	grep "libgit2" trace &&
+	! grep -i "\.crt\|/certs" trace
+'
+
+test_done
