@@ -1619,12 +1619,13 @@ static int same_range(const struct kvmd_range *a, const struct kvmd_range *b)
  * watched update's range is worked out from the notes as they are and
  * its digest rendered into u->digest, silently; once git is gone the
  * range is worked out again (the fetch may have brought notes), and a
- * digest rendered for the same range is written as it is.
+ * digest rendered for the same range is written as it is.  `patterns`
+ * are the watched refs' (kvmd_watch_patterns()).
  */
-static int digest_updates(struct runner *r, struct ref_update *u, size_t nr, int render_only)
+static int digest_updates(struct runner *r, char **patterns, struct ref_update *u, size_t nr,
+			  int render_only)
 {
 	struct kvmd_buf err = KVMD_BUF_INIT, backup = KVMD_BUF_INIT;
-	char **patterns = NULL;
 	size_t i;
 	int ret = 0;
 
@@ -1647,7 +1648,6 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr, int
 				     r->notes_ref.ptr, backup.ptr);
 	}
 
-	kvmd_watch_patterns(&patterns, r->repo, r->cfg);
 	for (i = 0; i < nr; i++) {
 		git_object *obj = NULL, *peeled = NULL;
 		struct held_digest *held = &u[i].digest;
@@ -1668,11 +1668,13 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr, int
 		 * PATH, a crash) is covered by the next one.
 		 */
 		kvmd_buf_reset(&err);
-		r->archive = u[i].ref;
-		set_link_ref(r, u[i].ref);
 		found = kvmd_watch_since(&range, r->repo, r->notes_ref.ptr, git_object_id(peeled),
 					 git_oid_is_zero(&u[i].old) ? NULL : &u[i].old,
 					 u[i].ref, &err);
+		r->archive = u[i].ref;
+		/* a held digest has its links already: no remote to ask again */
+		if (render_only || !held->held || found <= 0 || !same_range(&held->range, &range))
+			set_link_ref(r, u[i].ref);
 		if (render_only) {
 			/* what fails here is said, if it still does, once git is gone */
 			r->hold = held;
@@ -1693,7 +1695,6 @@ static int digest_updates(struct runner *r, struct ref_update *u, size_t nr, int
 		git_object_free(peeled);
 		git_object_free(obj);
 	}
-	kvmd_watch_free(patterns);
 	kvmd_buf_release(&err);
 	kvmd_buf_release(&backup);
 	return ret;
@@ -1715,6 +1716,7 @@ static int background_digest(struct ref_update *u, size_t nr, int prepared, pid_
 	struct kvmd_buf mark = KVMD_BUF_INIT;
 	struct kvmd_packs *packs = NULL;
 	git_repository *repo;
+	char **patterns = NULL;
 	struct runner r;
 	int ret;
 
@@ -1735,13 +1737,14 @@ static int background_digest(struct ref_update *u, size_t nr, int prepared, pid_
 	 */
 	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
-	digest_updates(&r, u, nr, 1);
+	kvmd_watch_patterns(&patterns, repo, r.cfg);
+	digest_updates(&r, patterns, u, nr, 1);
 	wait_for_exit(after);
 	if (pending)
 		unlink(pending);
 	if (prepared)
 		drop_uncommitted(repo, u, nr);
-	ret = digest_updates(&r, u, nr, 0) < 0 ? 128 : 0;
+	ret = digest_updates(&r, patterns, u, nr, 0) < 0 ? 128 : 0;
 	/* marked before the lock goes: `hook wait` must see it */
 	if (ret)
 		note_failure(background_mark);
@@ -1749,6 +1752,7 @@ static int background_digest(struct ref_update *u, size_t nr, int prepared, pid_
 	/* the note is written: `hook wait` need not wait for the clean-up */
 	if (lock >= 0)
 		close(lock);
+	kvmd_watch_free(patterns);
 	runner_release(&r);
 	close_repository(repo, packs);
 	git_libgit2_shutdown();
