@@ -126,6 +126,7 @@ struct runner {
 	struct kvmd_maintainers *maintainers;
 	int maintainers_read;
 	struct held_digest *hold;  /* set: digest_range() renders here, writes nothing */
+	size_t reader_min;         /* kvmd_scan_opts.reader_min */
 };
 
 static void print_version(void)
@@ -706,6 +707,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		.report_data = &progress,
 		.config = r->cfg,
 		.jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.reader_min = r->reader_min,
 		.packs = r->packs,
 	};
 	struct kvmd_render_opts render;
@@ -1701,6 +1703,12 @@ static int digest_updates(struct runner *r, char **patterns, struct ref_update *
 }
 
 /*
+ * The fewest commits for which the hook's digest reads with a second
+ * reader (see background_digest()).
+ */
+#define HOOK_READER_MIN 512
+
+/*
  * The digest of the updates `u`, in the background, once process
  * `after` (the git command that ran the hook) is gone, holding the run
  * lock `lock` (-1 without one); of those git committed, when `prepared`
@@ -1737,6 +1745,12 @@ static int background_digest(struct ref_update *u, size_t nr, int prepared, pid_
 	 */
 	repo = open_repository(&packs);
 	runner_init(&r, repo, packs, &o);
+	/*
+	 * A fetch's few hundred messages are read sooner by one reader: a
+	 * second one opens the repository again, and git, then `hook wait`
+	 * or the user's next command, has the other core meanwhile.
+	 */
+	r.reader_min = HOOK_READER_MIN;
 	kvmd_watch_patterns(&patterns, repo, r.cfg);
 	digest_updates(&r, patterns, u, nr, 1);
 	wait_for_exit(after);

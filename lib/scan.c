@@ -756,6 +756,7 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	size_t nr = 0;
 	int line = 0;
 	int jobs = opts->jobs > 0 ? opts->jobs : 1, i, ret = -1;
+	size_t per = opts->reader_min > BLOCK ? opts->reader_min : BLOCK;
 
 	if (kvmd_mailmap_load(&mailmap, repo, opts->config, err) < 0)
 		goto cleanup;
@@ -768,8 +769,8 @@ int kvmd_scan(struct kvmd_digest *d, git_repository *repo,
 	workers[0].repo = repo;
 	if (list_commits(&ids, &nr, &line, repo, range, err) < 0)
 		goto cleanup;
-	if ((size_t)jobs > (nr + BLOCK - 1) / BLOCK)
-		jobs = nr ? (int)((nr + BLOCK - 1) / BLOCK) : 1;
+	if ((size_t)jobs > (nr + per - 1) / per)
+		jobs = nr ? (int)((nr + per - 1) / per) : 1;
 
 	/* entries wait on disk, not in memory (see digest.h) */
 	if (d)

@@ -30,6 +30,9 @@ struct kvmd_scan_opts {
 	struct kvmd_config *config; /* mailmap and cache settings; may be NULL */
 	int jobs;           /* readers (threads), 1 or more; the digest is the
 			       same whatever the number */
+	size_t reader_min;  /* the fewest commits worth one more reader, which
+			       opens the repository again (0: 64, one block
+			       of the work) */
 	struct kvmd_packs *packs; /* the packs `repo` reads through (attached
 			       with kvmd_packs_attach), for the other readers
 			       too; its cache is sized for each scan and
