@@ -11,6 +11,7 @@
 #include "mailmap-repo.h"
 #include "maintainers.h"
 #include "pack.h"
+#include "patchid.h"
 #include "range.h"
 #include "status.h"
 #include "subject.h"
@@ -194,6 +195,16 @@ static void report_mail(struct reader *r, const struct kvmd_mail *mail,
 		kvmd_followup_links(&links, &nlinks, body, len);
 	}
 	s.change_id = change_id;
+	/* hashed here, in the reading thread, not in the serialized callback */
+	if (m->tag.kind == KVMD_KIND_PATCH && m->tag.number != 0) {
+		git_oid id;
+
+		kvmd_buf_reset(&r->scratch);
+		if (kvmd_patchid_mail(&id, mail->body, mail->body_len, &r->scratch) == 0) {
+			memcpy(s.patch_id, id.id, sizeof(s.patch_id));
+			s.has_patch_id = 1;
+		}
+	}
 	s.links = (const char *const *)links;
 	s.nlinks = nlinks;
 report:

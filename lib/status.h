@@ -45,6 +45,14 @@ struct kvmd_status_msg {
 	const char *const *links; /* Message-IDs the body links to */
 	size_t nlinks;
 	int in_range;             /* the message is in the digested range */
+	/*
+	 * A patch's stable patch-id (patchid.h: kvmd_patchid_mail()), 20
+	 * raw bytes, when `has_patch_id` is set: the scan computes it for
+	 * each mail whose subject makes it a patch and whose body carries a
+	 * diff libgit2 parses.  The index stores it; the model ignores it.
+	 */
+	unsigned char patch_id[20];
+	int has_patch_id;
 };
 
 /*
