@@ -31,8 +31,10 @@ static const char schema[] =
 	" subject TEXT NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,"
 	" number INTEGER NOT NULL, total INTEGER NOT NULL, tag_end INTEGER NOT NULL,"
 	" in_reply_to TEXT, root TEXT, thread INTEGER NOT NULL, series INTEGER,"
-	" change_id TEXT, trailers BLOB, links BLOB);"
+	" change_id TEXT, trailers BLOB, links BLOB, patch_id BLOB, subject_key TEXT);"
 	"CREATE INDEX mail_thread ON mail(thread);"
+	"CREATE INDEX mail_patch_id ON mail(patch_id) WHERE patch_id IS NOT NULL;"
+	"CREATE INDEX mail_subject_key ON mail(subject_key) WHERE subject_key IS NOT NULL;"
 	"CREATE INDEX mail_series ON mail(series) WHERE series IS NOT NULL;"
 	"CREATE TABLE series(id INTEGER PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE,"
 	" sender_email TEXT NOT NULL, subject_key TEXT NOT NULL, version INTEGER NOT NULL,"
@@ -45,11 +47,23 @@ static const char schema[] =
 	"CREATE TABLE contributor(email TEXT PRIMARY KEY COLLATE NOCASE, name TEXT,"
 	" date INTEGER NOT NULL, message_id TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE domain(domain TEXT PRIMARY KEY COLLATE NOCASE, date INTEGER NOT NULL,"
-	" message_id TEXT NOT NULL) WITHOUT ROWID;";
+	" message_id TEXT NOT NULL) WITHOUT ROWID;"
+	/* issue 14's code commits and applied refs: see applied.h */
+	"CREATE TABLE code(id INTEGER PRIMARY KEY, commit_id BLOB NOT NULL UNIQUE,"
+	" patch_id BLOB, email TEXT NOT NULL COLLATE NOCASE, subject_key TEXT NOT NULL,"
+	" date INTEGER NOT NULL);"
+	"CREATE INDEX code_patch_id ON code(patch_id) WHERE patch_id IS NOT NULL;"
+	"CREATE INDEX code_subject_key ON code(subject_key);"
+	"CREATE TABLE applied_ref(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" tip BLOB, bound INTEGER);"
+	"CREATE TABLE code_ref(code INTEGER NOT NULL, ref INTEGER NOT NULL,"
+	" PRIMARY KEY(code, ref)) WITHOUT ROWID;";
 
 static const char drop[] =
 	"DROP TABLE IF EXISTS archive; DROP TABLE IF EXISTS mail; DROP TABLE IF EXISTS series;"
-	"DROP TABLE IF EXISTS contributor; DROP TABLE IF EXISTS domain;";
+	"DROP TABLE IF EXISTS contributor; DROP TABLE IF EXISTS domain;"
+	"DROP TABLE IF EXISTS code; DROP TABLE IF EXISTS applied_ref;"
+	"DROP TABLE IF EXISTS code_ref;";
 
 /* This run's own tables: gone with the connection. */
 static const char temp_tables[] =
@@ -72,9 +86,9 @@ static const char *const stmt_sql[NSTMT] = {
 	[ADD_MAIL] =
 		"INSERT INTO mail(message_id, commit_id, blob, archive, date, name, email,"
 		" sender_email, subject, kind, version, number, total, tag_end, in_reply_to,"
-		" root, change_id, trailers, links, thread)"
+		" root, change_id, trailers, links, thread, patch_id, subject_key)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20)"
+		" ?17, ?18, ?19, ?20, ?21, ?22)"
 		" ON CONFLICT(message_id) DO UPDATE SET commit_id = excluded.commit_id,"
 		" blob = excluded.blob, archive = excluded.archive, date = excluded.date,"
 		" name = excluded.name, email = excluded.email,"
@@ -84,7 +98,8 @@ static const char *const stmt_sql[NSTMT] = {
 		" in_reply_to = excluded.in_reply_to, root = excluded.root,"
 		" thread = excluded.thread, series = NULL,"
 		" change_id = excluded.change_id, trailers = excluded.trailers,"
-		" links = excluded.links"
+		" links = excluded.links, patch_id = excluded.patch_id,"
+		" subject_key = excluded.subject_key"
 		" WHERE excluded.commit_id < mail.commit_id",
 	[ADD_RANGE] = "INSERT OR IGNORE INTO temp.range(message_id) VALUES(?1)",
 	[ADD_TOUCHED] = "INSERT OR IGNORE INTO temp.touched(thread) VALUES(?1)",
@@ -125,6 +140,7 @@ struct kvmd_index {
 	sqlite3_stmt *stmt[NSTMT];
 	struct kvmd_buf pack;   /* scratch for packed columns */
 	struct kvmd_buf pack2;
+	struct kvmd_buf key;    /* scratch for a subject key */
 };
 
 void kvmd_index_path(struct kvmd_buf *out, git_repository *repo)
@@ -251,6 +267,7 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	*out = NULL;
 	kvmd_buf_init(&ix->pack);
 	kvmd_buf_init(&ix->pack2);
+	kvmd_buf_init(&ix->key);
 	if (slash) {
 		kvmd_buf_add(&dir, path, (size_t)(slash - path));
 		if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
@@ -316,6 +333,7 @@ void kvmd_index_free(struct kvmd_index *ix)
 	sqlite3_close(ix->db);
 	kvmd_buf_release(&ix->pack);
 	kvmd_buf_release(&ix->pack2);
+	kvmd_buf_release(&ix->key);
 	free(ix);
 }
 
@@ -468,6 +486,13 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		sqlite3_bind_blob(st, 18, ix->pack.ptr, (int)ix->pack.len, SQLITE_STATIC);
 	if (m->nlinks)
 		sqlite3_bind_blob(st, 19, ix->pack2.ptr, (int)ix->pack2.len, SQLITE_STATIC);
+	if (m->has_patch_id)
+		sqlite3_bind_blob(st, 21, m->patch_id, GIT_OID_RAWSZ, SQLITE_STATIC);
+	/* what a commit's subject is matched with (applied.h): patches only */
+	if (m->tag.kind == KVMD_KIND_PATCH && m->tag.number != 0) {
+		kvmd_status_subject_key(&ix->key, m->subject ? m->subject : "");
+		bind_text(st, 22, ix->key.ptr);
+	}
 	if ((ret = step_done(st, ix, what, err)) < 0)
 		return ret;
 
@@ -592,6 +617,11 @@ int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 	ret = step_done(st, ix, "cannot write the index", err);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+struct sqlite3 *kvmd_index_db(struct kvmd_index *ix)
+{
+	return ix->db;
 }
 
 int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err)

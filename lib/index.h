@@ -19,6 +19,12 @@
  *   contributor  each address's first message; `domain` each domain's
  *   archive      each archive ref (or revision) indexed, and its tip
  *
+ * and, for patches (kvmd_status_msg's `tag` a patch, not a cover
+ * letter), the stable patch-id of the diff each carries (NULL when none
+ * parses) and its subject key, by which applied.h finds the commits
+ * they became and the other way round; its tables of code commits and
+ * applied refs (`code`, `code_ref`, `applied_ref`) are described there.
+ *
  * Several archives (a list's epochs as separate refs or remotes) share
  * one index: a thread that crosses an epoch stays one thread.
  *
@@ -40,7 +46,7 @@ struct kvmd_status;
 struct kvmd_status_msg;
 
 /* The schema this code writes; an index with another user_version is rebuilt. */
-#define KVMD_INDEX_SCHEMA 2
+#define KVMD_INDEX_SCHEMA 3
 
 /* Specific failures (all also negative). */
 #define KVMD_INDEX_CORRUPT (-2)  /* not a database, or a damaged one */
@@ -145,6 +151,13 @@ int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err);
 
 /* Counts the mails in the index (for `git kvmdigest index` and tests). */
 int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err);
+
+/*
+ * The index's database, for applied.h (layer 3, the same run): borrowed
+ * from `ix`, used only between kvmd_index_begin() and kvmd_index_free().
+ */
+struct sqlite3;
+struct sqlite3 *kvmd_index_db(struct kvmd_index *ix);
 
 /* Closes the index; a transaction still open is rolled back.  NULL is fine. */
 void kvmd_index_free(struct kvmd_index *ix);

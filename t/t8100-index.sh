@@ -62,7 +62,7 @@ test_expect_success CLONE 'JSON makes it: the range and the history before it' '
 	git -C clone kvmdigest --format=json origin/master~30..origin/master~20 >out 2>err &&
 	test_path_is_file $IDX &&
 	test "$(q "SELECT count(*) FROM mail")" = "$(mails origin/master~20)" &&
-	test "$(q "PRAGMA user_version")" = 2 &&
+	test "$(q "PRAGMA user_version")" = 3 &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
 	test "$(q "SELECT hex(tip) FROM archive WHERE name = '\''origin/master~20'\''")" = \
 		"$(git -C clone rev-parse origin/master~20 | tr a-f A-F)"
@@ -166,7 +166,7 @@ test_expect_success CLONE 'another schema: emptied and built again' '
 	q "PRAGMA user_version = 0" &&
 	digest_completes &&
 	grep "rebuilding the archive index" err &&
-	test "$(q "PRAGMA user_version")" = 2 &&
+	test "$(q "PRAGMA user_version")" = 3 &&
 	test "$(q "SELECT count(*) FROM mail")" = 36
 '
 
