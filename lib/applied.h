@@ -44,6 +44,9 @@
  * epoch), the next refresh walks the ref again down to the new bound
  * (commits already stored are not hashed again).  With no patch mail
  * indexed, refs are not walked at all (there is nothing to match).
+ * The author address is the commit's as written (no mailmap); the
+ * subject match compares it with the patch mail's contributor address
+ * ignoring case.
  *
  * Layer 3.  Never prints: errors come back as -1 (or the index's
  * KVMD_INDEX_CORRUPT, KVMD_INDEX_BUSY) with the reason in `err`.  One
@@ -63,15 +66,18 @@ struct kvmd_applied;
 /*
  * Opens the engine on `ix` (an index in its run) and `repo`, with the
  * applied refs: every ref matching one of `patterns` (kvmdigest.appliedRef
- * values in configuration order; a pattern is a full ref name, or a glob
- * as `git for-each-ref` takes them, `*` not crossing a `/`).  A ref's
- * rank is the first pattern it matches; refs of one pattern rank by name.
+ * values in configuration order), matched as kvmdigest.ref's are
+ * (watch.h: fnmatch() globs, `*` crossing `/` too; a name not under
+ * `refs/` stands for `refs/remotes/<name>` and `refs/heads/<name>`).
+ * Symbolic refs (origin/HEAD) are left out: their target is one.  A
+ * ref's rank is the first pattern it matches; refs of one pattern rank
+ * by name.
  * `npatterns` may be 0: the engine then stores and finds posted mails
  * (kvmd_applied_store_commit(), kvmd_applied_posted()) but no commit is
  * applied.
  *
  * `ix` and `repo` are borrowed and must outlive the engine; `patterns`
- * is copied.  `*out` is NULL after a failure.  A pattern that matches
+ * is read during the call only.  One engine per index run at a time.  `*out` is NULL after a failure.  A pattern that matches
  * no ref is not an error (kvmd_applied_refs() says which refs matched).
  */
 int kvmd_applied_open(struct kvmd_applied **out, struct kvmd_index *ix,
