@@ -25,7 +25,7 @@
 
 LAYER1="buf usage quote config options pattern"
 LAYER2="ident body mail subject trailer mailmap tally digest render render-json followup status link area"
-LAYER3="inbox range watch notes hooks diffstat pack scan mailmap-repo index patchid maintainers"
+LAYER3="inbox range watch notes hooks diffstat pack scan mailmap-repo index patchid maintainers applied"
 
 # libgit2 calls that read or write git objects: not for layer 2
 GIT_OBJECTS='^git_(repository|object|commit|tree|blob|odb|revparse|revwalk|reference|note|diff|signature|index|oid_|packbuilder|mailmap_from)'

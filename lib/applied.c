@@ -1,0 +1,749 @@
+#include "applied.h"
+#include "buf.h"
+#include "index.h"
+#include "patchid.h"
+#include "status.h"
+#include "usage.h"
+#include "watch.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The tables are created with the index's (index.c); this file reads
+ * and writes them through the index's connection, in its transaction.
+ * The ranks of this run's applied refs are a temporary table
+ * (temp.applied_rank: ref id, rank), so that the lookups join on it and
+ * a ref no pattern names any more is left out.
+ */
+
+enum stmt {
+	CODE_BY_COMMIT,   /* the code row of a commit */
+	ADD_CODE,         /* a new code row */
+	ADD_CODE_REF,     /* a commit walked from a ref */
+	MAIL_BY_ID,       /* a patch mail's patch-id, subject key, address */
+	APPLIED_BY_ID,    /* the commits with a patch-id, on applied refs */
+	APPLIED_BY_KEY,   /* the commits with a subject key and address, on applied refs */
+	POSTED_BY_ID,     /* the newest patch mail with a patch-id */
+	POSTED_BY_KEY,    /* the newest patch mail with a subject key and address */
+	NSTMT
+};
+
+#define APPLIED_COLUMNS \
+	"SELECT c.commit_id, r.name, min(k.rank), c.date FROM code c" \
+	" CROSS JOIN code_ref cr ON cr.code = c.id" \
+	" JOIN temp.applied_rank k ON k.ref = cr.ref" \
+	" JOIN applied_ref r ON r.id = cr.ref"
+#define APPLIED_ORDER " GROUP BY c.id ORDER BY min(k.rank), c.date, c.commit_id"
+#define POSTED_COLUMNS "SELECT message_id, date, version, number, total FROM mail"
+#define POSTED_ORDER " ORDER BY version DESC, date DESC, message_id LIMIT 1"
+
+static const char *const stmt_sql[NSTMT] = {
+	[CODE_BY_COMMIT] = "SELECT id FROM code WHERE commit_id = ?1",
+	[ADD_CODE] =
+		"INSERT INTO code(commit_id, patch_id, email, subject_key, date)"
+		" VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(commit_id) DO NOTHING",
+	[ADD_CODE_REF] = "INSERT OR IGNORE INTO code_ref(code, ref) VALUES(?1, ?2)",
+	[MAIL_BY_ID] =
+		"SELECT patch_id, subject_key, email FROM mail WHERE message_id = ?1",
+	[APPLIED_BY_ID] = APPLIED_COLUMNS " WHERE c.patch_id = ?1" APPLIED_ORDER,
+	[APPLIED_BY_KEY] = APPLIED_COLUMNS
+		" WHERE c.subject_key = ?1 AND c.email = ?2" APPLIED_ORDER,
+	[POSTED_BY_ID] = POSTED_COLUMNS " WHERE patch_id = ?1" POSTED_ORDER,
+	[POSTED_BY_KEY] = POSTED_COLUMNS
+		" WHERE subject_key = ?1 AND email = ?2 COLLATE NOCASE" POSTED_ORDER,
+};
+
+struct applied_ref {
+	char *name;
+	sqlite3_int64 id;   /* its applied_ref row */
+};
+
+struct kvmd_applied {
+	struct kvmd_index *ix;
+	sqlite3 *db;
+	git_repository *repo;
+	struct applied_ref *refs;  /* by rank */
+	size_t nrefs;
+	const char **names;        /* the refs' names, for kvmd_applied_refs() */
+	sqlite3_stmt *stmt[NSTMT];
+	struct kvmd_buf key;       /* scratch for a subject key */
+	char *post_message_id;     /* what the last kvmd_applied_posted() returned */
+};
+
+/* The failure of the last call on `db`, as a return value; the reason in `err`. */
+static int db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *err)
+{
+	int code = rc & 0xff;
+
+	kvmd_buf_addf(err, "%s: %s", what, sqlite3_errmsg(db));
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return KVMD_INDEX_CORRUPT;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return KVMD_INDEX_BUSY;
+	return -1;
+}
+
+static int exec(struct kvmd_applied *a, const char *sql, struct kvmd_buf *err)
+{
+	int rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(a->db, rc, "cannot write the index", err);
+}
+
+static int prepare(sqlite3_stmt **out, struct kvmd_applied *a, const char *sql,
+		   struct kvmd_buf *err)
+{
+	int rc = sqlite3_prepare_v2(a->db, sql, -1, out, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(a->db, rc, "cannot read the index", err);
+}
+
+static void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Steps a statement that returns no row, and resets it. */
+static int step_done(sqlite3_stmt *st, struct kvmd_applied *a, struct kvmd_buf *err)
+{
+	int rc = sqlite3_step(st);
+
+	done(st);
+	return rc == SQLITE_DONE ? 0 : db_error(a->db, rc, "cannot write the index", err);
+}
+
+static void bind_oid(sqlite3_stmt *st, int i, const git_oid *id)
+{
+	sqlite3_bind_blob(st, i, id->id, GIT_OID_RAWSZ, SQLITE_TRANSIENT);
+}
+
+/* Reads a 20-byte id column; 0, or -1 when the column is not one. */
+static int column_oid(git_oid *out, sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(st, i) != GIT_OID_RAWSZ)
+		return -1;
+	git_oid_fromraw(out, sqlite3_column_blob(st, i));
+	return 0;
+}
+
+const char *kvmd_applied_how_name(enum kvmd_applied_how how)
+{
+	return how == KVMD_APPLIED_SUBJECT ? "subject" : "patch-id";
+}
+
+/* ---------------------------------------------------------------- open -- */
+
+struct ref_names {
+	char **v;
+	size_t nr, alloc;
+};
+
+static int collect_ref(const char *name, void *data)
+{
+	struct ref_names *names = data;
+
+	KVMD_ALLOC_GROW(names->v, names->nr + 1, names->alloc);
+	names->v[names->nr++] = kvmd_xstrdup(name);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether `name` is a direct ref to a commit (a symbolic one is its target's alias). */
+static int names_commit(git_repository *repo, const char *name)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	int ok;
+
+	ok = git_reference_lookup(&ref, repo, name) == 0 &&
+	     git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+	     git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0;
+	git_object_free(obj);
+	git_reference_free(ref);
+	git_error_clear();
+	return ok;
+}
+
+/* Ranks the refs `patterns` match, and gives each its applied_ref row. */
+static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t npatterns,
+		     struct kvmd_buf *err)
+{
+	struct ref_names names = { 0 };
+	sqlite3_stmt *add = NULL, *rank = NULL;
+	size_t i, j, alloc = 0;
+	char *one[2] = { NULL, NULL };
+	int rc, ret = 0;
+
+	if (!npatterns)
+		return 0;
+	if (git_reference_foreach_name(a->repo, collect_ref, &names) < 0) {
+		kvmd_buf_addf(err, "cannot list the refs: %s", kvmd_git_error());
+		ret = -1;
+		goto cleanup;
+	}
+	if (names.nr)
+		qsort(names.v, names.nr, sizeof(*names.v), cmp_str);
+	for (i = 0; i < npatterns; i++) {
+		one[0] = (char *)patterns[i];
+		for (j = 0; j < names.nr; j++) {
+			if (!names.v[j] || !kvmd_watch_matches(one, names.v[j]))
+				continue;
+			if (names_commit(a->repo, names.v[j])) {
+				KVMD_ALLOC_GROW(a->refs, a->nrefs + 1, alloc);
+				a->refs[a->nrefs++].name = names.v[j];
+			} else {
+				free(names.v[j]);
+			}
+			names.v[j] = NULL; /* ranked by its first pattern */
+		}
+	}
+
+	if ((ret = prepare(&add, a, "INSERT INTO applied_ref(name) VALUES(?1)"
+			   " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", err)) < 0 ||
+	    (ret = prepare(&rank, a, "INSERT OR REPLACE INTO temp.applied_rank(ref, rank)"
+			   " VALUES(?1, ?2)", err)) < 0)
+		goto cleanup;
+	for (i = 0; i < a->nrefs; i++) {
+		sqlite3_bind_text(add, 1, a->refs[i].name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(add);
+		if (rc == SQLITE_ROW) {
+			a->refs[i].id = sqlite3_column_int64(add, 0);
+			rc = sqlite3_step(add);
+		}
+		done(add);
+		if (rc != SQLITE_DONE) {
+			ret = db_error(a->db, rc, "cannot write the index", err);
+			goto cleanup;
+		}
+		sqlite3_bind_int64(rank, 1, a->refs[i].id);
+		sqlite3_bind_int64(rank, 2, (sqlite3_int64)i);
+		if ((ret = step_done(rank, a, err)) < 0)
+			goto cleanup;
+	}
+
+cleanup:
+	for (j = 0; j < names.nr; j++)
+		free(names.v[j]);
+	free(names.v);
+	sqlite3_finalize(add);
+	sqlite3_finalize(rank);
+	return ret;
+}
+
+int kvmd_applied_open(struct kvmd_applied **out, struct kvmd_index *ix,
+		      git_repository *repo, const char *const *patterns,
+		      size_t npatterns, struct kvmd_buf *err)
+{
+	struct kvmd_applied *a = kvmd_xcalloc(1, sizeof(*a));
+	size_t i;
+	int ret;
+
+	*out = NULL;
+	a->ix = ix;
+	a->db = kvmd_index_db(ix);
+	a->repo = repo;
+	kvmd_buf_init(&a->key);
+	if ((ret = exec(a, "CREATE TEMP TABLE IF NOT EXISTS applied_rank("
+			" ref INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
+			" DELETE FROM temp.applied_rank", err)) < 0)
+		goto cleanup;
+	for (i = 0; i < NSTMT; i++)
+		if ((ret = prepare(&a->stmt[i], a, stmt_sql[i], err)) < 0)
+			goto cleanup;
+	if ((ret = find_refs(a, patterns, npatterns, err)) < 0)
+		goto cleanup;
+	a->names = kvmd_xcalloc(a->nrefs + 1, sizeof(*a->names));
+	for (i = 0; i < a->nrefs; i++)
+		a->names[i] = a->refs[i].name;
+	*out = a;
+	a = NULL;
+
+cleanup:
+	kvmd_applied_free(a);
+	return ret;
+}
+
+void kvmd_applied_free(struct kvmd_applied *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < NSTMT; i++)
+		sqlite3_finalize(a->stmt[i]);
+	for (i = 0; i < a->nrefs; i++)
+		free(a->refs[i].name);
+	free(a->refs);
+	free(a->names);
+	free(a->post_message_id);
+	kvmd_buf_release(&a->key);
+	free(a);
+}
+
+size_t kvmd_applied_refs(const struct kvmd_applied *a, const char *const **out)
+{
+	*out = a->names;
+	return a->nrefs;
+}
+
+/* ------------------------------------------------------------- storing -- */
+
+/* Writes a new code row; its id in `*id` (0 when the commit was stored already). */
+static int add_code(sqlite3_int64 *id, struct kvmd_applied *a, const git_oid *commit,
+		    const git_oid *patch_id, const char *email, const char *subject_key,
+		    int64_t date, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = a->stmt[ADD_CODE];
+	int ret;
+
+	bind_oid(st, 1, commit);
+	if (patch_id && !git_oid_is_zero(patch_id))
+		bind_oid(st, 2, patch_id);
+	sqlite3_bind_text(st, 3, email ? email : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, subject_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, date);
+	if ((ret = step_done(st, a, err)) < 0)
+		return ret;
+	*id = sqlite3_changes(a->db) ? sqlite3_last_insert_rowid(a->db) : 0;
+	return 0;
+}
+
+/* The code row of `commit`: 1 with `*id`, 0 when it is not stored. */
+static int find_code(sqlite3_int64 *id, struct kvmd_applied *a, const git_oid *commit,
+		     struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = a->stmt[CODE_BY_COMMIT];
+	int rc;
+
+	*id = 0;
+	bind_oid(st, 1, commit);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_error(a->db, rc, "cannot read the index", err);
+}
+
+static int add_code_ref(struct kvmd_applied *a, sqlite3_int64 code, sqlite3_int64 ref,
+			struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = a->stmt[ADD_CODE_REF];
+
+	sqlite3_bind_int64(st, 1, code);
+	sqlite3_bind_int64(st, 2, ref);
+	return step_done(st, a, err);
+}
+
+int kvmd_applied_store_commit(struct kvmd_applied *a, const git_commit *c,
+			      const git_oid *patch_id, struct kvmd_buf *err)
+{
+	const git_signature *author = git_commit_author(c);
+	const char *summary = git_commit_summary((git_commit *)c);
+	sqlite3_int64 id;
+
+	kvmd_status_subject_key(&a->key, summary ? summary : "");
+	return add_code(&id, a, git_commit_id(c), patch_id, author ? author->email : "",
+			a->key.ptr, git_commit_time(c), err);
+}
+
+/* ------------------------------------------------------------- refresh -- */
+
+/* The commits a walk found that are not stored yet, with what is stored of them. */
+struct pending {
+	git_oid *ids;
+	char **emails;
+	char **keys;
+	int64_t *dates;
+	size_t nr, alloc, next;
+	struct kvmd_applied *a;
+	sqlite3_int64 ref;
+	size_t hashed;
+	struct kvmd_buf *err;
+	int ret;
+};
+
+static void pending_add(struct pending *p, const git_oid *id, const char *email,
+			const char *key, int64_t date)
+{
+	size_t alloc = p->alloc;
+
+	KVMD_ALLOC_GROW(p->ids, p->nr + 1, p->alloc);
+	if (alloc != p->alloc) {
+		p->emails = kvmd_xrealloc(p->emails, p->alloc * sizeof(*p->emails));
+		p->keys = kvmd_xrealloc(p->keys, p->alloc * sizeof(*p->keys));
+		p->dates = kvmd_xrealloc(p->dates, p->alloc * sizeof(*p->dates));
+	}
+	git_oid_cpy(&p->ids[p->nr], id);
+	p->emails[p->nr] = kvmd_xstrdup(email ? email : "");
+	p->keys[p->nr] = kvmd_xstrdup(key);
+	p->dates[p->nr] = date;
+	p->nr++;
+}
+
+static void pending_release(struct pending *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++) {
+		free(p->emails[i]);
+		free(p->keys[i]);
+	}
+	free(p->ids);
+	free(p->emails);
+	free(p->keys);
+	free(p->dates);
+	memset(p, 0, sizeof(*p));
+}
+
+/* kvmd_patchid_commits()'s callback, in this thread: stores one commit. */
+static int store_hashed(const git_oid *commit, const git_oid *id, void *data)
+{
+	struct pending *p = data;
+	sqlite3_int64 code;
+	int ret;
+
+	/* handed in the order of the list; merges were left out of it already */
+	while (p->next < p->nr && !git_oid_equal(&p->ids[p->next], commit))
+		p->next++;
+	if (p->next == p->nr)
+		return 0;
+	if ((ret = add_code(&code, p->a, commit, id, p->emails[p->next], p->keys[p->next],
+			    p->dates[p->next], p->err)) < 0 ||
+	    (!code && (ret = find_code(&code, p->a, commit, p->err)) < 0) ||
+	    (code && (ret = add_code_ref(p->a, code, p->ref, p->err)) < 0)) {
+		p->ret = ret;
+		return 1; /* stops the run */
+	}
+	p->hashed++;
+	p->next++;
+	return 0;
+}
+
+/* The applied_ref row of `ref`: its walked tip (`*has_tip`) and bound. */
+static int read_ref(git_oid *tip, int *has_tip, int64_t *bound, struct kvmd_applied *a,
+		    sqlite3_int64 ref, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	*has_tip = 0;
+	*bound = 0;
+	if ((ret = prepare(&st, a, "SELECT tip, bound FROM applied_ref WHERE id = ?1", err)) < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, ref);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*has_tip = column_oid(tip, st, 0) == 0;
+		*bound = sqlite3_column_int64(st, 1);
+	}
+	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		db_error(a->db, rc, "cannot read the index", err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int write_ref(struct kvmd_applied *a, sqlite3_int64 ref, const git_oid *tip,
+		     int64_t bound, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if ((ret = prepare(&st, a, "UPDATE applied_ref SET tip = ?1, bound = ?2 WHERE id = ?3",
+			   err)) < 0)
+		return ret;
+	bind_oid(st, 1, tip);
+	sqlite3_bind_int64(st, 2, bound);
+	sqlite3_bind_int64(st, 3, ref);
+	ret = step_done(st, a, err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int forget_ref(struct kvmd_applied *a, sqlite3_int64 ref, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if ((ret = prepare(&st, a, "DELETE FROM code_ref WHERE ref = ?1", err)) < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, ref);
+	ret = step_done(st, a, err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Walks one ref from `tip`: down to `hide` (NULL: down to commits older
+ * than `bound`), storing what is not stored and linking all to the ref.
+ */
+static int walk_ref(struct kvmd_applied *a, const struct applied_ref *ref, const git_oid *tip,
+		    const git_oid *hide, int64_t bound, int jobs,
+		    struct kvmd_applied_stats *stats, struct kvmd_buf *err)
+{
+	struct pending p = { 0 };
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	sqlite3_int64 code;
+	int rc, ret = -1;
+
+	p.a = a;
+	p.ref = ref->id;
+	p.err = err;
+	if (git_revwalk_new(&walk, a->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(walk, tip) < 0 ||
+	    (hide && git_revwalk_hide(walk, hide) < 0)) {
+		kvmd_buf_addf(err, "cannot walk '%s': %s", ref->name, kvmd_git_error());
+		goto cleanup;
+	}
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		const git_signature *author;
+		const char *summary;
+
+		if (git_commit_lookup(&c, a->repo, &id) < 0) {
+			kvmd_buf_addf(err, "cannot walk '%s': %s", ref->name, kvmd_git_error());
+			ret = -1;
+			goto cleanup;
+		}
+		/* by commit date, newest first: the rest is older (clock skew aside) */
+		if (!hide && git_commit_time(c) < bound)
+			break;
+		if (git_commit_parentcount(c) > 1)
+			goto next;
+		stats->walked++;
+		if ((ret = find_code(&code, a, &id, err)) < 0)
+			goto cleanup;
+		if (code) {
+			if ((ret = add_code_ref(a, code, ref->id, err)) < 0)
+				goto cleanup;
+			goto next;
+		}
+		author = git_commit_author(c);
+		summary = git_commit_summary(c);
+		kvmd_status_subject_key(&a->key, summary ? summary : "");
+		pending_add(&p, &id, author ? author->email : "", a->key.ptr, git_commit_time(c));
+next:
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (rc < 0 && rc != GIT_ITEROVER) {
+		kvmd_buf_addf(err, "cannot walk '%s': %s", ref->name, kvmd_git_error());
+		ret = -1;
+		goto cleanup;
+	}
+	ret = kvmd_patchid_commits(a->repo, p.ids, p.nr, jobs, store_hashed, &p, err);
+	if (p.ret < 0)
+		ret = p.ret;
+	else if (ret > 0)
+		ret = -1;
+	stats->hashed += p.hashed;
+
+cleanup:
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	pending_release(&p);
+	return ret;
+}
+
+int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
+			 struct kvmd_applied_stats *stats, struct kvmd_buf *err)
+{
+	struct kvmd_applied_stats own;
+	sqlite3_stmt *st = NULL;
+	int64_t oldest = 0, bound, old_bound;
+	git_oid tip, old;
+	size_t i;
+	int rc, ret = 0, has_old, any = 0;
+
+	if (!stats)
+		stats = &own;
+	memset(stats, 0, sizeof(*stats));
+	if (!a->nrefs)
+		return 0;
+	/* the oldest patch mail: what the first walks go down to */
+	if ((ret = prepare(&st, a, "SELECT min(date) FROM mail WHERE patch_id IS NOT NULL AND date > 0", err)) < 0)
+		return ret;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		oldest = sqlite3_column_int64(st, 0);
+		any = 1;
+	}
+	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		db_error(a->db, rc, "cannot read the index", err);
+	sqlite3_finalize(st);
+	if (ret < 0 || !any)
+		return ret; /* nothing posted to match */
+	bound = oldest - (int64_t)KVMD_APPLIED_MARGIN_DAYS * 86400;
+
+	for (i = 0; i < a->nrefs; i++) {
+		const struct applied_ref *ref = &a->refs[i];
+		int incremental = 0;
+
+		stats->refs++;
+		if (git_reference_name_to_id(&tip, a->repo, ref->name) < 0) {
+			git_error_clear();
+			continue; /* gone since open: its rows stay for when it is back */
+		}
+		if ((ret = read_ref(&old, &has_old, &old_bound, a, ref->id, err)) < 0)
+			return ret;
+		if (has_old && old_bound <= bound) {
+			if (git_oid_equal(&old, &tip))
+				continue;
+			incremental = git_graph_descendant_of(a->repo, &tip, &old) > 0;
+			git_error_clear();
+		}
+		if (!incremental) {
+			/* first walk, rewritten ref, or older mails: down to the bound again */
+			if (has_old && (ret = forget_ref(a, ref->id, err)) < 0)
+				return ret;
+			stats->bound = bound;
+			old_bound = bound;
+		}
+		if ((ret = walk_ref(a, ref, &tip, incremental ? &old : NULL, bound, jobs,
+				    stats, err)) < 0 ||
+		    (ret = write_ref(a, ref->id, &tip, old_bound, err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- lookups -- */
+
+/* Calls `cb` for each row `st` returns; 1 when there was one. */
+static int each_match(struct kvmd_applied *a, sqlite3_stmt *st, const char *message_id,
+		      enum kvmd_applied_how how,
+		      int (*cb)(const struct kvmd_applied_match *m, void *data),
+		      void *data, int *found, struct kvmd_buf *err)
+{
+	struct kvmd_applied_match m;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	int rc, ret = 0;
+
+	*found = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (column_oid(&id, st, 0) < 0)
+			continue;
+		git_oid_tostr(hex, sizeof(hex), &id);
+		m.message_id = message_id;
+		m.commit = hex;
+		m.ref = (const char *)sqlite3_column_text(st, 1);
+		m.how = how;
+		m.date = sqlite3_column_int64(st, 3);
+		*found = 1;
+		if ((ret = cb(&m, data)) != 0)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = db_error(a->db, rc, "cannot read the index", err);
+	done(st);
+	return ret;
+}
+
+int kvmd_applied_for_mail(struct kvmd_applied *a, const char *const *message_ids, size_t n,
+			  int (*cb)(const struct kvmd_applied_match *m, void *data),
+			  void *data, struct kvmd_buf *err)
+{
+	sqlite3_stmt *mail = a->stmt[MAIL_BY_ID], *st;
+	size_t i;
+	int rc, ret = 0, found;
+
+	if (!a->nrefs)
+		return 0;
+	for (i = 0; i < n && !ret; i++) {
+		git_oid patch_id;
+		int has_id;
+		char *key = NULL, *email = NULL;
+
+		sqlite3_bind_text(mail, 1, message_ids[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(mail);
+		if (rc != SQLITE_ROW) {
+			done(mail);
+			if (rc != SQLITE_DONE)
+				ret = db_error(a->db, rc, "cannot read the index", err);
+			continue;
+		}
+		has_id = column_oid(&patch_id, mail, 0) == 0;
+		if (sqlite3_column_type(mail, 1) != SQLITE_NULL) {
+			key = kvmd_xstrdup((const char *)sqlite3_column_text(mail, 1));
+			email = kvmd_xstrdup((const char *)sqlite3_column_text(mail, 2));
+		}
+		done(mail);
+
+		found = 0;
+		if (has_id) {
+			st = a->stmt[APPLIED_BY_ID];
+			bind_oid(st, 1, &patch_id);
+			ret = each_match(a, st, message_ids[i], KVMD_APPLIED_PATCH_ID,
+					 cb, data, &found, err);
+		}
+		if (!ret && !found && key) {
+			st = a->stmt[APPLIED_BY_KEY];
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+			ret = each_match(a, st, message_ids[i], KVMD_APPLIED_SUBJECT,
+					 cb, data, &found, err);
+		}
+		free(key);
+		free(email);
+	}
+	return ret;
+}
+
+/* Reads the one row of a POSTED_* statement into `out`: 1, 0 or <0. */
+static int read_post(struct kvmd_applied_post *out, struct kvmd_applied *a, sqlite3_stmt *st,
+		     enum kvmd_applied_how how, struct kvmd_buf *err)
+{
+	int rc = sqlite3_step(st), ret;
+
+	if (rc == SQLITE_ROW) {
+		free(a->post_message_id);
+		a->post_message_id = kvmd_xstrdup((const char *)sqlite3_column_text(st, 0));
+		out->message_id = a->post_message_id;
+		out->date = sqlite3_column_int64(st, 1);
+		out->version = sqlite3_column_int(st, 2);
+		out->number = sqlite3_column_int(st, 3);
+		out->total = sqlite3_column_int(st, 4);
+		out->how = how;
+	}
+	ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 :
+		db_error(a->db, rc, "cannot read the index", err);
+	done(st);
+	return ret;
+}
+
+int kvmd_applied_posted(struct kvmd_applied_post *out, struct kvmd_applied *a,
+			const git_commit *c, const git_oid *patch_id,
+			struct kvmd_buf *err)
+{
+	const git_signature *author = git_commit_author(c);
+	const char *summary = git_commit_summary((git_commit *)c);
+	sqlite3_stmt *st;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (patch_id && !git_oid_is_zero(patch_id)) {
+		st = a->stmt[POSTED_BY_ID];
+		bind_oid(st, 1, patch_id);
+		if ((ret = read_post(out, a, st, KVMD_APPLIED_PATCH_ID, err)) != 0)
+			return ret;
+	}
+	kvmd_status_subject_key(&a->key, summary ? summary : "");
+	if (!a->key.len || !author || !author->email)
+		return 0;
+	st = a->stmt[POSTED_BY_KEY];
+	sqlite3_bind_text(st, 1, a->key.ptr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, author->email, -1, SQLITE_STATIC);
+	return read_post(out, a, st, KVMD_APPLIED_SUBJECT, err);
+}
