@@ -2,7 +2,7 @@
 #
 #   make bench                    the whole benchmark, 100,000 messages (~15 min)
 #   make bench BENCH_N=2000       a quick look at a small size
-#   make bench BENCH_ROWS=mail    only some rows (mail,repack,flat,code,patchid,hook,hookcost,index,status,profile)
+#   make bench BENCH_ROWS=mail    only some rows (mail,repack,flat,code,patchid,hook,hookcost,index,status,applied,profile)
 #   make bench-clean              drop the generated data (bench/data/)
 #
 # The data (an archive of BENCH_N messages, a code repo of 2/5 as many
