@@ -386,10 +386,10 @@ static void test_applied_rank(void **state)
 	struct fixture *f = *state;
 	const char *patterns[] = { "refs/remotes/kvm/n*", "refs/remotes/kvm/*", "refs/heads/*" };
 	const char *ids[] = { "p1@x", "p2@x" };
-	struct kvmd_applied *a = NULL;
+	struct kvmd_applied *a = NULL, *b = NULL;
 	struct kvmd_buf want = KVMD_BUF_INIT;
 	const char *const *refs;
-	git_oid c1, c2, p1, p2;
+	git_oid c1, c2, p1, p2, twin;
 
 	c1 = commit(f, NULL, "a.c", "a\n", "a@x", "KVM: one", T0, "refs/remotes/kvm/next");
 	c2 = commit(f, &c1, "b.c", "b\n", "a@x", "KVM: two", T0 + DAY, "refs/remotes/kvm/queue");
@@ -409,11 +409,23 @@ static void test_applied_rank(void **state)
 	expect_applied(f, a, ids, 2, want.ptr);
 	kvmd_applied_free(a);
 
+	/* the same change on a third ref, ranked after: it comes second */
+	twin = commit(f, NULL, "a.c", "a\n", "a@x", "KVM: one", T0 + 2 * DAY, "refs/heads/stable");
+	ok(0, kvmd_applied_open(&b, f->ix, f->repo, patterns, 3, &f->err));
+	ok(0, kvmd_applied_refresh(b, 1, NULL, &f->err));
+	kvmd_buf_reset(&want);
+	line(&want, "p1@x", &c1, "refs/remotes/kvm/next", "patch-id");
+	line(&want, "p1@x", &twin, "refs/heads/stable", "patch-id");
+	expect_applied(f, b, ids, 1, want.ptr);
+	kvmd_applied_free(b);
+	kvmd_buf_reset(&want);
+
 	/* the other order of patterns: queue first */
 	patterns[0] = "kvm/queue";
 	kvmd_buf_reset(&want);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 2, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 3, &f->err));
 	line(&want, "p1@x", &c1, "refs/remotes/kvm/queue", "patch-id");
+	line(&want, "p1@x", &twin, "refs/heads/stable", "patch-id");
 	line(&want, "p2@x", &c2, "refs/remotes/kvm/queue", "patch-id");
 	expect_applied(f, a, ids, 2, want.ptr);
 	kvmd_applied_free(a);
@@ -477,6 +489,44 @@ static void test_applied_posted(void **state)
 	commit_run(f);
 }
 
+/* An older mail indexed later moves the bound back: the ref is walked again. */
+static void test_applied_older_mails(void **state)
+{
+	struct fixture *f = *state;
+	const char *patterns[] = { "refs/heads/master" };
+	const char *ids[] = { "old@x" };
+	struct kvmd_applied *a = NULL;
+	struct kvmd_applied_stats stats;
+	struct kvmd_buf want = KVMD_BUF_INIT;
+	git_oid old, c1, p, pold;
+
+	old = commit(f, NULL, "a.c", "a\n", "a@x", "KVM: old", T0 - 200 * DAY, NULL);
+	c1 = commit(f, &old, "b.c", "b\n", "a@x", "KVM: new", T0, "refs/heads/master");
+	p = patch_id_of(f, &c1);
+	pold = patch_id_of(f, &old);
+	begin(f);
+	mail(f, "new@x", "a@x", "[PATCH] KVM: new", T0, &p);
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	assert_int_equal(stats.hashed, 1);
+	expect_applied(f, a, ids, 1, "");
+	kvmd_applied_free(a);
+	commit_run(f);
+
+	begin(f);
+	mail(f, "old@x", "a@x", "[PATCH] KVM: old", T0 - 190 * DAY, &pold);
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	assert_int_equal(stats.bound, T0 - 220 * DAY);
+	assert_int_equal(stats.walked, 2);
+	assert_int_equal(stats.hashed, 1);
+	line(&want, "old@x", &old, "refs/heads/master", "patch-id");
+	expect_applied(f, a, ids, 1, want.ptr);
+	kvmd_applied_free(a);
+	commit_run(f);
+	kvmd_buf_release(&want);
+}
+
 /* With no patch mail indexed there is nothing to match: no walk, no tip. */
 static void test_applied_no_mail_no_walk(void **state)
 {
@@ -504,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_applied_incremental_and_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_applied_rank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_applied_posted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_applied_older_mails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_applied_no_mail_no_walk, setup, teardown),
 	};
 
