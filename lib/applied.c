@@ -36,8 +36,8 @@ enum stmt {
 	" JOIN temp.applied_rank k ON k.ref = cr.ref" \
 	" JOIN applied_ref r ON r.id = cr.ref"
 #define APPLIED_ORDER " GROUP BY c.id ORDER BY min(k.rank), c.date, c.commit_id"
-#define POSTED_COLUMNS "SELECT message_id, date, version, number, total FROM mail"
-#define POSTED_ORDER " ORDER BY version DESC, date DESC, message_id LIMIT 1"
+#define POSTED_COLUMNS "SELECT message_id, date, version, number, total, subject FROM mail"
+#define POSTED_ORDER " ORDER BY version DESC, date DESC, message_id"
 
 static const char *const stmt_sql[NSTMT] = {
 	[CODE_BY_COMMIT] = "SELECT id FROM code WHERE commit_id = ?1",
@@ -46,13 +46,15 @@ static const char *const stmt_sql[NSTMT] = {
 		" VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(commit_id) DO NOTHING",
 	[ADD_CODE_REF] = "INSERT OR IGNORE INTO code_ref(code, ref) VALUES(?1, ?2)",
 	[MAIL_BY_ID] =
-		"SELECT patch_id, subject_key, email FROM mail WHERE message_id = ?1",
+		"SELECT patch_id, subject, email, subject_hash IS NOT NULL FROM mail"
+		" WHERE message_id = ?1",
 	[APPLIED_BY_ID] = APPLIED_COLUMNS " WHERE c.patch_id = ?1" APPLIED_ORDER,
 	[APPLIED_BY_KEY] = APPLIED_COLUMNS
 		" WHERE c.subject_key = ?1 AND c.email = ?2" APPLIED_ORDER,
-	[POSTED_BY_ID] = POSTED_COLUMNS " WHERE patch_id = ?1" POSTED_ORDER,
+	[POSTED_BY_ID] = POSTED_COLUMNS " WHERE patch_id = ?1" POSTED_ORDER " LIMIT 1",
+	/* a hash: the subjects are compared in read_post() */
 	[POSTED_BY_KEY] = POSTED_COLUMNS
-		" WHERE subject_key = ?1 AND email = ?2 COLLATE NOCASE" POSTED_ORDER,
+		" WHERE subject_hash = ?1 AND email = ?2 COLLATE NOCASE" POSTED_ORDER,
 };
 
 struct applied_ref {
@@ -69,6 +71,7 @@ struct kvmd_applied {
 	const char **names;        /* the refs' names, for kvmd_applied_refs() */
 	sqlite3_stmt *stmt[NSTMT];
 	struct kvmd_buf key;       /* scratch for a subject key */
+	struct kvmd_buf key2;
 	char *post_message_id;     /* what the last kvmd_applied_posted() returned */
 };
 
@@ -251,6 +254,7 @@ int kvmd_applied_open(struct kvmd_applied **out, struct kvmd_index *ix,
 	a->db = kvmd_index_db(ix);
 	a->repo = repo;
 	kvmd_buf_init(&a->key);
+	kvmd_buf_init(&a->key2);
 	if ((ret = exec(a, "CREATE TEMP TABLE IF NOT EXISTS applied_rank("
 			" ref INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
 			" DELETE FROM temp.applied_rank", err)) < 0)
@@ -285,6 +289,7 @@ void kvmd_applied_free(struct kvmd_applied *a)
 	free(a->names);
 	free(a->post_message_id);
 	kvmd_buf_release(&a->key);
+	kvmd_buf_release(&a->key2);
 	free(a);
 }
 
@@ -675,8 +680,11 @@ int kvmd_applied_for_mail(struct kvmd_applied *a, const char *const *message_ids
 			continue;
 		}
 		has_id = column_oid(&patch_id, mail, 0) == 0;
-		if (sqlite3_column_type(mail, 1) != SQLITE_NULL) {
-			key = kvmd_xstrdup((const char *)sqlite3_column_text(mail, 1));
+		if (sqlite3_column_int(mail, 3)) {
+			/* a patch: its subject key, as the index hashed it */
+			kvmd_status_subject_key(&a->key,
+						(const char *)sqlite3_column_text(mail, 1));
+			key = kvmd_xstrdup(a->key.ptr);
 			email = kvmd_xstrdup((const char *)sqlite3_column_text(mail, 2));
 		}
 		done(mail);
@@ -701,12 +709,21 @@ int kvmd_applied_for_mail(struct kvmd_applied *a, const char *const *message_ids
 	return ret;
 }
 
-/* Reads the one row of a POSTED_* statement into `out`: 1, 0 or <0. */
+/*
+ * Reads the first row of a POSTED_* statement into `out`, with the
+ * subject key `key` when it is not NULL (a hash found the rows): 1, 0
+ * or <0.
+ */
 static int read_post(struct kvmd_applied_post *out, struct kvmd_applied *a, sqlite3_stmt *st,
-		     enum kvmd_applied_how how, struct kvmd_buf *err)
+		     enum kvmd_applied_how how, const char *key, struct kvmd_buf *err)
 {
-	int rc = sqlite3_step(st), ret;
+	int rc, ret;
 
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && key) {
+		kvmd_status_subject_key(&a->key2, (const char *)sqlite3_column_text(st, 5));
+		if (!strcmp(a->key2.ptr, key))
+			break;
+	}
 	if (rc == SQLITE_ROW) {
 		free(a->post_message_id);
 		a->post_message_id = kvmd_xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -736,14 +753,14 @@ int kvmd_applied_posted(struct kvmd_applied_post *out, struct kvmd_applied *a,
 	if (patch_id && !git_oid_is_zero(patch_id)) {
 		st = a->stmt[POSTED_BY_ID];
 		bind_oid(st, 1, patch_id);
-		if ((ret = read_post(out, a, st, KVMD_APPLIED_PATCH_ID, err)) != 0)
+		if ((ret = read_post(out, a, st, KVMD_APPLIED_PATCH_ID, NULL, err)) != 0)
 			return ret;
 	}
 	kvmd_status_subject_key(&a->key, summary ? summary : "");
 	if (!a->key.len || !author || !author->email)
 		return 0;
 	st = a->stmt[POSTED_BY_KEY];
-	sqlite3_bind_text(st, 1, a->key.ptr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, kvmd_index_subject_hash(a->key.ptr));
 	sqlite3_bind_text(st, 2, author->email, -1, SQLITE_STATIC);
-	return read_post(out, a, st, KVMD_APPLIED_SUBJECT, err);
+	return read_post(out, a, st, KVMD_APPLIED_SUBJECT, a->key.ptr, err);
 }

@@ -31,10 +31,11 @@ static const char schema[] =
 	" subject TEXT NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,"
 	" number INTEGER NOT NULL, total INTEGER NOT NULL, tag_end INTEGER NOT NULL,"
 	" in_reply_to TEXT, root TEXT, thread INTEGER NOT NULL, series INTEGER,"
-	" change_id TEXT, trailers BLOB, links BLOB, patch_id BLOB, subject_key TEXT);"
+	" change_id TEXT, trailers BLOB, links BLOB, patch_id BLOB, subject_hash INTEGER);"
 	"CREATE INDEX mail_thread ON mail(thread);"
 	"CREATE INDEX mail_patch_id ON mail(patch_id) WHERE patch_id IS NOT NULL;"
-	"CREATE INDEX mail_subject_key ON mail(subject_key) WHERE subject_key IS NOT NULL;"
+	"CREATE INDEX mail_patch_date ON mail(date) WHERE patch_id IS NOT NULL;"
+	"CREATE INDEX mail_subject_hash ON mail(subject_hash) WHERE subject_hash IS NOT NULL;"
 	"CREATE INDEX mail_series ON mail(series) WHERE series IS NOT NULL;"
 	"CREATE TABLE series(id INTEGER PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE,"
 	" sender_email TEXT NOT NULL, subject_key TEXT NOT NULL, version INTEGER NOT NULL,"
@@ -86,7 +87,7 @@ static const char *const stmt_sql[NSTMT] = {
 	[ADD_MAIL] =
 		"INSERT INTO mail(message_id, commit_id, blob, archive, date, name, email,"
 		" sender_email, subject, kind, version, number, total, tag_end, in_reply_to,"
-		" root, change_id, trailers, links, thread, patch_id, subject_key)"
+		" root, change_id, trailers, links, thread, patch_id, subject_hash)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
 		" ?17, ?18, ?19, ?20, ?21, ?22)"
 		" ON CONFLICT(message_id) DO UPDATE SET commit_id = excluded.commit_id,"
@@ -99,7 +100,7 @@ static const char *const stmt_sql[NSTMT] = {
 		" thread = excluded.thread, series = NULL,"
 		" change_id = excluded.change_id, trailers = excluded.trailers,"
 		" links = excluded.links, patch_id = excluded.patch_id,"
-		" subject_key = excluded.subject_key"
+		" subject_hash = excluded.subject_hash"
 		" WHERE excluded.commit_id < mail.commit_id",
 	[ADD_RANGE] = "INSERT OR IGNORE INTO temp.range(message_id) VALUES(?1)",
 	[ADD_TOUCHED] = "INSERT OR IGNORE INTO temp.touched(thread) VALUES(?1)",
@@ -403,16 +404,27 @@ static int unpack_str(const char **s, size_t *len, const char **p, const char *e
 	return 0;
 }
 
-/* The `thread` of a root Message-ID: FNV-1a, 64 bits. */
-static sqlite3_int64 thread_of(const char *root)
+/* FNV-1a, 64 bits. */
+static sqlite3_int64 hash64(const char *s)
 {
 	uint64_t h = 14695981039346656037ULL;
 
-	for (; *root; root++) {
-		h ^= (unsigned char)*root;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
 	return (sqlite3_int64)h;
+}
+
+/* The `thread` of a root Message-ID. */
+static sqlite3_int64 thread_of(const char *root)
+{
+	return hash64(root);
+}
+
+int64_t kvmd_index_subject_hash(const char *key)
+{
+	return hash64(key);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -488,10 +500,10 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		sqlite3_bind_blob(st, 19, ix->pack2.ptr, (int)ix->pack2.len, SQLITE_STATIC);
 	if (m->has_patch_id)
 		sqlite3_bind_blob(st, 21, m->patch_id, GIT_OID_RAWSZ, SQLITE_STATIC);
-	/* what a commit's subject is matched with (applied.h): patches only */
+	/* what a commit's subject is looked up by (applied.h): patches only */
 	if (m->tag.kind == KVMD_KIND_PATCH && m->tag.number != 0) {
 		kvmd_status_subject_key(&ix->key, m->subject ? m->subject : "");
-		bind_text(st, 22, ix->key.ptr);
+		sqlite3_bind_int64(st, 22, kvmd_index_subject_hash(ix->key.ptr));
 	}
 	if ((ret = step_done(st, ix, what, err)) < 0)
 		return ret;
