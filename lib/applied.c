@@ -23,19 +23,14 @@ enum stmt {
 	ADD_CODE,         /* a new code row */
 	ADD_CODE_REF,     /* a commit walked from a ref */
 	MAIL_BY_ID,       /* a patch mail's patch-id, subject key, address */
-	APPLIED_BY_ID,    /* the commits with a patch-id, on applied refs */
-	APPLIED_BY_KEY,   /* the commits with a subject key and address, on applied refs */
+	CODE_BY_ID,       /* the commits with a patch-id */
+	CODE_BY_KEY,      /* the commits with a subject key and address */
+	BEST_REF,         /* the best-ranked applied ref a commit was walked from */
 	POSTED_BY_ID,     /* the newest patch mail with a patch-id */
 	POSTED_BY_KEY,    /* the newest patch mail with a subject key and address */
 	NSTMT
 };
 
-#define APPLIED_COLUMNS \
-	"SELECT c.commit_id, r.name, min(k.rank), c.date FROM code c" \
-	" CROSS JOIN code_ref cr ON cr.code = c.id" \
-	" JOIN temp.applied_rank k ON k.ref = cr.ref" \
-	" JOIN applied_ref r ON r.id = cr.ref"
-#define APPLIED_ORDER " GROUP BY c.id ORDER BY min(k.rank), c.date, c.commit_id"
 #define POSTED_COLUMNS "SELECT message_id, date, version, number, total, subject FROM mail"
 #define POSTED_ORDER " ORDER BY version DESC, date DESC, message_id"
 
@@ -48,9 +43,18 @@ static const char *const stmt_sql[NSTMT] = {
 	[MAIL_BY_ID] =
 		"SELECT patch_id, subject, email, subject_hash IS NOT NULL FROM mail"
 		" WHERE message_id = ?1",
-	[APPLIED_BY_ID] = APPLIED_COLUMNS " WHERE c.patch_id = ?1" APPLIED_ORDER,
-	[APPLIED_BY_KEY] = APPLIED_COLUMNS
-		" WHERE c.subject_key = ?1 AND c.email = ?2" APPLIED_ORDER,
+	/*
+	 * Most patches are not applied: a plain probe of `code` first,
+	 * the join with the refs only for what it finds (sorted in C).
+	 */
+	[CODE_BY_ID] = "SELECT id, commit_id, date FROM code WHERE patch_id = ?1",
+	[CODE_BY_KEY] =
+		"SELECT id, commit_id, date FROM code WHERE subject_key = ?1 AND email = ?2",
+	[BEST_REF] =
+		"SELECT r.name, k.rank FROM code_ref cr"
+		" CROSS JOIN temp.applied_rank k ON k.ref = cr.ref"
+		" JOIN applied_ref r ON r.id = cr.ref"
+		" WHERE cr.code = ?1 ORDER BY k.rank LIMIT 1",
 	[POSTED_BY_ID] = POSTED_COLUMNS " WHERE patch_id = ?1" POSTED_ORDER " LIMIT 1",
 	/* a hash: the subjects are compared in read_post() */
 	[POSTED_BY_KEY] = POSTED_COLUMNS
@@ -625,34 +629,82 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 
 /* ------------------------------------------------------------- lookups -- */
 
-/* Calls `cb` for each row `st` returns; 1 when there was one. */
+/* A commit a lookup found, on an applied ref. */
+struct cand {
+	git_oid commit;
+	int64_t date;
+	sqlite3_int64 rank;
+	char *ref;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return git_oid_cmp(&x->commit, &y->commit);
+}
+
+/*
+ * Calls `cb` for each commit `st` (a CODE_BY_* lookup, bound) finds on
+ * an applied ref, by rank, date and id; `*found` says whether there was
+ * one.  The callback's non-zero return, or <0.
+ */
 static int each_match(struct kvmd_applied *a, sqlite3_stmt *st, const char *message_id,
 		      enum kvmd_applied_how how,
 		      int (*cb)(const struct kvmd_applied_match *m, void *data),
 		      void *data, int *found, struct kvmd_buf *err)
 {
+	sqlite3_stmt *best = a->stmt[BEST_REF];
+	struct cand *v = NULL;
+	size_t n = 0, alloc = 0, i;
 	struct kvmd_applied_match m;
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid id;
-	int rc, ret = 0;
+	int rc, rc2, ret = 0;
 
 	*found = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (column_oid(&id, st, 0) < 0)
+		git_oid id;
+
+		if (column_oid(&id, st, 1) < 0)
 			continue;
-		git_oid_tostr(hex, sizeof(hex), &id);
-		m.message_id = message_id;
-		m.commit = hex;
-		m.ref = (const char *)sqlite3_column_text(st, 1);
-		m.how = how;
-		m.date = sqlite3_column_int64(st, 3);
-		*found = 1;
-		if ((ret = cb(&m, data)) != 0)
+		sqlite3_bind_int64(best, 1, sqlite3_column_int64(st, 0));
+		rc2 = sqlite3_step(best);
+		if (rc2 == SQLITE_ROW) {
+			KVMD_ALLOC_GROW(v, n + 1, alloc);
+			git_oid_cpy(&v[n].commit, &id);
+			v[n].date = sqlite3_column_int64(st, 2);
+			v[n].ref = kvmd_xstrdup((const char *)sqlite3_column_text(best, 0));
+			v[n].rank = sqlite3_column_int64(best, 1);
+			n++;
+		}
+		done(best);
+		if (rc2 != SQLITE_ROW && rc2 != SQLITE_DONE) {
+			ret = db_error(a->db, rc2, "cannot read the index", err);
 			break;
+		}
 	}
-	if (!ret && rc != SQLITE_DONE)
+	if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = db_error(a->db, rc, "cannot read the index", err);
 	done(st);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_cand);
+	for (i = 0; i < n && !ret; i++) {
+		git_oid_tostr(hex, sizeof(hex), &v[i].commit);
+		m.message_id = message_id;
+		m.commit = hex;
+		m.ref = v[i].ref;
+		m.how = how;
+		m.date = v[i].date;
+		*found = 1;
+		ret = cb(&m, data);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].ref);
+	free(v);
 	return ret;
 }
 
@@ -691,13 +743,13 @@ int kvmd_applied_for_mail(struct kvmd_applied *a, const char *const *message_ids
 
 		found = 0;
 		if (has_id) {
-			st = a->stmt[APPLIED_BY_ID];
+			st = a->stmt[CODE_BY_ID];
 			bind_oid(st, 1, &patch_id);
 			ret = each_match(a, st, message_ids[i], KVMD_APPLIED_PATCH_ID,
 					 cb, data, &found, err);
 		}
 		if (!ret && !found && key) {
-			st = a->stmt[APPLIED_BY_KEY];
+			st = a->stmt[CODE_BY_KEY];
 			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
 			ret = each_match(a, st, message_ids[i], KVMD_APPLIED_SUBJECT,
