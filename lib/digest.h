@@ -89,6 +89,9 @@ enum kvmd_section {
 	KVMD_SECTION_STATUS = 1 << 6,
 	KVMD_SECTION_WAITING = 1 << 7,
 	KVMD_SECTION_NEWCOMERS = 1 << 8,
+	/* where patches went (applied.h): mail digests, then code digests */
+	KVMD_SECTION_APPLIED = 1 << 9,
+	KVMD_SECTION_POSTED = 1 << 10,
 	/* series and messages per area (area.h, maintainers.h) */
 	KVMD_SECTION_AREAS = 1 << 11,
 };
