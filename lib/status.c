@@ -55,6 +55,11 @@ static void fu_release(struct fu_vec *v)
 		g_hash_table_destroy(v->seen);
 }
 
+struct applied_vec {
+	struct kvmd_status_applied *v;
+	size_t nr, alloc;
+};
+
 struct series {
 	struct kvmd_status_series pub;
 	struct kvmd_status_previous prev;
@@ -67,6 +72,7 @@ struct series {
 	struct fu_vec cover_fu;
 	struct fu_vec *patch_fu;
 	struct fu_vec all_fu;     /* as a previous version: all it received */
+	struct applied_vec *patch_applied;  /* per patch: kvmd_status_add_applied()'s */
 	struct series *previous;  /* the version it follows */
 	int answered;             /* a reply from someone but its sender */
 	int superseded;           /* a later version follows it */
@@ -114,6 +120,9 @@ static void series_free(struct series *ser)
 	for (i = 0; ser->patch_fu && i < ser->pub.npatches; i++)
 		fu_release(&ser->patch_fu[i]);
 	free(ser->patch_fu);
+	for (i = 0; ser->patch_applied && i < ser->pub.npatches; i++)
+		free(ser->patch_applied[i].v);
+	free(ser->patch_applied);
 	fu_release(&ser->all_fu);
 	free(ser);
 }
@@ -502,6 +511,7 @@ static void series_fill(struct series *ser)
 		pp->subject = m->subject;
 		pp->message_id = m->id;
 		pp->date = m->date;
+		pp->email = m->email;
 		m->patch = np++;
 	}
 	p->npatches = np;
@@ -845,7 +855,86 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 			s->waiting[s->nwaiting++] = &ser->pub;
 		}
 	}
+	for (i = 0; i < s->nseries; i++)
+		s->series[i]->pub.in_applied = s->series[i]->pub.in_status ||
+					       s->series[i]->pub.waiting_days >= 0;
 	return 0;
+}
+
+/* Every patch 1..total there, each applied: the series leaves `waiting`. */
+static void check_fully_applied(struct kvmd_status *s, struct series *ser)
+{
+	struct kvmd_status_series *p = &ser->pub;
+	size_t i, k;
+
+	if (p->fully_applied || p->npatches < (size_t)p->total)
+		return;
+	for (i = 0; i < (size_t)p->total; i++) {
+		for (k = 0; k < p->npatches; k++)
+			if (p->patches[k].number == (int)i + 1 && p->patches[k].napplied)
+				break;
+		if (k == p->npatches)
+			return;
+	}
+	p->fully_applied = 1;
+	if (p->waiting_days < 0)
+		return;
+	p->waiting_days = -1;
+	for (i = 0, k = 0; i < s->nwaiting; i++)
+		if (s->waiting[i] != p)
+			s->waiting[k++] = s->waiting[i];
+	s->nwaiting = k;
+}
+
+/* The message `id` when it is a patch of a series (not its cover letter). */
+static struct msg *series_patch(const struct kvmd_status *s, const char *id)
+{
+	struct msg *m = s->pub ? lookup(s, id) : NULL;
+
+	if (!m || !m->series || !is_patch(&m->tag) || m == m->series->cover ||
+	    m->patch >= m->series->pub.npatches ||
+	    m->series->patches[m->patch].message_id != m->id)
+		return NULL;
+	return m;
+}
+
+const struct kvmd_status_patch *kvmd_status_find_patch(const struct kvmd_status *s,
+							const char *message_id,
+							const struct kvmd_status_series **series)
+{
+	struct msg *m = series_patch(s, message_id);
+
+	if (series)
+		*series = m ? &m->series->pub : NULL;
+	return m ? &m->series->patches[m->patch] : NULL;
+}
+
+int kvmd_status_add_applied(struct kvmd_status *s, const char *message_id,
+			    const char *commit, const char *ref, enum kvmd_status_match match)
+{
+	struct msg *m = series_patch(s, message_id);
+	struct applied_vec *v;
+	struct series *ser;
+	size_t i;
+
+	if (!m)
+		return 0;
+	ser = m->series;
+	if (!ser->patch_applied)
+		ser->patch_applied = kvmd_xcalloc(ser->pub.npatches, sizeof(*ser->patch_applied));
+	v = &ser->patch_applied[m->patch];
+	for (i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i].commit, commit) && !strcmp(v->v[i].ref, ref))
+			return 1;
+	KVMD_ALLOC_GROW(v->v, v->nr + 1, v->alloc);
+	v->v[v->nr].commit = intern(s, commit);
+	v->v[v->nr].ref = intern(s, ref);
+	v->v[v->nr].match = match;
+	v->nr++;
+	ser->patches[m->patch].applied = v->v;
+	ser->patches[m->patch].napplied = v->nr;
+	check_fully_applied(s, ser);
+	return 1;
 }
 
 size_t kvmd_status_series(const struct kvmd_status *s,

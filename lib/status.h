@@ -85,6 +85,20 @@ struct kvmd_followup {
 				     leading domain label aside, as b4 compares): not counted */
 };
 
+/* How a patch was found on an applied ref (kvmd_status_add_applied()). */
+enum kvmd_status_match {
+	KVMD_MATCH_PATCH_ID,      /* the commit's patch-id is the mail's */
+	KVMD_MATCH_SUBJECT,       /* the content changed on the way in: same author
+				     address, same subject without its tag */
+};
+
+/* A commit a patch became. */
+struct kvmd_status_applied {
+	const char *commit;       /* full hex */
+	const char *ref;          /* the applied ref it is on, e.g. refs/remotes/kvm/next */
+	int match;                /* enum kvmd_status_match */
+};
+
 struct kvmd_status_patch {
 	int number;               /* n of n/N; 1 for a lone patch */
 	int version;              /* a partial reroll's own version; else the series' */
@@ -93,6 +107,10 @@ struct kvmd_status_patch {
 	int64_t date;
 	const struct kvmd_followup *followups;  /* given to this patch (not via the cover) */
 	size_t nfollowups;
+	const char *email;        /* the contributor's address (mapped) */
+	const struct kvmd_status_applied *applied;  /* in the order added; none until
+						       kvmd_status_add_applied() */
+	size_t napplied;
 };
 
 /* The version a series continues. */
@@ -123,6 +141,10 @@ struct kvmd_status_series {
 	size_t nfollowups;
 	const struct kvmd_status_patch *patches;  /* by number */
 	size_t npatches;
+	int in_applied;           /* the `applied` section looks at it: in_status, or
+				     waiting when the model was finished */
+	int fully_applied;        /* every patch 1..total is there and applied: the
+				     series is no longer waiting (waiting_days -1) */
 };
 
 struct kvmd_status_newcomer {
@@ -169,6 +191,25 @@ size_t kvmd_status_series(const struct kvmd_status *s,
 /* The waiting series, oldest first. */
 size_t kvmd_status_waiting(const struct kvmd_status *s,
 			   const struct kvmd_status_series *const **out);
+/*
+ * After kvmd_status_finish(): records that the patch `message_id` became
+ * `commit` on `ref` (copied; the same commit and ref twice is kept
+ * once).  A series whose every patch is then applied is fully applied
+ * and leaves the waiting list.  Returns 1, or 0 when `message_id` is not
+ * a patch of a series in the model (nothing is kept).
+ */
+int kvmd_status_add_applied(struct kvmd_status *s, const char *message_id,
+			    const char *commit, const char *ref, enum kvmd_status_match match);
+
+/*
+ * The patch `message_id` of a finished model and (unless `series` is
+ * NULL) its series: how a code commit's posted mail finds the follow-ups
+ * it got.  NULL when it is not a patch of a series in the model.
+ */
+const struct kvmd_status_patch *kvmd_status_find_patch(const struct kvmd_status *s,
+							const char *message_id,
+							const struct kvmd_status_series **series);
+
 size_t kvmd_status_newcomers(const struct kvmd_status *s,
 			     const struct kvmd_status_newcomer **out);
 size_t kvmd_status_new_domains(const struct kvmd_status *s, const char *const **out);
