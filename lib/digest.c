@@ -121,6 +121,8 @@ struct kvmd_digest {
 	int64_t first_date, last_date; /* 0: none yet */
 	struct kvmd_skip *skipped;
 	size_t nr_skipped, alloc_skipped;
+	GHashTable *posted;     /* code commit hex -> struct kvmd_posted, owned */
+	GHashTable *code_ids;   /* the code entries' commits (hex, in `listed`), once posted asks */
 };
 
 static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
@@ -309,6 +311,7 @@ int kvmd_digest_entry(const struct kvmd_digest *d, size_t i, struct kvmd_entry *
 		errno = EIO;
 		return -1;
 	}
+	e->posted = e->is_code && d->posted ? g_hash_table_lookup(d->posted, e->commit) : NULL;
 	return 0;
 }
 
@@ -405,6 +408,10 @@ void kvmd_digest_free(struct kvmd_digest *d)
 		for (i = 0; d->only_areas[i]; i++)
 			free(d->only_areas[i]);
 	free(d->only_areas);
+	if (d->posted)
+		g_hash_table_destroy(d->posted);
+	if (d->code_ids)
+		g_hash_table_destroy(d->code_ids);
 	free(d->listings);
 	for (i = 0; i < d->nr_skipped; i++) {
 		free(d->skipped[i].commit);
@@ -1081,4 +1088,78 @@ size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip *
 	if (out)
 		*out = d->skipped;
 	return d->nr_skipped;
+}
+
+/* One allocation holds a kvmd_posted, its follow-ups and their strings. */
+static size_t posted_size(const struct kvmd_posted *p)
+{
+	size_t n = sizeof(*p) + p->nfollowups * sizeof(*p->followups) + strlen(p->message_id) + 1, i;
+
+	for (i = 0; i < p->nfollowups; i++) {
+		const struct kvmd_followup *f = &p->followups[i];
+
+		n += strlen(f->key) + 1 + (f->name ? strlen(f->name) + 1 : 0) +
+		     (f->email ? strlen(f->email) + 1 : 0) +
+		     (f->message_id ? strlen(f->message_id) + 1 : 0);
+	}
+	return n;
+}
+
+static const char *posted_str(char **at, const char *s)
+{
+	char *copy = *at;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(copy, s, n);
+	*at += n;
+	return copy;
+}
+
+static struct kvmd_posted *posted_copy(const struct kvmd_posted *p)
+{
+	struct kvmd_posted *c = kvmd_xcalloc(1, posted_size(p));
+	struct kvmd_followup *f = (struct kvmd_followup *)(c + 1);
+	char *at = (char *)(f + p->nfollowups);
+	size_t i;
+
+	*c = *p;
+	c->followups = p->nfollowups ? f : NULL;
+	for (i = 0; i < p->nfollowups; i++) {
+		f[i] = p->followups[i];
+		f[i].key = posted_str(&at, p->followups[i].key);
+		f[i].name = posted_str(&at, p->followups[i].name);
+		f[i].email = posted_str(&at, p->followups[i].email);
+		f[i].message_id = posted_str(&at, p->followups[i].message_id);
+	}
+	c->message_id = posted_str(&at, p->message_id);
+	return c;
+}
+
+void kvmd_digest_set_posted(struct kvmd_digest *d, const char *commit,
+			    const struct kvmd_posted *p)
+{
+	const char *key;
+	size_t i;
+
+	if (!d->code_ids) {
+		d->code_ids = g_hash_table_new(g_str_hash, g_str_equal);
+		/* a code entry's listed text is its subject, then its commit */
+		for (i = 0; i < d->nr_listings; i++)
+			if (d->listings[i].commit)
+				g_hash_table_add(d->code_ids, (gpointer)d->listings[i].commit);
+	}
+	key = g_hash_table_lookup(d->code_ids, commit);
+	if (!key)
+		return;
+	if (!d->posted)
+		d->posted = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
+	g_hash_table_replace(d->posted, (gpointer)key, posted_copy(p));
+}
+
+size_t kvmd_digest_unposted(const struct kvmd_digest *d)
+{
+	return d->codes - (d->posted ? g_hash_table_size(d->posted) : 0);
 }

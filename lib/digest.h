@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "status.h"
 #include "subject.h"
 #include "trailer.h"
 
@@ -70,6 +71,20 @@ struct kvmd_code_commit {
 	const char *area;         /* its MAINTAINERS section (maintainers.h), or NULL */
 };
 
+/*
+ * Where a code commit was posted: the patch mail of the archive index it
+ * matches (applied.h finds it), and the follow-up trailers it got on the
+ * list (the status model's, status.h: the patch's and its cover letter's).
+ */
+struct kvmd_posted {
+	const char *message_id;   /* without angle brackets */
+	int64_t date;             /* the mail's Date (seconds, UTC); 0 unknown */
+	int version;              /* vN, 1 when absent */
+	int by_subject;           /* matched by author and subject, not by patch-id */
+	const struct kvmd_followup *followups;
+	size_t nfollowups;
+};
+
 /* A commit that could not be digested, and why. */
 struct kvmd_skip {
 	char *commit;
@@ -125,6 +140,9 @@ struct kvmd_entry {
 	int64_t date;             /* a patch's Date (seconds, UTC); 0 unknown or code */
 	const char *area;         /* area.h, maintainers.h; NULL for none; borrowed
 				     from the digest, not the entry */
+	/* code commits: where it was posted (kvmd_digest_set_posted()), borrowed
+	   from the digest; NULL when it was not, or not looked up */
+	const struct kvmd_posted *posted;
 	/* what the strings point into */
 	struct kvmd_buf text_;
 	struct kvmd_trailer *tv_;
@@ -215,6 +233,16 @@ size_t kvmd_digest_areas(const struct kvmd_digest *d, const struct kvmd_area_cou
  * seconds since the epoch (UTC); 0 for both when none is known.
  */
 void kvmd_digest_dates(const struct kvmd_digest *d, int64_t *first, int64_t *last);
+
+/*
+ * After kvmd_digest_finish(): code commit `commit` (full hex) was posted
+ * as `p` (copied).  A commit not in the digest is ignored.
+ */
+void kvmd_digest_set_posted(struct kvmd_digest *d, const char *commit,
+			    const struct kvmd_posted *p);
+/* The code commits with no kvmd_digest_set_posted(): never posted on an indexed list. */
+size_t kvmd_digest_unposted(const struct kvmd_digest *d);
+
 /* The skipped commits, newest first (out may be NULL); returns how many. */
 size_t kvmd_digest_skipped(const struct kvmd_digest *d, const struct kvmd_skip **out);
 
