@@ -123,6 +123,27 @@ static void trailers(JsonBuilder *b, const struct kvmd_trailer *t, size_t nr)
 	json_builder_end_array(b);
 }
 
+static void followups(JsonBuilder *b, const struct kvmd_followup *f, size_t nr);
+
+/* A code entry's `posted`: the patch mail it matches, or null. */
+static void posted(JsonBuilder *b, const struct kvmd_posted *p,
+		   const struct kvmd_render_opts *o)
+{
+	json_builder_set_member_name(b, "posted");
+	if (!p) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	member_str(b, "message_id", p->message_id);
+	member_link(b, o, p->message_id);
+	member_date(b, "date", p->date);
+	member_int(b, "version", p->version);
+	member_str(b, "match", p->by_subject ? "subject" : "patch-id");
+	followups(b, p->followups, p->nfollowups);
+	json_builder_end_object(b);
+}
+
 static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvmd_entry *e,
 		  const struct kvmd_render_opts *o)
 {
@@ -145,6 +166,8 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 		member_count(b, "total", e->tag.total);
 	}
 	trailers(b, e->trailers, e->ntrailers);
+	if (e->is_code)
+		posted(b, e->posted, o);
 	member_str(b, "diffstat", e->diffstat);
 	member_str(b, "body", e->body);
 	json_builder_end_object(b);
@@ -164,6 +187,24 @@ static void followups(JsonBuilder *b, const struct kvmd_followup *f, size_t nr)
 		member_str(b, "message_id", f[i].message_id);
 		json_builder_set_member_name(b, "mismatched");
 		json_builder_add_boolean_value(b, f[i].mismatched != 0);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+/* The commits a patch became (kvmd_status_add_applied()). */
+static void applied(JsonBuilder *b, const struct kvmd_status_patch *p)
+{
+	size_t i;
+
+	json_builder_set_member_name(b, "applied");
+	json_builder_begin_array(b);
+	for (i = 0; i < p->napplied; i++) {
+		json_builder_begin_object(b);
+		member_str(b, "commit", p->applied[i].commit);
+		member_str(b, "ref", p->applied[i].ref);
+		member_str(b, "match", p->applied[i].match == KVMD_MATCH_SUBJECT ?
+			   "subject" : "patch-id");
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -201,6 +242,8 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 		json_builder_add_null_value(b);
 	}
 	member_count(b, "waiting_days", s->waiting_days);
+	json_builder_set_member_name(b, "fully_applied");
+	json_builder_add_boolean_value(b, s->fully_applied != 0);
 	followups(b, s->followups, s->nfollowups);
 	json_builder_set_member_name(b, "patches");
 	json_builder_begin_array(b);
@@ -212,6 +255,7 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 		member_str(b, "subject", p->subject);
 		member_str(b, "message_id", p->message_id);
 		followups(b, p->followups, p->nfollowups);
+		applied(b, p);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -274,7 +318,7 @@ static void status(JsonBuilder *b, const struct kvmd_render_opts *o)
 	json_builder_set_member_name(b, "series");
 	json_builder_begin_array(b);
 	for (i = 0; i < nr; i++)
-		if ((series[i]->in_status || series[i]->waiting_days >= 0) &&
+		if ((series[i]->in_applied || series[i]->waiting_days >= 0) &&
 		    series_wanted(series[i], o))
 			series_object(b, series[i], o);
 	json_builder_end_array(b);

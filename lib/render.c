@@ -589,6 +589,158 @@ static void grouped_listings(struct kvmd_buf *out, const struct kvmd_digest *d,
 	}
 }
 
+/*
+ * The applied and posted sections (applied.h): where each patch went,
+ * and where each new commit came from.  Both need kvmdigest.appliedRef
+ * and the archive index; without them they say so in one line.
+ */
+#define APPLIED_ARROW " \xe2\x86\x92 "
+
+/* 1 when the section has what it needs, else its one line is written. */
+static int applied_ready(struct kvmd_buf *out, const struct kvmd_render_opts *o)
+{
+	if (!o->applied_refs) {
+		kvmd_buf_adds(out, "kvmdigest.appliedRef is not set: name the refs patches are "
+			      "applied to, e.g. git config --add kvmdigest.appliedRef "
+			      "'refs/remotes/kvm/*'\n");
+		return 0;
+	}
+	if (!o->applied_known) {
+		kvmd_buf_adds(out, "The archive index could not be used: nothing to match.\n");
+		return 0;
+	}
+	return 1;
+}
+
+/* `abc123456789 in refs/remotes/kvm/next, ...` */
+static void applied_commits(struct kvmd_buf *out, const struct kvmd_status_patch *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->napplied; k++) {
+		kvmd_buf_adds(out, k ? ", " : APPLIED_ARROW);
+		abbrev(out, p->applied[k].commit, 12);
+		kvmd_buf_adds(out, " in ");
+		add_safe(out, p->applied[k].ref);
+	}
+	if (p->napplied && p->applied[0].match == KVMD_MATCH_SUBJECT)
+		kvmd_buf_adds(out, " (subject match)");
+}
+
+/* A fully applied series: `<subject> → all 3 patches in <ref>[, <ref>]`. */
+static void applied_series_line(struct kvmd_buf *out, const struct kvmd_status_series *s)
+{
+	const char **refs = kvmd_xcalloc(s->npatches + 1, sizeof(*refs));
+	size_t nrefs = 0, by_subject = 0, i, k;
+
+	for (i = 0; i < s->npatches; i++) {
+		const struct kvmd_status_patch *p = &s->patches[i];
+
+		if (!p->napplied)
+			continue;
+		by_subject += p->applied[0].match == KVMD_MATCH_SUBJECT;
+		for (k = 0; k < nrefs && strcmp(refs[k], p->applied[0].ref); k++)
+			;
+		if (k == nrefs)
+			refs[nrefs++] = p->applied[0].ref;
+	}
+	add_safe(out, s->subject ? s->subject : "");
+	kvmd_buf_addf(out, APPLIED_ARROW "all %d patches in ", s->total);
+	for (k = 0; k < nrefs; k++) {
+		if (k)
+			kvmd_buf_adds(out, ", ");
+		add_safe(out, refs[k]);
+	}
+	if (by_subject)
+		kvmd_buf_addf(out, " (%zu by subject)", by_subject);
+	kvmd_buf_addch(out, '\n');
+	free(refs);
+}
+
+static void applied_section(struct kvmd_buf *out, const struct kvmd_render_opts *o)
+{
+	const struct kvmd_status_series *const *series;
+	size_t nr, i, k;
+
+	kvmd_buf_adds(out, "===== Applied patches =====\n\n");
+	if (applied_ready(out, o) && o->status) {
+		nr = kvmd_status_series(o->status, &series);
+		for (i = 0; i < nr; i++) {
+			const struct kvmd_status_series *s = series[i];
+
+			if (!s->in_applied)
+				continue;
+			if (s->fully_applied && s->total > 1) {
+				applied_series_line(out, s);
+				continue;
+			}
+			for (k = 0; k < s->npatches; k++) {
+				if (!s->patches[k].napplied)
+					continue;
+				add_safe(out, s->patches[k].subject);
+				applied_commits(out, &s->patches[k]);
+				kvmd_buf_addch(out, '\n');
+			}
+			maybe_flush(out, o, 0);
+		}
+	}
+	kvmd_buf_addch(out, '\n');
+}
+
+static int posted_section(struct kvmd_buf *out, const struct kvmd_digest *d,
+			  const struct kvmd_render_opts *o)
+{
+	struct kvmd_entry e = KVMD_ENTRY_INIT;
+	size_t nr = kvmd_digest_entry_count(d), i, k, unposted;
+
+	kvmd_buf_adds(out, "===== Where the new commits were posted =====\n\n");
+	if (!applied_ready(out, o)) {
+		kvmd_buf_addch(out, '\n');
+		return 0;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct kvmd_posted *p;
+
+		if (kvmd_digest_entry(d, i, &e) < 0) {
+			int saved = errno;
+
+			kvmd_entry_release(&e);
+			errno = saved;
+			return -1;
+		}
+		if (!(p = e.posted))
+			continue;
+		abbrev(out, e.commit, 12);
+		kvmd_buf_addch(out, ' ');
+		add_safe(out, e.subject);
+		kvmd_buf_addf(out, "\n  posted as v%d on ", p->version);
+		add_day(out, p->date);
+		if (p->by_subject)
+			kvmd_buf_adds(out, " (subject match)");
+		end_link(out, o, p->message_id);
+		kvmd_buf_addch(out, '\n');
+		for (k = 0; k < p->nfollowups; k++) {
+			const struct kvmd_followup *f = &p->followups[k];
+
+			if (f->mismatched)
+				continue;
+			kvmd_buf_adds(out, "  ");
+			add_safe(out, f->key);
+			kvmd_buf_adds(out, ": ");
+			add_ident(out, f->name, f->email);
+			end_link(out, o, f->message_id);
+			kvmd_buf_addch(out, '\n');
+		}
+		kvmd_buf_addch(out, '\n');
+		maybe_flush(out, o, 0);
+	}
+	kvmd_entry_release(&e);
+	unposted = kvmd_digest_unposted(d);
+	kvmd_buf_addf(out, "%zu new commit%s never posted on an indexed list.\n\n", unposted,
+		      unposted == 1 ? " was" : "s were");
+	return 0;
+}
+
 int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 		     const struct kvmd_render_opts *o)
 {
@@ -622,6 +774,10 @@ int kvmd_render_text(struct kvmd_buf *out, const struct kvmd_digest *d,
 	if (o->sections & KVMD_SECTION_AREAS)
 		areas_section(out, d, o);
 	status_sections(out, o);
+	if (o->sections & KVMD_SECTION_APPLIED)
+		applied_section(out, o);
+	if ((o->sections & KVMD_SECTION_POSTED) && posted_section(out, d, o) < 0)
+		return -1;
 
 	if (o->sections & KVMD_SECTION_PATCHES) {
 		kvmd_buf_adds(out, "===== Patch list in this time period =====\n\n");
@@ -669,10 +825,12 @@ int kvmd_render_parse_sections(unsigned *out, const char *list, struct kvmd_buf 
 		{ "status", KVMD_SECTION_STATUS },
 		{ "waiting", KVMD_SECTION_WAITING },
 		{ "newcomers", KVMD_SECTION_NEWCOMERS },
+		{ "applied", KVMD_SECTION_APPLIED },
+		{ "posted", KVMD_SECTION_POSTED },
 		{ "areas", KVMD_SECTION_AREAS },
 		{ "default", KVMD_SECTIONS_DEFAULT },
 		{ "all", KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS | KVMD_SECTION_REVIEWERS |
-			 KVMD_SECTIONS_STATUS |
+			 KVMD_SECTIONS_STATUS | KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED |
 			 KVMD_SECTION_AREAS },
 	};
 	const char *p = list;

@@ -16,6 +16,14 @@ struct kvmd_render_opts {
 	const char *new_hex;
 	/* the status sections' model (status.h), or NULL: they are then left out */
 	const struct kvmd_status *status;
+	/*
+	 * The applied and posted sections (applied.h): the number of
+	 * kvmdigest.appliedRef values (none: the sections say how to set
+	 * one), and whether the lookups ran (the archive index was there).
+	 * Applied patches are in `status`, posted mails in the digest.
+	 */
+	int applied_refs;
+	int applied_known;
 	const char *link_base;  /* "https://lore.kernel.org/kvm/", or NULL: no links */
 	int links;              /* --links: a Link: line under each entry */
 	/*
@@ -89,7 +97,8 @@ size_t kvmd_render_section_key_len(const char *p, size_t avail);
 /*
  * Parses a comma-separated list of section names (domains, contributors,
  * signers, reviewers, patches, messages, status, waiting, newcomers,
- * areas; `default` for the example's four, `all` for every one) into enum kvmd_section bits.  Returns 0, or
+ * applied, posted, areas; `default` for the example's four, `all` for
+ * every one) into enum kvmd_section bits.  Returns 0, or
  * -1 with the reason in `err`: an unknown section, or a list that names
  * none (`""`, `","`).
  */
