@@ -402,6 +402,8 @@ struct pid_gen {
 	int abbrev;		/* git's automatic length; 0 until needed */
 	const char *old_path, *new_path;	/* NULL: /dev/null */
 	int hunks;
+	kvmd_diffstat_file_cb also;	/* the caller's, first; may be NULL */
+	void *also_payload;
 };
 
 /*
@@ -587,6 +589,9 @@ static int gen_file(const struct kvmd_diffstat_file *f, void *payload)
 	struct pid_gen *gen = payload;
 	int error;
 
+	if (gen->also && (error = gen->also(f, gen->also_payload)) < 0)
+		return error;
+
 	/* git shows a type change as a deletion and a creation */
 	if (f->status == 'T') {
 		if ((error = gen_section(gen, f, 1, 0)) < 0)
@@ -650,12 +655,22 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 			     struct kvmd_diffstat *ds, git_commit *c,
 			     git_tree *tree, struct kvmd_buf *err)
 {
+	return kvmd_patchid_commit_stat_files(out, stat, ds, c, tree, NULL, NULL, err);
+}
+
+int kvmd_patchid_commit_stat_files(git_oid *out, struct kvmd_buf *stat,
+				   struct kvmd_diffstat *ds, git_commit *c,
+				   git_tree *tree, kvmd_diffstat_file_cb cb,
+				   void *payload, struct kvmd_buf *err)
+{
 	struct kvmd_buf text = KVMD_BUF_INIT;
 	struct pid_gen gen;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	memset(&gen, 0, sizeof(gen));
+	gen.also = cb;
+	gen.also_payload = payload;
 	gen.text = &text;
 	gen.repo = git_commit_owner(c);
 	if ((error = git_diff_options_init(&gen.opts, GIT_DIFF_OPTIONS_VERSION)) < 0)
@@ -667,7 +682,7 @@ int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 	gen.opts.context_lines = 3;
 	gen.opts.interhunk_lines = 0;
 	gen.opts.flags = GIT_DIFF_FORCE_TEXT | GIT_DIFF_INDENT_HEURISTIC;
-	if (!stat && use_libgit2()) {
+	if (!stat && !cb && use_libgit2()) {
 		error = patchid_libgit2(out, c, tree);
 		goto cleanup;
 	}

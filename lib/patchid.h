@@ -3,6 +3,8 @@
 
 #include <git2.h>
 
+#include "diffstat.h"
+
 struct kvmd_buf;
 
 /*
@@ -69,6 +71,17 @@ struct kvmd_diffstat;
 int kvmd_patchid_commit_stat(git_oid *out, struct kvmd_buf *stat,
 			     struct kvmd_diffstat *ds, git_commit *c,
 			     git_tree *tree, struct kvmd_buf *err);
+
+/*
+ * As kvmd_patchid_commit_stat(), calling `cb` (unless NULL) with each
+ * file pair of the same walk before it is hashed, as
+ * kvmd_diffstat_commit_files() does: the files a commit touches, for
+ * its MAINTAINERS area, without walking its trees again.
+ */
+int kvmd_patchid_commit_stat_files(git_oid *out, struct kvmd_buf *stat,
+				   struct kvmd_diffstat *ds, git_commit *c,
+				   git_tree *tree, kvmd_diffstat_file_cb cb,
+				   void *payload, struct kvmd_buf *err);
 
 /*
  * The ids of many commits of `repo`, on `jobs` threads (less than 1 is

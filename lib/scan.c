@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "config.h"
 #include "diffstat.h"
+#include "patchid.h"
 #include "inbox.h"
 #include "digest.h"
 #include "followup.h"
@@ -323,9 +324,24 @@ static int add_code(struct reader *r, struct kvmd_digest *d, const char *hex,
 	if (!r->diffstat && (error = kvmd_diffstat_new(&r->diffstat, r->repo, r->opts->config)) < 0)
 		return error;
 	kvmd_buf_reset(&r->scratch);
-	if ((error = kvmd_diffstat_commit_files(&r->scratch, r->diffstat, commit, tree,
-						r->opts->maintainers ? add_touched : NULL,
-						&touched)) < 0) {
+	if (r->opts->code) {
+		struct kvmd_buf why = KVMD_BUF_INIT;
+		git_oid id;
+
+		error = kvmd_patchid_commit_stat_files(&id, &r->scratch, r->diffstat, commit, tree,
+						       r->opts->maintainers ? add_touched : NULL,
+						       &touched, &why);
+		kvmd_buf_release(&why);
+		if (error < 0) {
+			touched_release(&touched);
+			return error;
+		}
+		pthread_mutex_lock(r->report_lock);
+		r->opts->code(git_commit_id(commit), error ? NULL : &id, r->opts->code_data);
+		pthread_mutex_unlock(r->report_lock);
+	} else if ((error = kvmd_diffstat_commit_files(&r->scratch, r->diffstat, commit, tree,
+						       r->opts->maintainers ? add_touched : NULL,
+						       &touched)) < 0) {
 		touched_release(&touched);
 		return error;
 	}

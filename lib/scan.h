@@ -62,6 +62,14 @@ struct kvmd_scan_opts {
 	 * touches (maintainers.h), only read.  NULL: code commits have none.
 	 */
 	const struct kvmd_maintainers *maintainers;
+	/*
+	 * Each code commit digested, with its stable patch-id (patchid.h;
+	 * NULL when it changes nothing), computed in the diffstat's walk:
+	 * the diff is not made twice.  Called as `mail` is, one at a time,
+	 * with `code_data`.  NULL: no patch-id is computed.
+	 */
+	void (*code)(const git_oid *commit, const git_oid *patch_id, void *code_data);
+	void *code_data;
 };
 
 /*
