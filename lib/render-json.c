@@ -242,8 +242,6 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 		json_builder_add_null_value(b);
 	}
 	member_count(b, "waiting_days", s->waiting_days);
-	json_builder_set_member_name(b, "fully_applied");
-	json_builder_add_boolean_value(b, s->fully_applied != 0);
 	followups(b, s->followups, s->nfollowups);
 	json_builder_set_member_name(b, "patches");
 	json_builder_begin_array(b);
@@ -263,6 +261,8 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 	member_str(b, "area", s->subject &&
 		   kvmd_area_of_subject(&area, s->subject, strlen(s->subject)) ? area.ptr : NULL);
 	kvmd_buf_release(&area);
+	json_builder_set_member_name(b, "fully_applied");
+	json_builder_add_boolean_value(b, s->fully_applied != 0);
 	json_builder_end_object(b);
 }
 

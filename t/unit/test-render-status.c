@@ -479,6 +479,212 @@ static void test_render_status_json(void **state)
 		"  \"skipped_messages\" : []\n"));
 }
 
+/*
+ * Issue 14's applied section: v2 of the series fully applied is one
+ * line; v1's 2/3 applied under a changed diff says it is a subject
+ * match; the lone patch that waited is applied, so it waits no more
+ * and still shows.
+ */
+static void applied_build(struct fixture *f)
+{
+	build(f);
+	assert_int_equal(kvmd_status_add_applied(f->s, "q1@amd", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "q2@amd", OLD_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "q3@amd", NEW_HEX,
+						 "refs/remotes/kvm/queue", KVMD_MATCH_SUBJECT), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "p2@amd", OLD_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_SUBJECT), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "l1@atari", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	/* kept once; a cover letter, a reply or an unknown id is no patch */
+	assert_int_equal(kvmd_status_add_applied(f->s, "l1@atari", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "c2@amd", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 0);
+	assert_int_equal(kvmd_status_add_applied(f->s, "r1@google", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 0);
+	assert_int_equal(kvmd_status_add_applied(f->s, "nobody@nowhere", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 0);
+	f->opts.applied_refs = 2;
+	f->opts.applied_known = 1;
+}
+
+static void test_render_applied_text(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_status_series *const *w;
+	const struct kvmd_status_series *ser;
+	const struct kvmd_status_patch *p;
+
+	applied_build(f);
+	f->opts.sections = KVMD_SECTION_WAITING | KVMD_SECTION_APPLIED;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Waiting for a reply =====\n"
+		"\n"
+		"\n"
+		"===== Applied patches =====\n"
+		"\n"
+		"[PATCH 2/3] KVM: x86: Frob on entry \xe2\x86\x92 0123abcd0123 in "
+		"refs/remotes/kvm/next (subject match)\n"
+		"[PATCH] KVM: selftests: Add a test for the PIT \xe2\x86\x92 89abcdef89ab in "
+		"refs/remotes/kvm/next\n"
+		"[PATCH v2 0/3] KVM: x86: Frob the widget \xe2\x86\x92 all 3 patches in "
+		"refs/remotes/kvm/next, refs/remotes/kvm/queue (1 by subject)\n"
+		"\n");
+	assert_int_equal(kvmd_status_waiting(f->s, &w), 0);
+	p = kvmd_status_find_patch(f->s, "q2@amd", &ser);
+	assert_non_null(p);
+	assert_int_equal(p->number, 2);
+	assert_int_equal(ser->fully_applied, 1);
+	assert_string_equal(ser->message_id, "c2@amd");
+	assert_null(kvmd_status_find_patch(f->s, "c2@amd", &ser));
+	assert_null(ser);
+}
+
+/* A series with a patch not applied is not fully applied, and still waits. */
+static void test_render_applied_partly(void **state)
+{
+	struct fixture *f = *state;
+	const struct kvmd_status_series *const *w;
+	const struct kvmd_status_series *ser;
+
+	build(f);
+	assert_int_equal(kvmd_status_add_applied(f->s, "q1@amd", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	assert_int_equal(kvmd_status_add_applied(f->s, "q3@amd", NEW_HEX,
+						 "refs/remotes/kvm/next", KVMD_MATCH_PATCH_ID), 1);
+	assert_non_null(kvmd_status_find_patch(f->s, "q1@amd", &ser));
+	assert_int_equal(ser->fully_applied, 0);
+	assert_int_equal(kvmd_status_waiting(f->s, &w), 1);
+	assert_string_equal(w[0]->message_id, "l1@atari");
+}
+
+/* Without kvmdigest.appliedRef both sections say how to set it, in one line. */
+static void test_render_applied_unset(void **state)
+{
+	struct fixture *f = *state;
+	static const char hint[] = "kvmdigest.appliedRef is not set: name the refs patches "
+		"are applied to, e.g. git config --add kvmdigest.appliedRef "
+		"'refs/remotes/kvm/*'\n";
+	struct kvmd_buf want = KVMD_BUF_INIT;
+
+	applied_build(f);
+	f->opts.applied_refs = 0;
+	f->opts.sections = KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	kvmd_buf_addf(&want, "From 0123abcd to 89abcdef\n"
+		      "KVM mailing list update from 0123abcd to 89abcdef\n\n"
+		      "===== Applied patches =====\n\n%s\n"
+		      "===== Where the new commits were posted =====\n\n%s\n", hint, hint);
+	assert_string_equal(f->out.ptr, want.ptr);
+	kvmd_buf_release(&want);
+}
+
+static void test_render_applied_json(void **state)
+{
+	struct fixture *f = *state;
+
+	applied_build(f);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"          \"message_id\" : \"q3@amd\",\n"
+		"          \"followups\" : [],\n"
+		"          \"applied\" : [\n"
+		"            {\n"
+		"              \"commit\" : \"" NEW_HEX "\",\n"
+		"              \"ref\" : \"refs/remotes/kvm/queue\",\n"
+		"              \"match\" : \"subject\"\n"
+		"            }\n"
+		"          ]\n"
+		"        }\n"
+		"      ],\n"
+		"      \"fully_applied\" : true\n"));
+	/* the lone patch no longer waits, and is still listed */
+	assert_non_null(strstr(f->out.ptr,
+		"      \"link\" : \"" LORE "l1@atari/\",\n"
+		"      \"messages\" : 1,\n"
+		"      \"replies\" : 0,\n"
+		"      \"previous\" : null,\n"
+		"      \"waiting_days\" : null,\n"));
+	assert_non_null(strstr(f->out.ptr,
+		"          \"message_id\" : \"p1@amd\",\n"
+		"          \"followups\" : [\n"));
+}
+
+/*
+ * The posted section of a code digest: the commit matched, with its
+ * mail's date, version, link and follow-ups (a mismatched one left out
+ * of the text, kept in JSON); the other commit counted as never posted.
+ */
+static void test_render_posted(void **state)
+{
+	struct fixture *f = *state;
+	static const struct kvmd_followup fu[] = {
+		{ "Reviewed-by", "Sean Christopherson", "seanjc@google.com", "r1@google", 0 },
+		{ "Tested-by", "Sean Christopherson", "seanjc@google.com", "r4@evil", 1 },
+	};
+	struct kvmd_posted posted = { "p1@amd", D0 + 1, 2, 0, fu, 2 };
+	struct kvmd_code_commit c;
+
+	kvmd_digest_free(f->d);
+	f->d = kvmd_digest_new();
+	memset(&c, 0, sizeof(c));
+	c.commit = NEW_HEX;
+	c.seq = 0;
+	c.subject = "KVM: x86: Add the frob bit";
+	c.author_name = "Alice Liddell";
+	c.author_email = "alice@amd.example";
+	c.body = "";
+	c.diffstat = " x.c | 1 +\n 1 file changed, 1 insertion(+)\n";
+	kvmd_digest_add_code(f->d, &c);
+	c.commit = OLD_HEX;
+	c.seq = 1;
+	c.subject = "KVM: x86: Never posted";
+	kvmd_digest_add_code(f->d, &c);
+	kvmd_digest_finish(f->d);
+	assert_int_equal(kvmd_digest_unposted(f->d), 2);
+	kvmd_digest_set_posted(f->d, NEW_HEX, &posted);
+	kvmd_digest_set_posted(f->d, "ffff" NEW_HEX, &posted);  /* not in the digest */
+	assert_int_equal(kvmd_digest_unposted(f->d), 1);
+	f->opts.applied_refs = 1;
+	f->opts.applied_known = 1;
+	f->opts.sections = KVMD_SECTION_POSTED;
+	assert_int_equal(kvmd_render_text(&f->out, f->d, &f->opts), 0);
+	assert_string_equal(f->out.ptr,
+		"From 0123abcd to 89abcdef\n"
+		"KVM mailing list update from 0123abcd to 89abcdef\n"
+		"\n"
+		"===== Where the new commits were posted =====\n"
+		"\n"
+		"89abcdef89ab KVM: x86: Add the frob bit\n"
+		"  posted as v2 on 2026-11-02 " LORE "p1@amd/\n"
+		"  Reviewed-by: Sean Christopherson <seanjc@google.com> " LORE "r1@google/\n"
+		"\n"
+		"1 new commit was never posted on an indexed list.\n"
+		"\n");
+	kvmd_buf_reset(&f->out);
+	assert_int_equal(kvmd_render_json(&f->out, f->d, &f->opts), 0);
+	assert_non_null(strstr(f->out.ptr,
+		"      \"posted\" : {\n"
+		"        \"message_id\" : \"p1@amd\",\n"
+		"        \"link\" : \"" LORE "p1@amd/\",\n"
+		"        \"date\" : \"2026-11-02T08:00:01Z\",\n"
+		"        \"version\" : 2,\n"
+		"        \"match\" : \"patch-id\",\n"
+		"        \"followups\" : [\n"
+		"          {\n"
+		"            \"key\" : \"Reviewed-by\",\n"));
+	assert_non_null(strstr(f->out.ptr, "\"mismatched\" : true"));
+	assert_non_null(strstr(f->out.ptr,
+		"      \"posted\" : null,\n"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -491,6 +697,11 @@ int main(void)
 		T(test_render_status_sections_and_top),
 		T(test_render_status_hostile),
 		T(test_render_status_json),
+		T(test_render_applied_text),
+		T(test_render_applied_partly),
+		T(test_render_applied_unset),
+		T(test_render_applied_json),
+		T(test_render_posted),
 	};
 
 	return cmocka_run_group_tests_name("render-status", tests, NULL, NULL);
