@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE /* fopencookie(): the hook log's timestamps */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "lib/applied.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/digest.h"
@@ -127,6 +128,7 @@ struct runner {
 	int maintainers_read;
 	struct held_digest *hold;  /* set: digest_range() renders here, writes nothing */
 	size_t reader_min;         /* kvmd_scan_opts.reader_min */
+	int hook;                  /* a hook's digest: applied/posted when they can be */
 };
 
 static void print_version(void)
@@ -644,7 +646,163 @@ static int index_finish(struct runner *r, struct index_run *ir, const struct kvm
 		if (kvmd_status_finish(*status, &so, err) < 0)
 			return -1;
 	}
-	return kvmd_index_commit(ir->ix, err);
+	return 0; /* the caller commits, once applied_finish() has asked too */
+}
+
+/*
+ * Issue 14's applied and posted sections for one digest (lib/applied.h):
+ * the scan hands over each code commit with its patch-id; before the
+ * status model is loaded the engine refreshes the applied refs, stores
+ * those commits and finds the mails they were posted as (marked, so the
+ * model loads their threads); after, it finds the commits the model's
+ * patches became.  Like the index, a failure costs the sections and one
+ * warning, never the digest.
+ */
+struct code_seen {
+	git_oid commit, patch_id;
+	int has_id;
+};
+
+struct post_found {
+	char commit[GIT_OID_HEXSZ + 1];
+	char *message_id;
+	int64_t date;
+	int version, by_subject;
+};
+
+struct applied_run {
+	struct kvmd_applied *a;
+	size_t nrefs;             /* kvmdigest.appliedRef values */
+	int known;                /* the lookups ran */
+	struct code_seen *code;
+	size_t ncode, acode;
+	struct post_found *posts;
+	size_t nposts, aposts;
+};
+
+/* The scan's code callback: one commit and its patch-id. */
+static void applied_code(const git_oid *commit, const git_oid *patch_id, void *data)
+{
+	struct applied_run *ar = data;
+	struct code_seen *c;
+
+	KVMD_ALLOC_GROW(ar->code, ar->ncode + 1, ar->acode);
+	c = &ar->code[ar->ncode++];
+	git_oid_cpy(&c->commit, commit);
+	c->has_id = patch_id != NULL;
+	if (patch_id)
+		git_oid_cpy(&c->patch_id, patch_id);
+}
+
+static void applied_release(struct applied_run *ar)
+{
+	size_t i;
+
+	kvmd_applied_free(ar->a);
+	for (i = 0; i < ar->nposts; i++)
+		free(ar->posts[i].message_id);
+	free(ar->posts);
+	free(ar->code);
+	memset(ar, 0, sizeof(*ar));
+}
+
+/* Before the model loads: refresh, store the code commits, find their mails. */
+static int applied_start(struct runner *r, struct index_run *ir, struct applied_run *ar,
+			 struct kvmd_buf *err)
+{
+	const char **refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
+	int jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i;
+
+	while (refs && refs[ar->nrefs])
+		ar->nrefs++;
+	if (kvmd_applied_open(&ar->a, ir->ix, r->repo, refs, ar->nrefs, err) < 0 ||
+	    (ar->nrefs && kvmd_applied_refresh(ar->a, jobs > 0 ? jobs : 1, NULL, err) < 0))
+		return -1;
+	for (i = 0; i < ar->ncode; i++) {
+		const git_oid *pid = ar->code[i].has_id ? &ar->code[i].patch_id : NULL;
+		struct kvmd_applied_post post;
+		git_commit *c = NULL;
+		struct post_found *f;
+		int found;
+
+		if (git_commit_lookup(&c, r->repo, &ar->code[i].commit) < 0) {
+			kvmd_buf_addf(err, "cannot read a digested commit: %s", kvmd_git_error());
+			return -1;
+		}
+		found = kvmd_applied_store_commit(ar->a, c, pid, err) < 0 ? -1 :
+			kvmd_applied_posted(&post, ar->a, c, pid, err);
+		git_commit_free(c);
+		if (found < 0 || (found && kvmd_index_mark(ir->ix, post.message_id, err) < 0))
+			return -1;
+		if (!found)
+			continue;
+		KVMD_ALLOC_GROW(ar->posts, ar->nposts + 1, ar->aposts);
+		f = &ar->posts[ar->nposts++];
+		git_oid_tostr(f->commit, sizeof(f->commit), &ar->code[i].commit);
+		f->message_id = kvmd_xstrdup(post.message_id);
+		f->date = post.date;
+		f->version = post.version;
+		f->by_subject = post.how == KVMD_APPLIED_SUBJECT;
+	}
+	return 0;
+}
+
+static int applied_match(const struct kvmd_applied_match *m, void *data)
+{
+	kvmd_status_add_applied(data, m->message_id, m->commit, m->ref,
+				m->how == KVMD_APPLIED_SUBJECT ? KVMD_MATCH_SUBJECT :
+				KVMD_MATCH_PATCH_ID);
+	return 0;
+}
+
+/*
+ * After the model loaded: the commits its patches became, and each
+ * posted commit's follow-ups (its cover letter's, then its own).
+ */
+static int applied_finish(struct applied_run *ar, struct kvmd_status *status,
+			  struct kvmd_digest *d, struct kvmd_buf *err)
+{
+	const struct kvmd_status_series *const *series;
+	size_t nr = kvmd_status_series(status, &series), nids = 0, i, k;
+	const char **ids = NULL;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++)
+		if (series[i]->in_applied)
+			nids += series[i]->npatches;
+	if (ar->nrefs && nids) {
+		ids = kvmd_xcalloc(nids, sizeof(*ids));
+		for (i = 0, nids = 0; i < nr; i++)
+			for (k = 0; series[i]->in_applied && k < series[i]->npatches; k++)
+				ids[nids++] = series[i]->patches[k].message_id;
+		ret = kvmd_applied_for_mail(ar->a, ids, nids, applied_match, status, err);
+		free(ids);
+	}
+	for (i = 0; !ret && i < ar->nposts; i++) {
+		const struct kvmd_status_series *s = NULL;
+		const struct kvmd_status_patch *p =
+			kvmd_status_find_patch(status, ar->posts[i].message_id, &s);
+		struct kvmd_followup *f = NULL;
+		struct kvmd_posted posted = {
+			.message_id = ar->posts[i].message_id,
+			.date = ar->posts[i].date,
+			.version = ar->posts[i].version,
+			.by_subject = ar->posts[i].by_subject,
+		};
+
+		if (p) {
+			posted.nfollowups = s->nfollowups + p->nfollowups;
+			f = kvmd_xcalloc(posted.nfollowups + 1, sizeof(*f));
+			memcpy(f, s->followups, s->nfollowups * sizeof(*f));
+			memcpy(f + s->nfollowups, p->followups, p->nfollowups * sizeof(*f));
+			posted.followups = f;
+		}
+		kvmd_digest_set_posted(d, ar->posts[i].commit, &posted);
+		free(f);
+	}
+	ar->known = !ret;
+	return ret ? -1 : 0;
 }
 
 /* Writes the digest `text` of `range` into its note; 0, or -1 with the reason in `err`. */
@@ -714,14 +872,25 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct kvmd_digest *d = kvmd_digest_new();
 	struct kvmd_status *status = NULL;
 	struct index_run ir;
-	int want_status = r->json || (r->sections & KVMD_SECTIONS_STATUS);
-	int ret = -1, use_index;
+	struct applied_run ar = { 0 };
+	unsigned sections = r->sections;
+	int want_status, want_applied, want_posted, ret = -1, use_index;
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
 	if (scan.jobs > JOBS_MAX)
 		scan.jobs = JOBS_MAX;
 	index_init(r, &ir);	/* first: every way out releases it */
+	/* hooks: where patches went, once the index and an applied ref are there */
+	if (r->hook && kvmd_index_exists(ir.path.ptr) &&
+	    kvmd_config_get(r->cfg, "kvmdigest.appliedRef"))
+		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
+	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
+	want_posted = r->json || (sections & KVMD_SECTION_POSTED);
+	want_applied = want_posted || (sections & KVMD_SECTION_APPLIED) ||
+		((sections & KVMD_SECTION_WAITING) &&
+		 kvmd_config_get(r->cfg, "kvmdigest.appliedRef"));
+	want_status = want_applied || (sections & KVMD_SECTIONS_STATUS);
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
@@ -744,6 +913,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 				       &label) < 0 ||
 		    (ir.mark_only = kvmd_index_has_tip(ir.ix, &range->new, &label)) < 0 ||
 		    (range->has_old && !ir.mark_only &&
+		     /* a code range (a kernel pull) has no mails to index */
+		     kvmd_inbox_is_archive_commit(r->repo, &range->new) &&
 		     index_history(r, &ir, &range->old, &label) < 0)) {
 			index_drop(r, &ir, label.ptr);
 		} else {
@@ -751,6 +922,10 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 			scan.mail = index_mail;
 			scan.mail_data = &ir;
 			scan.mail_ids_only = ir.mark_only;
+			if (want_posted) {
+				scan.code = applied_code;
+				scan.code_data = &ar;
+			}
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
@@ -761,12 +936,19 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		goto cleanup;
 	end_progress(&progress);
 	kvmd_digest_finish(d);
+	if (ir.ix && want_applied && applied_start(r, &ir, &ar, &label) < 0) {
+		kvmd_warning("cannot look up where patches went: %s", label.ptr);
+		applied_release(&ar);
+	}
 	if (ir.ix) {
 		kvmd_buf_reset(&label);
 		if (index_finish(r, &ir, range, r->o->top >= 0 ? r->o->top : KVMD_DEFAULT_TOP,
-				 want_status ? &status : NULL, &label) < 0) {
+				 want_status ? &status : NULL, &label) < 0 ||
+		    (ar.a && status && applied_finish(&ar, status, d, &label) < 0) ||
+		    kvmd_index_commit(ir.ix, &label) < 0) {
 			kvmd_status_free(status);
 			status = NULL;
+			ar.known = 0;
 			index_drop(r, &ir, label.ptr);
 		}
 	}
@@ -785,7 +967,14 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	memset(&render, 0, sizeof(render));
 	render.title = r->o->title ? r->o->title : KVMD_DEFAULT_TITLE;
 	render.top = r->o->top >= 0 ? r->o->top : KVMD_DEFAULT_TOP;
-	render.sections = r->sections;
+	render.sections = sections;
+	/* a hook's note: applied for a fetch of mails, posted for a pull of code */
+	if (r->hook && !(r->sections & KVMD_SECTION_APPLIED) && !kvmd_digest_mail_count(d))
+		render.sections &= ~KVMD_SECTION_APPLIED;
+	if (r->hook && !(r->sections & KVMD_SECTION_POSTED) && !kvmd_digest_code_count(d))
+		render.sections &= ~KVMD_SECTION_POSTED;
+	render.applied_refs = (int)ar.nrefs;
+	render.applied_known = ar.known;
 	render.old_hex = range->has_old ? range->old_hex : NULL;
 	render.new_hex = range->new_hex;
 	render.status = status;
@@ -826,6 +1015,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 cleanup:
 	kvmd_digest_free(d);
 	kvmd_status_free(status);
+	applied_release(&ar);
 	index_release(&ir);
 	kvmd_buf_release(&text);
 	kvmd_buf_release(&label);
@@ -1274,6 +1464,7 @@ static int hook_post_merge(struct runner *r, int argc, const char **argv)
 		return 0;
 	kvmd_range_set(&range, &orig, &head);
 	r->archive = "HEAD";
+	r->hook = 1;
 	/* a merge-window pull, limited to what this checkout follows */
 	range.paths = kvmd_config_get_all(r->cfg, "kvmdigest.pathspec");
 	while (range.paths && range.paths[range.paths_nr])
@@ -1650,6 +1841,7 @@ static int digest_updates(struct runner *r, char **patterns, struct ref_update *
 				     r->notes_ref.ptr, backup.ptr);
 	}
 
+	r->hook = 1;
 	for (i = 0; i < nr; i++) {
 		git_object *obj = NULL, *peeled = NULL;
 		struct held_digest *held = &u[i].digest;
