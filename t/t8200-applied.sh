@@ -178,17 +178,34 @@ test_expect_success WORK 'applied: what each patch became, on next' '
 	section_of "===== Applied patches =====" <out >actual &&
 	cat >expect <<-EOF &&
 	[PATCH v3 0/3] KVM: x86: Frob the widget → all 3 patches in $NEXT
-	[PATCH 1/3] KVM: Make the first change → $(hex12 next~3) in $NEXT
-	[PATCH 2/3] KVM: Make the second change → $(hex12 next~2) in $NEXT (subject match)
+	[PATCH 1/3] KVM: Make the first change → $(hex12 next~2) in $NEXT
+	[PATCH 2/3] KVM: Make the second change → $(hex12 next~1) in $NEXT (subject match)
 	[PATCH] KVM: x86: Fix a thing → $(hex12 next~0) in $NEXT
 
 	EOF
 	test_cmp expect actual
 '
 
+test_expect_success WORK 'a fully applied series waits no more; one partly applied still does' '
+	git -C work -c kvmdigest.waitDays=0 kvmdigest --stdout --sections=waiting \
+		refs/remotes/lore/master >out &&
+	section_of "===== Waiting for a reply =====" <out >waiting &&
+	grep "\[PATCH 1/3\] KVM: Make the first change (Bob Dobbs, 3 messages)" waiting &&
+	grep "\[PATCH\] KVM: x86: Never applied (Carol Shaw, 1 message)" waiting &&
+	! grep "Fix a thing" waiting &&
+	! grep "Frob the widget" waiting &&
+	# without applied refs it waits
+	git -C work config --unset kvmdigest.appliedRef &&
+	git -C work -c kvmdigest.waitDays=0 kvmdigest --stdout --sections=waiting \
+		refs/remotes/lore/master >out &&
+	git -C work config kvmdigest.appliedRef $NEXT &&
+	section_of "===== Waiting for a reply =====" <out >waiting &&
+	grep "\[PATCH\] KVM: x86: Fix a thing (Dave Jones, 1 message)" waiting
+'
+
 test_expect_success WORK 'applied: in JSON, per patch, with full ids' '
 	git -C work kvmdigest --format=json refs/remotes/lore/master >out.json &&
-	python3 - <out.json >actual <<-\EOF &&
+	cat >show.py <<-\EOF &&
 	import json, sys
 	d = json.load(sys.stdin)
 	for s in d["series"]:
@@ -197,7 +214,9 @@ test_expect_success WORK 'applied: in JSON, per patch, with full ids' '
 	        print(("  %s " % p["message_id"] + " ".join(
 	              "%s %s %s" % (a["commit"], a["ref"], a["match"]) for a in p["applied"])).rstrip())
 	EOF
-	set -- $(git -C up rev-parse next~6 next~5 next~4 next~3 next~2 next) &&
+	python3 show.py <out.json >actual &&
+	# next: doc, A1, A2, A3, B1, B2 fixed up, D renamed
+	set -- $(git -C up rev-parse next~5 next~4 next~3 next~2 next~1 next) &&
 	cat >expect <<-EOF &&
 	a0@amd True
 	  a1@amd $1 $NEXT patch-id
@@ -255,21 +274,21 @@ test_expect_success WORK 'posted: where each new commit of next was posted, and 
 	$(hex12 next) KVM: x86: Fix the thing Dave found
 	  posted as v1 on $(day d) ${LORE}d1@kernel/
 
-	$(hex12 next~2) KVM: Make the second change
+	$(hex12 next~1) KVM: Make the second change
 	  posted as v1 on $(day b~1) (subject match) ${LORE}b2@sub/
 
-	$(hex12 next~3) KVM: Make the first change
+	$(hex12 next~2) KVM: Make the first change
 	  posted as v1 on $(day b~2) ${LORE}b1@sub/
 
-	$(hex12 next~4) KVM: x86: Add frob.c
+	$(hex12 next~3) KVM: x86: Add frob.c
 	  posted as v3 on $(day a) ${LORE}a3@amd/
 	  Acked-by: Marc Zyngier <maz@kernel.org> ${LORE}r2@kernel/
 
-	$(hex12 next~5) KVM: x86: Frob on entry
+	$(hex12 next~4) KVM: x86: Frob on entry
 	  posted as v3 on $(day a~1) ${LORE}a2@amd/
 	  Acked-by: Marc Zyngier <maz@kernel.org> ${LORE}r2@kernel/
 
-	$(hex12 next~6) KVM: x86: Add the frob bit
+	$(hex12 next~5) KVM: x86: Add the frob bit
 	  posted as v3 on $(day a~2) ${LORE}a1@amd/
 	  Acked-by: Marc Zyngier <maz@kernel.org> ${LORE}r2@kernel/
 	  Reviewed-by: Sean Christopherson <seanjc@google.com> ${LORE}r1@google/
@@ -282,7 +301,7 @@ test_expect_success WORK 'posted: where each new commit of next was posted, and 
 
 test_expect_success WORK 'posted: in JSON, code entries say where they were posted' '
 	git -C work kvmdigest --format=json origin/master..origin/next >out.json &&
-	python3 - <out.json >actual <<-\EOF &&
+	cat >show.py <<-\EOF &&
 	import json, sys
 	d = json.load(sys.stdin)
 	for e in d["entries"]:
@@ -294,14 +313,15 @@ test_expect_success WORK 'posted: in JSON, code entries say where they were post
 	                    str(p["version"]), p["match"]] +
 	                   [f["key"] + ":" + f["email"] for f in p["followups"]]))
 	EOF
+	python3 show.py <out.json >actual &&
 	cat >expect <<-EOF &&
 	$(git -C up rev-parse next) d1@kernel ${LORE}d1@kernel/ $(day d) 1 patch-id
-	$(git -C up rev-parse next~2) b2@sub ${LORE}b2@sub/ $(day b~1) 1 subject
-	$(git -C up rev-parse next~3) b1@sub ${LORE}b1@sub/ $(day b~2) 1 patch-id
-	$(git -C up rev-parse next~4) a3@amd ${LORE}a3@amd/ $(day a) 3 patch-id Acked-by:maz@kernel.org
-	$(git -C up rev-parse next~5) a2@amd ${LORE}a2@amd/ $(day a~1) 3 patch-id Acked-by:maz@kernel.org
-	$(git -C up rev-parse next~6) a1@amd ${LORE}a1@amd/ $(day a~2) 3 patch-id Acked-by:maz@kernel.org Reviewed-by:seanjc@google.com
-	$(git -C up rev-parse next~7) None
+	$(git -C up rev-parse next~1) b2@sub ${LORE}b2@sub/ $(day b~1) 1 subject
+	$(git -C up rev-parse next~2) b1@sub ${LORE}b1@sub/ $(day b~2) 1 patch-id
+	$(git -C up rev-parse next~3) a3@amd ${LORE}a3@amd/ $(day a) 3 patch-id Acked-by:maz@kernel.org
+	$(git -C up rev-parse next~4) a2@amd ${LORE}a2@amd/ $(day a~1) 3 patch-id Acked-by:maz@kernel.org
+	$(git -C up rev-parse next~5) a1@amd ${LORE}a1@amd/ $(day a~2) 3 patch-id Acked-by:maz@kernel.org Reviewed-by:seanjc@google.com
+	$(git -C up rev-parse next~6) None
 	EOF
 	test_cmp expect actual
 '
