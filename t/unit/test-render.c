@@ -424,15 +424,18 @@ static void test_render_parse_sections(void **state)
 	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_WAITING |
 			       KVMD_SECTION_NEWCOMERS);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "all", &f->out), 0);
-	assert_int_equal(bits & ~KVMD_SECTION_AREAS, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS |
-			       KVMD_SECTION_REVIEWERS | KVMD_SECTIONS_STATUS);
-	assert_true(bits & KVMD_SECTION_AREAS);
+	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT | KVMD_SECTION_SIGNERS |
+			       KVMD_SECTION_REVIEWERS | KVMD_SECTIONS_STATUS |
+			       KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED | KVMD_SECTION_AREAS);
+	assert_int_equal(kvmd_render_parse_sections(&bits, "applied,posted", &f->out), 0);
+	assert_int_equal(bits, KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "areas", &f->out), 0);
 	assert_int_equal(bits, KVMD_SECTION_AREAS);
 	assert_int_equal(KVMD_SECTIONS_DEFAULT & KVMD_SECTION_AREAS, 0);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "default", &f->out), 0);
 	assert_int_equal(bits, KVMD_SECTIONS_DEFAULT);
 	assert_int_equal(bits & KVMD_SECTIONS_STATUS, 0);
+	assert_int_equal(bits & (KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED), 0);
 	assert_int_equal(kvmd_render_parse_sections(&bits, "statuses", &f->out), -1);
 }
 
