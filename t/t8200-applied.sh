@@ -23,6 +23,11 @@ pull of the code notes posted.
 LORE=https://lore.kernel.org/kvm/
 NEXT=refs/remotes/origin/next
 
+if command -v sqlite3 >/dev/null 2>&1
+then
+	test_set_prereq SQLITE3
+fi
+
 # commit_as "Name <email>" SUBJECT: commits the work tree of `up` as that author.
 commit_as () {
 	test_tick &&
@@ -252,6 +257,27 @@ test_expect_success WORK 'the mails and commits matched by patch-id have git'"'"
 	done &&
 	test_line_count = 1 b2 &&
 	! grep "^$6 " b2
+'
+
+# What the index keeps is what git says: the patch mails' ids, and the
+# commits' ids, both the applied ref'"'"'s walk and a code digest'"'"'s.
+test_expect_success WORK,SQLITE3 'the index stores git'"'"'s patch-ids of mails and commits' '
+	for m in A/v3-000[123]-*.patch B/*.patch C/*.patch D/*.patch
+	do
+		id=$(sed -n "s/^Message-ID: <\(.*\)>\$/\1/p" "$m") &&
+		echo "$id $(git patch-id --stable <"$m" | cut -d" " -f1)" || return 1
+	done | sort >expect &&
+	sqlite3 work/.git/kvmdigest/index.sqlite3 \
+		"SELECT message_id, lower(hex(patch_id)) FROM mail
+		 WHERE patch_id IS NOT NULL ORDER BY message_id" | tr "|" " " >actual &&
+	test_cmp expect actual &&
+	# next walked to its root: all of it is within 30 days of the mails
+	git -C up log --no-merges -p --format="commit %H" next |
+		git patch-id --stable | awk "{ print \$2, \$1 }" | sort >expect &&
+	sqlite3 work/.git/kvmdigest/index.sqlite3 \
+		"SELECT lower(hex(commit_id)), lower(hex(patch_id)) FROM code
+		 ORDER BY 1" | tr "|" " " >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success WORK 'without kvmdigest.appliedRef the section says how to set it' '
