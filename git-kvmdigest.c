@@ -714,8 +714,8 @@ static int applied_start(struct runner *r, struct index_run *ir, struct applied_
 	int jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	size_t i;
 
-	while (refs && refs[ar->nrefs])
-		ar->nrefs++;
+	for (ar->nrefs = 0; refs && refs[ar->nrefs]; ar->nrefs++)
+		;
 	if (kvmd_applied_open(&ar->a, ir->ix, r->repo, refs, ar->nrefs, err) < 0 ||
 	    (ar->nrefs && kvmd_applied_refresh(ar->a, jobs > 0 ? jobs : 1, NULL, err) < 0))
 		return -1;
@@ -936,21 +936,36 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		goto cleanup;
 	end_progress(&progress);
 	kvmd_digest_finish(d);
+	kvmd_buf_reset(&label);
 	if (ir.ix && want_applied && applied_start(r, &ir, &ar, &label) < 0) {
 		kvmd_warning("cannot look up where patches went: %s", label.ptr);
 		applied_release(&ar);
 	}
+	/* set, whether or not it could be looked up: the sections say which */
+	if (!ar.nrefs) {
+		const char **refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
+
+		while (refs && refs[ar.nrefs])
+			ar.nrefs++;
+	}
 	if (ir.ix) {
 		kvmd_buf_reset(&label);
 		if (index_finish(r, &ir, range, r->o->top >= 0 ? r->o->top : KVMD_DEFAULT_TOP,
-				 want_status ? &status : NULL, &label) < 0 ||
-		    (ar.a && status && applied_finish(&ar, status, d, &label) < 0) ||
-		    kvmd_index_commit(ir.ix, &label) < 0) {
+				 want_status ? &status : NULL, &label) < 0) {
 			kvmd_status_free(status);
 			status = NULL;
 			ar.known = 0;
 			index_drop(r, &ir, label.ptr);
+		} else if (ar.a && status && applied_finish(&ar, status, d, &label) < 0) {
+			kvmd_warning("cannot look up where patches went: %s", label.ptr);
+			kvmd_buf_reset(&label);
 		}
+	}
+	if (ir.ix && kvmd_index_commit(ir.ix, &label) < 0) {
+		kvmd_status_free(status);
+		status = NULL;
+		ar.known = 0;
+		index_drop(r, &ir, label.ptr);
 	}
 	range_label(&label, range);
 	if (!kvmd_digest_mail_count(d) && !kvmd_digest_code_count(d) &&

@@ -606,7 +606,7 @@ static int applied_ready(struct kvmd_buf *out, const struct kvmd_render_opts *o)
 		return 0;
 	}
 	if (!o->applied_known) {
-		kvmd_buf_adds(out, "The archive index could not be used: nothing to match.\n");
+		kvmd_buf_adds(out, "Not looked up: the archive index could not be used.\n");
 		return 0;
 	}
 	return 1;
