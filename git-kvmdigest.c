@@ -794,8 +794,10 @@ static int applied_finish(struct applied_run *ar, struct kvmd_status *status,
 		if (p) {
 			posted.nfollowups = s->nfollowups + p->nfollowups;
 			f = kvmd_xcalloc(posted.nfollowups + 1, sizeof(*f));
-			memcpy(f, s->followups, s->nfollowups * sizeof(*f));
-			memcpy(f + s->nfollowups, p->followups, p->nfollowups * sizeof(*f));
+			if (s->nfollowups)
+				memcpy(f, s->followups, s->nfollowups * sizeof(*f));
+			if (p->nfollowups)
+				memcpy(f + s->nfollowups, p->followups, p->nfollowups * sizeof(*f));
 			posted.followups = f;
 		}
 		kvmd_digest_set_posted(d, ar->posts[i].commit, &posted);
