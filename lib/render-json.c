@@ -257,12 +257,12 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	json_builder_set_member_name(b, "fully_applied");
+	json_builder_add_boolean_value(b, s->fully_applied != 0);
 	kvmd_buf_init(&area);
 	member_str(b, "area", s->subject &&
 		   kvmd_area_of_subject(&area, s->subject, strlen(s->subject)) ? area.ptr : NULL);
 	kvmd_buf_release(&area);
-	json_builder_set_member_name(b, "fully_applied");
-	json_builder_add_boolean_value(b, s->fully_applied != 0);
 	json_builder_end_object(b);
 }
 

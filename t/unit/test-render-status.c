@@ -604,7 +604,7 @@ static void test_render_applied_json(void **state)
 		"          ]\n"
 		"        }\n"
 		"      ],\n"
-		"      \"fully_applied\" : true\n"));
+		"      \"fully_applied\" : true,\n"));
 	/* the lone patch no longer waits, and is still listed */
 	assert_non_null(strstr(f->out.ptr,
 		"      \"link\" : \"" LORE "l1@atari/\",\n"
