@@ -2392,7 +2392,7 @@ static void die_oom(size_t size)
  * which loads nothing.  It fails safe: a TLS connection made through
  * libgit2 would find no trusted certificate and be refused.  A libgit2
  * built with OpenSSL, or without TLS, never calls it.
- * t/t7000-install.sh checks that the binding holds.
+ * t/t7140-startup.sh checks that the binding holds.
  */
 struct mbedtls_x509_crt;
 int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
