@@ -150,3 +150,18 @@ int kvmd_area_matches(const char *area, const char *name)
 	trim_name(&n, &n_end);
 	return a_end - a == n_end - n && !strncasecmp(a, n, (size_t)(a_end - a));
 }
+
+int kvmd_area_subject_wanted(const char *subject, const char *const *names, size_t n)
+{
+	struct kvmd_buf area = KVMD_BUF_INIT;
+	int has, ok = 0;
+	size_t i;
+
+	if (!names)
+		return 1;
+	has = subject && kvmd_area_of_subject(&area, subject, strlen(subject));
+	for (i = 0; i < n && !ok; i++)
+		ok = kvmd_area_matches(has ? area.ptr : NULL, names[i]);
+	kvmd_buf_release(&area);
+	return ok;
+}

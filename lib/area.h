@@ -40,4 +40,12 @@ int kvmd_area_of_subject(struct kvmd_buf *out, const char *subject, size_t len);
  */
 int kvmd_area_matches(const char *area, const char *name);
 
+/*
+ * Whether --area (the `n` names of `names`; NULL: no --area, every
+ * area) lets in what has the subject `subject` (NULL: none), by the
+ * area kvmd_area_of_subject() finds in it: the status sections' test
+ * of a series, in text and JSON alike.
+ */
+int kvmd_area_subject_wanted(const char *subject, const char *const *names, size_t n);
+
 #endif

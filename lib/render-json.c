@@ -266,22 +266,6 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 	json_builder_end_object(b);
 }
 
-/* Whether --area lets a series of the status model in (its subject's area). */
-static int series_wanted(const struct kvmd_status_series *s, const struct kvmd_render_opts *o)
-{
-	struct kvmd_buf area = KVMD_BUF_INIT;
-	int has, ok = 0;
-	size_t i;
-
-	if (!o->areas)
-		return 1;
-	has = s->subject && kvmd_area_of_subject(&area, s->subject, strlen(s->subject));
-	for (i = 0; i < o->nareas && !ok; i++)
-		ok = kvmd_area_matches(has ? area.ptr : NULL, o->areas[i]);
-	kvmd_buf_release(&area);
-	return ok;
-}
-
 /* Every area's counts: render.c's areas section. */
 static void areas(JsonBuilder *b, const struct kvmd_digest *d)
 {
@@ -319,7 +303,7 @@ static void status(JsonBuilder *b, const struct kvmd_render_opts *o)
 	json_builder_begin_array(b);
 	for (i = 0; i < nr; i++)
 		if ((series[i]->in_applied || series[i]->waiting_days >= 0) &&
-		    series_wanted(series[i], o))
+		    kvmd_area_subject_wanted(series[i]->subject, o->areas, o->nareas))
 			series_object(b, series[i], o);
 	json_builder_end_array(b);
 

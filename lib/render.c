@@ -369,23 +369,6 @@ static const char *series_area(struct kvmd_buf *area, const struct kvmd_status_s
 	return area->ptr;
 }
 
-/* Whether --area lets a series of the status model in. */
-static int series_wanted(const struct kvmd_status_series *s, const struct kvmd_render_opts *o)
-{
-	struct kvmd_buf area = KVMD_BUF_INIT;
-	const char *name;
-	size_t i;
-	int ok = 0;
-
-	if (!o->areas)
-		return 1;
-	name = series_area(&area, s);
-	for (i = 0; i < o->nareas && !ok; i++)
-		ok = kvmd_area_matches(name, o->areas[i]);
-	kvmd_buf_release(&area);
-	return ok;
-}
-
 /* The heading line of an area's group: "--- KVM: x86 ---". */
 static void group_heading(struct kvmd_buf *out, const char *area)
 {
@@ -409,7 +392,8 @@ static void status_section(struct kvmd_buf *out, const struct kvmd_render_opts *
 
 	kvmd_buf_adds(out, "===== Series status in this time period =====\n\n");
 	for (i = 0; i < nr; i++)
-		done[i] = !series[i]->in_status || !series_wanted(series[i], o);
+		done[i] = !series[i]->in_status ||
+			  !kvmd_area_subject_wanted(series[i]->subject, o->areas, o->nareas);
 	for (i = 0; i < nr && !o->group_by_area; i++) {
 		if (done[i])
 			continue;
@@ -469,7 +453,7 @@ static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts 
 		for (i = 0, shown = 0; i < nr && shown < (size_t)o->top; i++) {
 			int days = series[i]->waiting_days;
 
-			if (!series_wanted(series[i], o))
+			if (!kvmd_area_subject_wanted(series[i]->subject, o->areas, o->nareas))
 				continue;
 			shown++;
 
