@@ -232,6 +232,7 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 {
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	const char *sections_key = NULL; /* set when the list comes from there */
+	const char *base;
 
 	memset(r, 0, sizeof(*r));
 	r->repo = repo;
@@ -267,9 +268,8 @@ static void runner_init(struct runner *r, git_repository *repo, struct kvmd_pack
 	if (o->links < 0 && kvmd_config_get_bool(&o->links, r->cfg, "kvmdigest.links", &err) < 0)
 		kvmd_die("%s", err.ptr);
 	kvmd_buf_init(&r->link_base);
-	if (kvmd_config_get(r->cfg, "kvmdigest.linkBase")) {
-		const char *base = kvmd_config_get(r->cfg, "kvmdigest.linkBase");
-
+	base = kvmd_config_get(r->cfg, "kvmdigest.linkBase");
+	if (base) {
 		if (kvmd_link_base_from_config(&r->link_base, base, &err) < 0)
 			kvmd_die("bad config value '%s' for 'kvmdigest.linkBase': %s", base, err.ptr);
 		r->link_base_set = 1;
@@ -706,16 +706,17 @@ static void applied_release(struct applied_run *ar)
 	memset(ar, 0, sizeof(*ar));
 }
 
-/* Before the model loads: refresh, store the code commits, find their mails. */
+/*
+ * Before the model loads: refresh the `nrefs` kvmdigest.appliedRef
+ * values `refs`, store the code commits, find their mails.
+ */
 static int applied_start(struct runner *r, struct index_run *ir, struct applied_run *ar,
-			 struct kvmd_buf *err)
+			 const char **refs, size_t nrefs, struct kvmd_buf *err)
 {
-	const char **refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
 	int jobs = r->o->jobs > 0 ? r->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	size_t i;
 
-	for (ar->nrefs = 0; refs && refs[ar->nrefs]; ar->nrefs++)
-		;
+	ar->nrefs = nrefs;
 	if (kvmd_applied_open(&ar->a, ir->ix, r->repo, refs, ar->nrefs, err) < 0 ||
 	    (ar->nrefs && kvmd_applied_refresh(ar->a, jobs > 0 ? jobs : 1, NULL, err) < 0))
 		return -1;
@@ -877,6 +878,11 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct applied_run ar = { 0 };
 	unsigned sections = r->sections;
 	int want_status, want_applied, want_posted, ret = -1, use_index;
+	const char **applied_refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
+	size_t napplied = 0;
+
+	while (applied_refs && applied_refs[napplied])
+		napplied++;
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
@@ -884,14 +890,12 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		scan.jobs = JOBS_MAX;
 	index_init(r, &ir);	/* first: every way out releases it */
 	/* hooks: where patches went, once the index and an applied ref are there */
-	if (r->hook && kvmd_index_exists(ir.path.ptr) &&
-	    kvmd_config_get(r->cfg, "kvmdigest.appliedRef"))
+	if (r->hook && napplied && kvmd_index_exists(ir.path.ptr))
 		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
 	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
 	want_posted = r->json || (sections & KVMD_SECTION_POSTED);
 	want_applied = want_posted || (sections & KVMD_SECTION_APPLIED) ||
-		((sections & KVMD_SECTION_WAITING) &&
-		 kvmd_config_get(r->cfg, "kvmdigest.appliedRef"));
+		((sections & KVMD_SECTION_WAITING) && napplied);
 	want_status = want_applied || (sections & KVMD_SECTIONS_STATUS);
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
@@ -939,16 +943,9 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	end_progress(&progress);
 	kvmd_digest_finish(d);
 	kvmd_buf_reset(&label);
-	if (ir.ix && want_applied && applied_start(r, &ir, &ar, &label) < 0) {
+	if (ir.ix && want_applied && applied_start(r, &ir, &ar, applied_refs, napplied, &label) < 0) {
 		kvmd_warning("cannot look up where patches went: %s", label.ptr);
 		applied_release(&ar);
-	}
-	/* set, whether or not it could be looked up: the sections say which */
-	if (!ar.nrefs) {
-		const char **refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
-
-		while (refs && refs[ar.nrefs])
-			ar.nrefs++;
 	}
 	if (ir.ix) {
 		kvmd_buf_reset(&label);
@@ -990,7 +987,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		render.sections &= ~KVMD_SECTION_APPLIED;
 	if (r->hook && !(r->sections & KVMD_SECTION_POSTED) && !kvmd_digest_code_count(d))
 		render.sections &= ~KVMD_SECTION_POSTED;
-	render.applied_refs = (int)ar.nrefs;
+	/* set, whether or not it could be looked up: the sections say which */
+	render.applied_refs = (int)napplied;
 	render.applied_known = ar.known;
 	render.old_hex = range->has_old ? range->old_hex : NULL;
 	render.new_hex = range->new_hex;

@@ -12,7 +12,6 @@
 #include "mailmap-repo.h"
 #include "maintainers.h"
 #include "pack.h"
-#include "patchid.h"
 #include "range.h"
 #include "status.h"
 #include "subject.h"
