@@ -79,24 +79,11 @@ struct kvmd_applied {
 	char *post_message_id;     /* what the last kvmd_applied_posted() returned */
 };
 
-/* The failure of the last call on `db`, as a return value; the reason in `err`. */
-static int db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *err)
-{
-	int code = rc & 0xff;
-
-	kvmd_buf_addf(err, "%s: %s", what, sqlite3_errmsg(db));
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-		return KVMD_INDEX_CORRUPT;
-	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return KVMD_INDEX_BUSY;
-	return -1;
-}
-
 static int exec(struct kvmd_applied *a, const char *sql, struct kvmd_buf *err)
 {
 	int rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : db_error(a->db, rc, "cannot write the index", err);
+	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(a->db, rc, "cannot write the index", err);
 }
 
 static int prepare(sqlite3_stmt **out, struct kvmd_applied *a, const char *sql,
@@ -104,7 +91,7 @@ static int prepare(sqlite3_stmt **out, struct kvmd_applied *a, const char *sql,
 {
 	int rc = sqlite3_prepare_v2(a->db, sql, -1, out, NULL);
 
-	return rc == SQLITE_OK ? 0 : db_error(a->db, rc, "cannot read the index", err);
+	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 }
 
 static void done(sqlite3_stmt *st)
@@ -119,7 +106,7 @@ static int step_done(sqlite3_stmt *st, struct kvmd_applied *a, struct kvmd_buf *
 	int rc = sqlite3_step(st);
 
 	done(st);
-	return rc == SQLITE_DONE ? 0 : db_error(a->db, rc, "cannot write the index", err);
+	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(a->db, rc, "cannot write the index", err);
 }
 
 static void bind_oid(sqlite3_stmt *st, int i, const git_oid *id)
@@ -227,7 +214,7 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		}
 		done(add);
 		if (rc != SQLITE_DONE) {
-			ret = db_error(a->db, rc, "cannot write the index", err);
+			ret = kvmd_index_db_error(a->db, rc, "cannot write the index", err);
 			goto cleanup;
 		}
 		sqlite3_bind_int64(rank, 1, a->refs[i].id);
@@ -340,7 +327,7 @@ static int find_code(sqlite3_int64 *id, struct kvmd_applied *a, const git_oid *c
 	done(st);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : db_error(a->db, rc, "cannot read the index", err);
+	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 }
 
 static int add_code_ref(struct kvmd_applied *a, sqlite3_int64 code, sqlite3_int64 ref,
@@ -456,7 +443,7 @@ static int read_ref(git_oid *tip, int *has_tip, int64_t *bound, struct kvmd_appl
 		*bound = sqlite3_column_int64(st, 1);
 	}
 	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-		db_error(a->db, rc, "cannot read the index", err);
+		kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -589,7 +576,7 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 		any = 1;
 	}
 	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-		db_error(a->db, rc, "cannot read the index", err);
+		kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 	sqlite3_finalize(st);
 	if (ret < 0 || !any)
 		return ret; /* nothing posted to match */
@@ -683,12 +670,12 @@ static int each_match(struct kvmd_applied *a, sqlite3_stmt *st, const char *mess
 		}
 		done(best);
 		if (rc2 != SQLITE_ROW && rc2 != SQLITE_DONE) {
-			ret = db_error(a->db, rc2, "cannot read the index", err);
+			ret = kvmd_index_db_error(a->db, rc2, "cannot read the index", err);
 			break;
 		}
 	}
 	if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = db_error(a->db, rc, "cannot read the index", err);
+		ret = kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 	done(st);
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_cand);
@@ -728,7 +715,7 @@ int kvmd_applied_for_mail(struct kvmd_applied *a, const char *const *message_ids
 		if (rc != SQLITE_ROW) {
 			done(mail);
 			if (rc != SQLITE_DONE)
-				ret = db_error(a->db, rc, "cannot read the index", err);
+				ret = kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 			continue;
 		}
 		has_id = column_oid(&patch_id, mail, 0) == 0;
@@ -787,7 +774,7 @@ static int read_post(struct kvmd_applied_post *out, struct kvmd_applied *a, sqli
 		out->how = how;
 	}
 	ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 :
-		db_error(a->db, rc, "cannot read the index", err);
+		kvmd_index_db_error(a->db, rc, "cannot read the index", err);
 	done(st);
 	return ret;
 }

@@ -178,8 +178,7 @@ int kvmd_index_remove(const char *path, struct kvmd_buf *err)
 	return ret;
 }
 
-/* The failure of the last call on `db`, as a return value; the reason in `err`. */
-static int db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *err)
+int kvmd_index_db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *err)
 {
 	int code = rc & 0xff;
 
@@ -195,7 +194,7 @@ static int exec(struct kvmd_index *ix, const char *sql, const char *what, struct
 {
 	int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : db_error(ix->db, rc, what, err);
+	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(ix->db, rc, what, err);
 }
 
 static int prepare(sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
@@ -203,7 +202,7 @@ static int prepare(sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
 {
 	int rc = sqlite3_prepare_v2(ix->db, sql, -1, out, NULL);
 
-	return rc == SQLITE_OK ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
 /* Steps a statement that returns no row, and resets it for the next use. */
@@ -214,7 +213,7 @@ static int step_done(sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, what, err);
+	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, what, err);
 }
 
 /* An integer the query returns in its first row's first column; 0 when none. */
@@ -231,7 +230,7 @@ static int query_int(sqlite3_int64 *out, struct kvmd_index *ix, const char *sql,
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-		db_error(ix->db, rc, "cannot read the index", err);
+		kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -278,7 +277,7 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	}
 	rc = sqlite3_open_v2(path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		ret = db_error(ix->db, rc, "cannot open the index", err);
+		ret = kvmd_index_db_error(ix->db, rc, "cannot open the index", err);
 		goto cleanup;
 	}
 	sqlite3_busy_timeout(ix->db, timeout_ms > 0 ? timeout_ms : 0);
@@ -361,7 +360,7 @@ int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf 
 		ix->archive = sqlite3_column_int64(st, 0);
 		rc = sqlite3_step(st);
 	}
-	ret = rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot write the index", err);
+	ret = rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot write the index", err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -567,7 +566,7 @@ int kvmd_index_start(git_oid *from, int *covered, struct kvmd_index *ix,
 			n++;
 	}
 	if (rc != SQLITE_DONE) {
-		ret = db_error(ix->db, rc, "cannot read the index", err);
+		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 		goto cleanup;
 	}
 	/* equal ids cost nothing to find; a walk between histories can cost a lot */
@@ -604,7 +603,7 @@ int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 	sqlite3_bind_blob(st, 1, tip->id, GIT_OID_RAWSZ, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 :
-		db_error(ix->db, rc, "cannot read the index", err);
+		kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -896,7 +895,8 @@ static int find_parent(struct row **out, int *outside, struct series_pass *sp,
 	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? 1 : db_error(sp->ix->db, rc, "cannot read the index", sp->err);
+	return rc == SQLITE_DONE ? 1 :
+		kvmd_index_db_error(sp->ix->db, rc, "cannot read the index", sp->err);
 }
 
 /* The series `r` belongs to: the id of the mail that starts it, 0 for none. */
@@ -1005,7 +1005,7 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		row_read(&g.v[g.nr++], st, 0);
 	}
 	if (rc != SQLITE_DONE) {
-		ret = db_error(ix->db, rc, "cannot read the index", err);
+		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 		goto cleanup;
 	}
 	if (g.nr)
@@ -1043,7 +1043,7 @@ static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *
 	kvmd_buf_release(&b.scratch);
 	free(b.trailers);
 	free(b.links);
-	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
 /* The earlier versions of the series in the wanted threads: their threads, into temp.more. */
@@ -1081,7 +1081,7 @@ static int want_versions(struct kvmd_index *ix, struct kvmd_buf *err)
 		}
 	}
 	if (rc != SQLITE_DONE)
-		ret = db_error(ix->db, rc, "cannot read the index", err);
+		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 
 cleanup:
 	sqlite3_finalize(st);
@@ -1149,7 +1149,7 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 					 (const char *)sqlite3_column_text(st, 2));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_error(ix->db, rc, "cannot read the index", err);
+		return kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 
 	if ((ret = prepare(&st, ix, "SELECT d.domain FROM domain d"
 			   " JOIN temp.range r ON r.message_id = d.message_id"
@@ -1158,7 +1158,7 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		kvmd_status_add_new_domain(s, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_error(ix->db, rc, "cannot read the index", err);
+	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
 int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,

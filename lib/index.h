@@ -164,6 +164,14 @@ int64_t kvmd_index_subject_hash(const char *key);
 struct sqlite3;
 struct sqlite3 *kvmd_index_db(struct kvmd_index *ix);
 
+/*
+ * For the modules that keep tables in the index's database (applied.h):
+ * the failure `rc` of the last call on `db` as a return value
+ * (KVMD_INDEX_CORRUPT, KVMD_INDEX_BUSY or -1), with "<what>: <reason>"
+ * appended to `err`, as the index's own calls report theirs.
+ */
+int kvmd_index_db_error(struct sqlite3 *db, int rc, const char *what, struct kvmd_buf *err);
+
 /* Closes the index; a transaction still open is rolled back.  NULL is fine. */
 void kvmd_index_free(struct kvmd_index *ix);
 
