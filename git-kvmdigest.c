@@ -878,11 +878,13 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct applied_run ar = { 0 };
 	unsigned sections = r->sections;
 	int want_status, want_applied, want_posted, ret = -1, use_index;
-	const char **applied_refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
+	/*
+	 * The list itself is read after the scan: a kvmd_config_get_all()
+	 * ends the life of the last one, range->paths (kvmdigest.pathspec).
+	 */
+	int has_applied = kvmd_config_get(r->cfg, "kvmdigest.appliedRef") != NULL;
+	const char **applied_refs = NULL;
 	size_t napplied = 0;
-
-	while (applied_refs && applied_refs[napplied])
-		napplied++;
 
 	if (scan.jobs < 1)
 		scan.jobs = 1;
@@ -890,12 +892,12 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		scan.jobs = JOBS_MAX;
 	index_init(r, &ir);	/* first: every way out releases it */
 	/* hooks: where patches went, once the index and an applied ref are there */
-	if (r->hook && napplied && kvmd_index_exists(ir.path.ptr))
+	if (r->hook && has_applied && kvmd_index_exists(ir.path.ptr))
 		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
 	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
 	want_posted = r->json || (sections & KVMD_SECTION_POSTED);
 	want_applied = want_posted || (sections & KVMD_SECTION_APPLIED) ||
-		((sections & KVMD_SECTION_WAITING) && napplied);
+		((sections & KVMD_SECTION_WAITING) && has_applied);
 	want_status = want_applied || (sections & KVMD_SECTIONS_STATUS);
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
@@ -942,6 +944,9 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 		goto cleanup;
 	end_progress(&progress);
 	kvmd_digest_finish(d);
+	applied_refs = kvmd_config_get_all(r->cfg, "kvmdigest.appliedRef");
+	while (applied_refs && applied_refs[napplied])
+		napplied++;
 	kvmd_buf_reset(&label);
 	if (ir.ix && want_applied && applied_start(r, &ir, &ar, applied_refs, napplied, &label) < 0) {
 		kvmd_warning("cannot look up where patches went: %s", label.ptr);
