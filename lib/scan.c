@@ -503,37 +503,19 @@ static int older_than_since(const git_oid *id, void *data)
 	return older;
 }
 
-/* 1 when commit `id` is in the range's window of dates, 0 if not, or an error. */
-static int in_window(git_repository *repo, const git_oid *id,
-		     const struct kvmd_range *range)
-{
-	git_commit *commit = NULL;
-	git_time_t when;
-	int error;
-
-	if ((error = git_commit_lookup(&commit, repo, id)) < 0)
-		return error;
-	when = git_commit_time(commit);
-	git_commit_free(commit);
-	return !(range->has_since && when < range->since) &&
-	       !(range->has_until && when > range->until);
-}
-
 /*
- * 1 when commit `id` touches the range's pathspecs (a merge always:
- * the scan leaves merges out), 0 if not, or an error.
+ * 1 when `commit` touches the range's pathspecs (a merge always: the
+ * scan leaves merges out), 0 if not, or an error.
  */
-static int touches_paths(git_repository *repo, const git_oid *id,
+static int touches_paths(git_repository *repo, git_commit *commit,
 			 const struct kvmd_range *range)
 {
-	git_commit *commit = NULL, *parent = NULL;
+	git_commit *parent = NULL;
 	git_tree *old = NULL, *new = NULL;
 	git_diff *diff = NULL;
 	git_diff_options opts;
 	int error;
 
-	if ((error = git_commit_lookup(&commit, repo, id)) < 0)
-		goto cleanup;
 	if (git_commit_parentcount(commit) > 1) {
 		error = 1;
 		goto cleanup;
@@ -555,7 +537,6 @@ cleanup:
 	git_tree_free(new);
 	git_tree_free(old);
 	git_commit_free(parent);
-	git_commit_free(commit);
 	return error;
 }
 
@@ -572,8 +553,7 @@ static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *re
 	size_t n = 0, alloc = 0;
 	int error;
 
-	int dated = range->has_since || range->has_until;
-	int filtered = dated || range->paths_nr;
+	int filtered = range->has_since || range->has_until || range->paths_nr;
 	struct since_payload since = { repo, range->since };
 
 	/* a window of dates or paths lists every commit: blocks of a line would not do */
@@ -589,26 +569,24 @@ static int list_commits(git_oid **out, size_t *nr, int *line, git_repository *re
 	    (range->has_old && (error = git_revwalk_hide(walk, &range->old)) < 0))
 		goto cleanup;
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		if (dated) {
-			int in = in_window(repo, &id, range);
+		git_commit *commit = NULL;
+		int in = 1;
 
-			if (in < 0) {
-				error = in;
-				goto cleanup;
-			}
-			if (!in)
-				continue;
+		/* one lookup for both tests; --since hid the older commits already */
+		if ((range->has_until || range->paths_nr) &&
+		    (error = git_commit_lookup(&commit, repo, &id)) < 0)
+			goto cleanup;
+		if (range->has_until && git_commit_time(commit) > range->until)
+			in = 0;
+		else if (range->paths_nr)
+			in = touches_paths(repo, commit, range);
+		git_commit_free(commit);
+		if (in < 0) {
+			error = in;
+			goto cleanup;
 		}
-		if (range->paths_nr) {
-			int in = touches_paths(repo, &id, range);
-
-			if (in < 0) {
-				error = in;
-				goto cleanup;
-			}
-			if (!in)
-				continue;
-		}
+		if (!in)
+			continue;
 		KVMD_ALLOC_GROW(ids, n + 1, alloc);
 		git_oid_cpy(&ids[n++], &id);
 	}
