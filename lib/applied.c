@@ -31,6 +31,9 @@ enum stmt {
 	NSTMT
 };
 
+/* what a failed write says (kvmd_index_exec(), kvmd_index_step_done()) */
+#define WRITING "cannot write the index"
+
 #define POSTED_COLUMNS "SELECT message_id, date, version, number, total, subject FROM mail"
 #define POSTED_ORDER " ORDER BY version DESC, date DESC, message_id"
 
@@ -79,34 +82,10 @@ struct kvmd_applied {
 	char *post_message_id;     /* what the last kvmd_applied_posted() returned */
 };
 
-static int exec(struct kvmd_applied *a, const char *sql, struct kvmd_buf *err)
-{
-	int rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(a->db, rc, "cannot write the index", err);
-}
-
-static int prepare(sqlite3_stmt **out, struct kvmd_applied *a, const char *sql,
-		   struct kvmd_buf *err)
-{
-	int rc = sqlite3_prepare_v2(a->db, sql, -1, out, NULL);
-
-	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(a->db, rc, "cannot read the index", err);
-}
-
 static void done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-}
-
-/* Steps a statement that returns no row, and resets it. */
-static int step_done(sqlite3_stmt *st, struct kvmd_applied *a, struct kvmd_buf *err)
-{
-	int rc = sqlite3_step(st);
-
-	done(st);
-	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(a->db, rc, "cannot write the index", err);
 }
 
 static void bind_oid(sqlite3_stmt *st, int i, const git_oid *id)
@@ -200,10 +179,11 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		}
 	}
 
-	if ((ret = prepare(&add, a, "INSERT INTO applied_ref(name) VALUES(?1)"
-			   " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", err)) < 0 ||
-	    (ret = prepare(&rank, a, "INSERT OR REPLACE INTO temp.applied_rank(ref, rank)"
-			   " VALUES(?1, ?2)", err)) < 0)
+	if ((ret = kvmd_index_prepare(&add, a->ix, "INSERT INTO applied_ref(name) VALUES(?1)"
+				      " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
+				      err)) < 0 ||
+	    (ret = kvmd_index_prepare(&rank, a->ix, "INSERT OR REPLACE INTO"
+				      " temp.applied_rank(ref, rank) VALUES(?1, ?2)", err)) < 0)
 		goto cleanup;
 	for (i = 0; i < a->nrefs; i++) {
 		sqlite3_bind_text(add, 1, a->refs[i].name, -1, SQLITE_STATIC);
@@ -219,7 +199,7 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		}
 		sqlite3_bind_int64(rank, 1, a->refs[i].id);
 		sqlite3_bind_int64(rank, 2, (sqlite3_int64)i);
-		if ((ret = step_done(rank, a, err)) < 0)
+		if ((ret = kvmd_index_step_done(rank, a->ix, WRITING, err)) < 0)
 			goto cleanup;
 	}
 
@@ -246,12 +226,12 @@ int kvmd_applied_open(struct kvmd_applied **out, struct kvmd_index *ix,
 	a->repo = repo;
 	kvmd_buf_init(&a->key);
 	kvmd_buf_init(&a->key2);
-	if ((ret = exec(a, "CREATE TEMP TABLE IF NOT EXISTS applied_rank("
-			" ref INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
-			" DELETE FROM temp.applied_rank", err)) < 0)
+	if ((ret = kvmd_index_exec(a->ix, "CREATE TEMP TABLE IF NOT EXISTS applied_rank("
+				   " ref INTEGER PRIMARY KEY, rank INTEGER NOT NULL);"
+				   " DELETE FROM temp.applied_rank", WRITING, err)) < 0)
 		goto cleanup;
 	for (i = 0; i < NSTMT; i++)
-		if ((ret = prepare(&a->stmt[i], a, stmt_sql[i], err)) < 0)
+		if ((ret = kvmd_index_prepare(&a->stmt[i], a->ix, stmt_sql[i], err)) < 0)
 			goto cleanup;
 	if ((ret = find_refs(a, patterns, npatterns, err)) < 0)
 		goto cleanup;
@@ -306,7 +286,7 @@ static int add_code(sqlite3_int64 *id, struct kvmd_applied *a, const git_oid *co
 	sqlite3_bind_text(st, 3, email ? email : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, subject_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, date);
-	if ((ret = step_done(st, a, err)) < 0)
+	if ((ret = kvmd_index_step_done(st, a->ix, WRITING, err)) < 0)
 		return ret;
 	*id = sqlite3_changes(a->db) ? sqlite3_last_insert_rowid(a->db) : 0;
 	return 0;
@@ -337,7 +317,7 @@ static int add_code_ref(struct kvmd_applied *a, sqlite3_int64 code, sqlite3_int6
 
 	sqlite3_bind_int64(st, 1, code);
 	sqlite3_bind_int64(st, 2, ref);
-	return step_done(st, a, err);
+	return kvmd_index_step_done(st, a->ix, WRITING, err);
 }
 
 int kvmd_applied_store_commit(struct kvmd_applied *a, const git_commit *c,
@@ -434,7 +414,8 @@ static int read_ref(git_oid *tip, int *has_tip, int64_t *bound, struct kvmd_appl
 
 	*has_tip = 0;
 	*bound = 0;
-	if ((ret = prepare(&st, a, "SELECT tip, bound FROM applied_ref WHERE id = ?1", err)) < 0)
+	if ((ret = kvmd_index_prepare(&st, a->ix, "SELECT tip, bound FROM applied_ref"
+				      " WHERE id = ?1", err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, ref);
 	rc = sqlite3_step(st);
@@ -454,13 +435,13 @@ static int write_ref(struct kvmd_applied *a, sqlite3_int64 ref, const git_oid *t
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	if ((ret = prepare(&st, a, "UPDATE applied_ref SET tip = ?1, bound = ?2 WHERE id = ?3",
-			   err)) < 0)
+	if ((ret = kvmd_index_prepare(&st, a->ix, "UPDATE applied_ref SET tip = ?1,"
+				      " bound = ?2 WHERE id = ?3", err)) < 0)
 		return ret;
 	bind_oid(st, 1, tip);
 	sqlite3_bind_int64(st, 2, bound);
 	sqlite3_bind_int64(st, 3, ref);
-	ret = step_done(st, a, err);
+	ret = kvmd_index_step_done(st, a->ix, WRITING, err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -470,10 +451,10 @@ static int forget_ref(struct kvmd_applied *a, sqlite3_int64 ref, struct kvmd_buf
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	if ((ret = prepare(&st, a, "DELETE FROM code_ref WHERE ref = ?1", err)) < 0)
+	if ((ret = kvmd_index_prepare(&st, a->ix, "DELETE FROM code_ref WHERE ref = ?1", err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, ref);
-	ret = step_done(st, a, err);
+	ret = kvmd_index_step_done(st, a->ix, WRITING, err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -568,7 +549,8 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 	if (!a->nrefs)
 		return 0;
 	/* the oldest patch mail: what the first walks go down to */
-	if ((ret = prepare(&st, a, "SELECT min(date) FROM mail WHERE patch_id IS NOT NULL AND date > 0", err)) < 0)
+	if ((ret = kvmd_index_prepare(&st, a->ix, "SELECT min(date) FROM mail"
+				      " WHERE patch_id IS NOT NULL AND date > 0", err)) < 0)
 		return ret;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {

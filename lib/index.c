@@ -190,24 +190,24 @@ int kvmd_index_db_error(sqlite3 *db, int rc, const char *what, struct kvmd_buf *
 	return -1;
 }
 
-static int exec(struct kvmd_index *ix, const char *sql, const char *what, struct kvmd_buf *err)
+int kvmd_index_exec(struct kvmd_index *ix, const char *sql, const char *what,
+		    struct kvmd_buf *err)
 {
 	int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 
 	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(ix->db, rc, what, err);
 }
 
-static int prepare(sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
-		   struct kvmd_buf *err)
+int kvmd_index_prepare(sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
+		       struct kvmd_buf *err)
 {
 	int rc = sqlite3_prepare_v2(ix->db, sql, -1, out, NULL);
 
 	return rc == SQLITE_OK ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
-/* Steps a statement that returns no row, and resets it for the next use. */
-static int step_done(sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
-		     struct kvmd_buf *err)
+int kvmd_index_step_done(sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
+			 struct kvmd_buf *err)
 {
 	int rc = sqlite3_step(st);
 
@@ -215,6 +215,11 @@ static int step_done(sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, what, err);
 }
+
+/* This file's short names for them. */
+#define exec(ix, sql, what, err) kvmd_index_exec(ix, sql, what, err)
+#define prepare(out, ix, sql, err) kvmd_index_prepare(out, ix, sql, err)
+#define step_done(st, ix, what, err) kvmd_index_step_done(st, ix, what, err)
 
 /* An integer the query returns in its first row's first column; 0 when none. */
 static int query_int(sqlite3_int64 *out, struct kvmd_index *ix, const char *sql,

@@ -158,19 +158,47 @@ int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err);
 int64_t kvmd_index_subject_hash(const char *key);
 
 /*
- * The index's database, for applied.h (layer 3, the same run): borrowed
- * from `ix`, used only between kvmd_index_begin() and kvmd_index_free().
+ * ---- For the engine modules that share the connection (applied.h) ----
+ *
+ * They keep tables in the index's database and run their statements in
+ * the index's transaction (layer 3, the same run), reporting failures as
+ * the index's own calls do.
  */
 struct sqlite3;
+struct sqlite3_stmt;
+
+/*
+ * The index's database: borrowed from `ix`, used only between
+ * kvmd_index_begin() and kvmd_index_free().
+ */
 struct sqlite3 *kvmd_index_db(struct kvmd_index *ix);
 
 /*
- * For the modules that keep tables in the index's database (applied.h):
- * the failure `rc` of the last call on `db` as a return value
+ * The failure `rc` of the last call on `db` as a return value
  * (KVMD_INDEX_CORRUPT, KVMD_INDEX_BUSY or -1), with "<what>: <reason>"
- * appended to `err`, as the index's own calls report theirs.
+ * appended to `err`.
  */
 int kvmd_index_db_error(struct sqlite3 *db, int rc, const char *what, struct kvmd_buf *err);
+
+/* Runs `sql` (statements without rows) on the index; "<what>: <reason>" on failure. */
+int kvmd_index_exec(struct kvmd_index *ix, const char *sql, const char *what,
+		    struct kvmd_buf *err);
+
+/*
+ * Prepares `sql` on the index into `*out`, which the caller finalizes
+ * (sqlite3_finalize(), also after a failure, when it is NULL).
+ */
+int kvmd_index_prepare(struct sqlite3_stmt **out, struct kvmd_index *ix, const char *sql,
+		       struct kvmd_buf *err);
+
+/*
+ * Steps `st`, a bound statement that returns no row, then resets it and
+ * clears its bindings for the next use, whatever the step gave.
+ */
+int kvmd_index_step_done(struct sqlite3_stmt *st, struct kvmd_index *ix, const char *what,
+			 struct kvmd_buf *err);
+
+/* ---- end of the engine modules' block ---- */
 
 /* Closes the index; a transaction still open is rolled back.  NULL is fine. */
 void kvmd_index_free(struct kvmd_index *ix);
