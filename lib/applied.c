@@ -28,6 +28,12 @@ enum stmt {
 	BEST_REF,         /* the best-ranked applied ref a commit was walked from */
 	POSTED_BY_ID,     /* the newest patch mail with a patch-id */
 	POSTED_BY_KEY,    /* the newest patch mail with a subject key and address */
+	ADD_REF,          /* an applied ref's row, new or not: its id */
+	RANK_REF,         /* this run's rank of an applied ref */
+	READ_REF,         /* an applied ref's walked tip and bound */
+	WRITE_REF,        /* its new walked tip and bound */
+	FORGET_REF,       /* the commits it was walked from, forgotten */
+	OLDEST_PATCH,     /* the oldest patch mail's date */
 	NSTMT
 };
 
@@ -62,6 +68,14 @@ static const char *const stmt_sql[NSTMT] = {
 	/* a hash: the subjects are compared in read_post() */
 	[POSTED_BY_KEY] = POSTED_COLUMNS
 		" WHERE subject_hash = ?1 AND email = ?2 COLLATE NOCASE" POSTED_ORDER,
+	[ADD_REF] =
+		"INSERT INTO applied_ref(name) VALUES(?1)"
+		" ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
+	[RANK_REF] = "INSERT OR REPLACE INTO temp.applied_rank(ref, rank) VALUES(?1, ?2)",
+	[READ_REF] = "SELECT tip, bound FROM applied_ref WHERE id = ?1",
+	[WRITE_REF] = "UPDATE applied_ref SET tip = ?1, bound = ?2 WHERE id = ?3",
+	[FORGET_REF] = "DELETE FROM code_ref WHERE ref = ?1",
+	[OLDEST_PATCH] = "SELECT min(date) FROM mail WHERE patch_id IS NOT NULL AND date > 0",
 };
 
 struct applied_ref {
@@ -76,7 +90,7 @@ struct kvmd_applied {
 	struct applied_ref *refs;  /* by rank */
 	size_t nrefs;
 	const char **names;        /* the refs' names, for kvmd_applied_refs() */
-	sqlite3_stmt *stmt[NSTMT];
+	sqlite3_stmt *stmt[NSTMT];  /* prepared at open, finalized by kvmd_applied_free() */
 	struct kvmd_buf key;       /* scratch for a subject key */
 	struct kvmd_buf key2;
 	char *post_message_id;     /* what the last kvmd_applied_posted() returned */
@@ -150,7 +164,7 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		     struct kvmd_buf *err)
 {
 	struct ref_names names = { 0 };
-	sqlite3_stmt *add = NULL, *rank = NULL;
+	sqlite3_stmt *add = a->stmt[ADD_REF], *rank = a->stmt[RANK_REF];
 	size_t i, j, alloc = 0;
 	char *one[2] = { NULL, NULL };
 	int rc, ret = 0;
@@ -179,12 +193,6 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		}
 	}
 
-	if ((ret = kvmd_index_prepare(&add, a->ix, "INSERT INTO applied_ref(name) VALUES(?1)"
-				      " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id",
-				      err)) < 0 ||
-	    (ret = kvmd_index_prepare(&rank, a->ix, "INSERT OR REPLACE INTO"
-				      " temp.applied_rank(ref, rank) VALUES(?1, ?2)", err)) < 0)
-		goto cleanup;
 	for (i = 0; i < a->nrefs; i++) {
 		sqlite3_bind_text(add, 1, a->refs[i].name, -1, SQLITE_STATIC);
 		rc = sqlite3_step(add);
@@ -194,7 +202,7 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 		}
 		done(add);
 		if (rc != SQLITE_DONE) {
-			ret = kvmd_index_db_error(a->db, rc, "cannot write the index", err);
+			ret = kvmd_index_db_error(a->db, rc, WRITING, err);
 			goto cleanup;
 		}
 		sqlite3_bind_int64(rank, 1, a->refs[i].id);
@@ -207,8 +215,6 @@ cleanup:
 	for (j = 0; j < names.nr; j++)
 		free(names.v[j]);
 	free(names.v);
-	sqlite3_finalize(add);
-	sqlite3_finalize(rank);
 	return ret;
 }
 
@@ -409,14 +415,11 @@ static int store_hashed(const git_oid *commit, const git_oid *id, void *data)
 static int read_ref(git_oid *tip, int *has_tip, int64_t *bound, struct kvmd_applied *a,
 		    sqlite3_int64 ref, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = a->stmt[READ_REF];
 	int rc, ret;
 
 	*has_tip = 0;
 	*bound = 0;
-	if ((ret = kvmd_index_prepare(&st, a->ix, "SELECT tip, bound FROM applied_ref"
-				      " WHERE id = ?1", err)) < 0)
-		return ret;
 	sqlite3_bind_int64(st, 1, ref);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -425,38 +428,27 @@ static int read_ref(git_oid *tip, int *has_tip, int64_t *bound, struct kvmd_appl
 	}
 	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 		kvmd_index_db_error(a->db, rc, "cannot read the index", err);
-	sqlite3_finalize(st);
+	done(st);
 	return ret;
 }
 
 static int write_ref(struct kvmd_applied *a, sqlite3_int64 ref, const git_oid *tip,
 		     int64_t bound, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
+	sqlite3_stmt *st = a->stmt[WRITE_REF];
 
-	if ((ret = kvmd_index_prepare(&st, a->ix, "UPDATE applied_ref SET tip = ?1,"
-				      " bound = ?2 WHERE id = ?3", err)) < 0)
-		return ret;
 	bind_oid(st, 1, tip);
 	sqlite3_bind_int64(st, 2, bound);
 	sqlite3_bind_int64(st, 3, ref);
-	ret = kvmd_index_step_done(st, a->ix, WRITING, err);
-	sqlite3_finalize(st);
-	return ret;
+	return kvmd_index_step_done(st, a->ix, WRITING, err);
 }
 
 static int forget_ref(struct kvmd_applied *a, sqlite3_int64 ref, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = NULL;
-	int ret;
+	sqlite3_stmt *st = a->stmt[FORGET_REF];
 
-	if ((ret = kvmd_index_prepare(&st, a->ix, "DELETE FROM code_ref WHERE ref = ?1", err)) < 0)
-		return ret;
 	sqlite3_bind_int64(st, 1, ref);
-	ret = kvmd_index_step_done(st, a->ix, WRITING, err);
-	sqlite3_finalize(st);
-	return ret;
+	return kvmd_index_step_done(st, a->ix, WRITING, err);
 }
 
 /*
@@ -537,7 +529,7 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 			 struct kvmd_applied_stats *stats, struct kvmd_buf *err)
 {
 	struct kvmd_applied_stats own;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = a->stmt[OLDEST_PATCH];
 	int64_t oldest = 0, bound, old_bound;
 	git_oid tip, old;
 	size_t i;
@@ -549,9 +541,6 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 	if (!a->nrefs)
 		return 0;
 	/* the oldest patch mail: what the first walks go down to */
-	if ((ret = kvmd_index_prepare(&st, a->ix, "SELECT min(date) FROM mail"
-				      " WHERE patch_id IS NOT NULL AND date > 0", err)) < 0)
-		return ret;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		oldest = sqlite3_column_int64(st, 0);
@@ -559,7 +548,7 @@ int kvmd_applied_refresh(struct kvmd_applied *a, int jobs,
 	}
 	ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 		kvmd_index_db_error(a->db, rc, "cannot read the index", err);
-	sqlite3_finalize(st);
+	done(st);
 	if (ret < 0 || !any)
 		return ret; /* nothing posted to match */
 	bound = oldest - (int64_t)KVMD_APPLIED_MARGIN_DAYS * 86400;
