@@ -278,20 +278,43 @@ size_t kvmd_applied_refs(const struct kvmd_applied *a, const char *const **out)
 
 /* ------------------------------------------------------------- storing -- */
 
+/* What a code row keeps of a commit, but its patch-id. */
+struct code_row {
+	git_oid commit;
+	const char *email;   /* the author's address; NULL without an author */
+	const char *key;     /* kvmd_status_subject_key() of its summary */
+	int64_t date;        /* its committer date */
+};
+
+/*
+ * The code row of `c`: its strings borrowed from `c` and from the
+ * engine's `key` scratch, until the next call.
+ */
+static void code_row_of(struct code_row *out, struct kvmd_applied *a, const git_commit *c)
+{
+	const git_signature *author = git_commit_author(c);
+	const char *summary = git_commit_summary((git_commit *)c);
+
+	git_oid_cpy(&out->commit, git_commit_id(c));
+	out->email = author ? author->email : NULL;
+	kvmd_status_subject_key(&a->key, summary ? summary : "");
+	out->key = a->key.ptr;
+	out->date = git_commit_time(c);
+}
+
 /* Writes a new code row; its id in `*id` (0 when the commit was stored already). */
-static int add_code(sqlite3_int64 *id, struct kvmd_applied *a, const git_oid *commit,
-		    const git_oid *patch_id, const char *email, const char *subject_key,
-		    int64_t date, struct kvmd_buf *err)
+static int add_code(sqlite3_int64 *id, struct kvmd_applied *a, const struct code_row *r,
+		    const git_oid *patch_id, struct kvmd_buf *err)
 {
 	sqlite3_stmt *st = a->stmt[ADD_CODE];
 	int ret;
 
-	bind_oid(st, 1, commit);
+	bind_oid(st, 1, &r->commit);
 	if (patch_id && !git_oid_is_zero(patch_id))
 		bind_oid(st, 2, patch_id);
-	sqlite3_bind_text(st, 3, email ? email : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, subject_key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, date);
+	sqlite3_bind_text(st, 3, r->email ? r->email : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, r->date);
 	if ((ret = kvmd_index_step_done(st, a->ix, WRITING, err)) < 0)
 		return ret;
 	*id = sqlite3_changes(a->db) ? sqlite3_last_insert_rowid(a->db) : 0;
@@ -329,23 +352,18 @@ static int add_code_ref(struct kvmd_applied *a, sqlite3_int64 code, sqlite3_int6
 int kvmd_applied_store_commit(struct kvmd_applied *a, const git_commit *c,
 			      const git_oid *patch_id, struct kvmd_buf *err)
 {
-	const git_signature *author = git_commit_author(c);
-	const char *summary = git_commit_summary((git_commit *)c);
+	struct code_row r;
 	sqlite3_int64 id;
 
-	kvmd_status_subject_key(&a->key, summary ? summary : "");
-	return add_code(&id, a, git_commit_id(c), patch_id, author ? author->email : "",
-			a->key.ptr, git_commit_time(c), err);
+	code_row_of(&r, a, c);
+	return add_code(&id, a, &r, patch_id, err);
 }
 
 /* ------------------------------------------------------------- refresh -- */
 
 /* The commits a walk found that are not stored yet, with what is stored of them. */
 struct pending {
-	git_oid *ids;
-	char **emails;
-	char **keys;
-	int64_t *dates;
+	struct code_row *v;  /* their strings are the list's own */
 	size_t nr, alloc, next;
 	struct kvmd_applied *a;
 	sqlite3_int64 ref;
@@ -354,22 +372,15 @@ struct pending {
 	int ret;
 };
 
-static void pending_add(struct pending *p, const git_oid *id, const char *email,
-			const char *key, int64_t date)
+static void pending_add(struct pending *p, const struct code_row *r)
 {
-	size_t alloc = p->alloc;
+	struct code_row *copy;
 
-	KVMD_ALLOC_GROW(p->ids, p->nr + 1, p->alloc);
-	if (alloc != p->alloc) {
-		p->emails = kvmd_xrealloc(p->emails, p->alloc * sizeof(*p->emails));
-		p->keys = kvmd_xrealloc(p->keys, p->alloc * sizeof(*p->keys));
-		p->dates = kvmd_xrealloc(p->dates, p->alloc * sizeof(*p->dates));
-	}
-	git_oid_cpy(&p->ids[p->nr], id);
-	p->emails[p->nr] = kvmd_xstrdup(email ? email : "");
-	p->keys[p->nr] = kvmd_xstrdup(key);
-	p->dates[p->nr] = date;
-	p->nr++;
+	KVMD_ALLOC_GROW(p->v, p->nr + 1, p->alloc);
+	copy = &p->v[p->nr++];
+	*copy = *r;
+	copy->email = kvmd_xstrdup(r->email ? r->email : "");
+	copy->key = kvmd_xstrdup(r->key);
 }
 
 static void pending_release(struct pending *p)
@@ -377,13 +388,10 @@ static void pending_release(struct pending *p)
 	size_t i;
 
 	for (i = 0; i < p->nr; i++) {
-		free(p->emails[i]);
-		free(p->keys[i]);
+		free((char *)p->v[i].email);
+		free((char *)p->v[i].key);
 	}
-	free(p->ids);
-	free(p->emails);
-	free(p->keys);
-	free(p->dates);
+	free(p->v);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -395,12 +403,11 @@ static int store_hashed(const git_oid *commit, const git_oid *id, void *data)
 	int ret;
 
 	/* handed in the order of the list; merges were left out of it already */
-	while (p->next < p->nr && !git_oid_equal(&p->ids[p->next], commit))
+	while (p->next < p->nr && !git_oid_equal(&p->v[p->next].commit, commit))
 		p->next++;
 	if (p->next == p->nr)
 		return 0;
-	if ((ret = add_code(&code, p->a, commit, id, p->emails[p->next], p->keys[p->next],
-			    p->dates[p->next], p->err)) < 0 ||
+	if ((ret = add_code(&code, p->a, &p->v[p->next], id, p->err)) < 0 ||
 	    (!code && (ret = find_code(&code, p->a, commit, p->err)) < 0) ||
 	    (code && (ret = add_code_ref(p->a, code, p->ref, p->err)) < 0)) {
 		p->ret = ret;
@@ -460,9 +467,11 @@ static int walk_ref(struct kvmd_applied *a, const struct applied_ref *ref, const
 		    struct kvmd_applied_stats *stats, struct kvmd_buf *err)
 {
 	struct pending p = { 0 };
+	struct code_row r;
 	git_revwalk *walk = NULL;
 	git_commit *c = NULL;
-	git_oid id;
+	git_oid id, *ids = NULL;
+	size_t i;
 	sqlite3_int64 code;
 	int rc, ret = -1;
 
@@ -477,9 +486,6 @@ static int walk_ref(struct kvmd_applied *a, const struct applied_ref *ref, const
 		goto cleanup;
 	}
 	while ((rc = git_revwalk_next(&id, walk)) == 0) {
-		const git_signature *author;
-		const char *summary;
-
 		if (git_commit_lookup(&c, a->repo, &id) < 0) {
 			kvmd_buf_addf(err, "cannot walk '%s': %s", ref->name, kvmd_git_error());
 			ret = -1;
@@ -498,10 +504,8 @@ static int walk_ref(struct kvmd_applied *a, const struct applied_ref *ref, const
 				goto cleanup;
 			goto next;
 		}
-		author = git_commit_author(c);
-		summary = git_commit_summary(c);
-		kvmd_status_subject_key(&a->key, summary ? summary : "");
-		pending_add(&p, &id, author ? author->email : "", a->key.ptr, git_commit_time(c));
+		code_row_of(&r, a, c);
+		pending_add(&p, &r);
 next:
 		git_commit_free(c);
 		c = NULL;
@@ -511,7 +515,10 @@ next:
 		ret = -1;
 		goto cleanup;
 	}
-	ret = kvmd_patchid_commits(a->repo, p.ids, p.nr, jobs, store_hashed, &p, err);
+	ids = kvmd_xcalloc(p.nr + 1, sizeof(*ids));
+	for (i = 0; i < p.nr; i++)
+		git_oid_cpy(&ids[i], &p.v[i].commit);
+	ret = kvmd_patchid_commits(a->repo, ids, p.nr, jobs, store_hashed, &p, err);
 	if (p.ret < 0)
 		ret = p.ret;
 	else if (ret > 0)
@@ -522,6 +529,7 @@ cleanup:
 	git_commit_free(c);
 	git_revwalk_free(walk);
 	pending_release(&p);
+	free(ids);
 	return ret;
 }
 
@@ -754,8 +762,7 @@ int kvmd_applied_posted(struct kvmd_applied_post *out, struct kvmd_applied *a,
 			const git_commit *c, const git_oid *patch_id,
 			struct kvmd_buf *err)
 {
-	const git_signature *author = git_commit_author(c);
-	const char *summary = git_commit_summary((git_commit *)c);
+	struct code_row r;
 	sqlite3_stmt *st;
 	int ret;
 
@@ -766,11 +773,11 @@ int kvmd_applied_posted(struct kvmd_applied_post *out, struct kvmd_applied *a,
 		if ((ret = read_post(out, a, st, KVMD_APPLIED_PATCH_ID, NULL, err)) != 0)
 			return ret;
 	}
-	kvmd_status_subject_key(&a->key, summary ? summary : "");
-	if (!a->key.len || !author || !author->email)
+	code_row_of(&r, a, c);
+	if (!*r.key || !r.email)
 		return 0;
 	st = a->stmt[POSTED_BY_KEY];
-	sqlite3_bind_int64(st, 1, kvmd_index_subject_hash(a->key.ptr));
-	sqlite3_bind_text(st, 2, author->email, -1, SQLITE_STATIC);
-	return read_post(out, a, st, KVMD_APPLIED_SUBJECT, a->key.ptr, err);
+	sqlite3_bind_int64(st, 1, kvmd_index_subject_hash(r.key));
+	sqlite3_bind_text(st, 2, r.email, -1, SQLITE_STATIC);
+	return read_post(out, a, st, KVMD_APPLIED_SUBJECT, r.key, err);
 }
