@@ -166,7 +166,6 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 	struct ref_names names = { 0 };
 	sqlite3_stmt *add = a->stmt[ADD_REF], *rank = a->stmt[RANK_REF];
 	size_t i, j, alloc = 0;
-	char *one[2] = { NULL, NULL };
 	int rc, ret = 0;
 
 	if (!npatterns)
@@ -179,9 +178,8 @@ static int find_refs(struct kvmd_applied *a, const char *const *patterns, size_t
 	if (names.nr)
 		qsort(names.v, names.nr, sizeof(*names.v), cmp_str);
 	for (i = 0; i < npatterns; i++) {
-		one[0] = (char *)patterns[i];
 		for (j = 0; j < names.nr; j++) {
-			if (!names.v[j] || !kvmd_watch_matches(one, names.v[j]))
+			if (!names.v[j] || !kvmd_watch_match_one(patterns[i], names.v[j]))
 				continue;
 			if (names_commit(a->repo, names.v[j])) {
 				KVMD_ALLOC_GROW(a->refs, a->nrefs + 1, alloc);

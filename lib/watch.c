@@ -46,24 +46,34 @@ void kvmd_watch_free(char **patterns)
 	free(patterns);
 }
 
-int kvmd_watch_matches(char *const *patterns, const char *refname)
+int kvmd_watch_match_one(const char *pattern, const char *refname)
 {
-	for (; patterns && *patterns; patterns++) {
-		/* `kvm-lore/master` stands for refs/remotes/kvm-lore/master too */
-		struct kvmd_buf full = KVMD_BUF_INIT;
-		int hit = !fnmatch(*patterns, refname, 0);
+	static const char *const under[] = { "refs/remotes/", "refs/heads/" };
+	size_t i, n;
 
-		if (!hit && strncmp(*patterns, "refs/", 5)) {
-			kvmd_buf_addf(&full, "refs/remotes/%s", *patterns);
-			hit = !fnmatch(full.ptr, refname, 0);
-			kvmd_buf_reset(&full);
-			kvmd_buf_addf(&full, "refs/heads/%s", *patterns);
-			hit = hit || !fnmatch(full.ptr, refname, 0);
-		}
-		kvmd_buf_release(&full);
-		if (hit)
+	if (!fnmatch(pattern, refname, 0))
+		return 1;
+	if (!strncmp(pattern, "refs/", 5))
+		return 0;
+	/*
+	 * `kvm-lore/master` stands for refs/remotes/kvm-lore/master too.
+	 * The prefix has no special character and fnmatch() is called
+	 * without flags: matching "<prefix><pattern>" is matching the
+	 * prefix, then the pattern against the rest.
+	 */
+	for (i = 0; i < sizeof(under) / sizeof(*under); i++) {
+		n = strlen(under[i]);
+		if (!strncmp(refname, under[i], n) && !fnmatch(pattern, refname + n, 0))
 			return 1;
 	}
+	return 0;
+}
+
+int kvmd_watch_matches(char *const *patterns, const char *refname)
+{
+	for (; patterns && *patterns; patterns++)
+		if (kvmd_watch_match_one(*patterns, refname))
+			return 1;
 	return 0;
 }
 

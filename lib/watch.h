@@ -22,7 +22,16 @@ struct kvmd_range;
 size_t kvmd_watch_patterns(char ***out, git_repository *repo, struct kvmd_config *cfg);
 void kvmd_watch_free(char **patterns);
 
-/* Does `refname` match one of `patterns`? */
+/*
+ * Does `refname` match `pattern` (one kvmdigest.ref or
+ * kvmdigest.appliedRef value)?  An fnmatch() glob without flags (`*`
+ * crosses `/`); a pattern not under `refs/` matches as
+ * `refs/remotes/<pattern>` and `refs/heads/<pattern>` as well.
+ * Allocates nothing.
+ */
+int kvmd_watch_match_one(const char *pattern, const char *refname);
+
+/* Does `refname` match one of `patterns` (NULL-terminated; NULL: none)? */
 int kvmd_watch_matches(char *const *patterns, const char *refname);
 
 /*
