@@ -360,13 +360,13 @@ static void status_block(struct kvmd_buf *out, const struct kvmd_status_series *
 	}
 }
 
-/* The area of a series of the status model, from its subject, in `area`. */
-static const char *series_area(struct kvmd_buf *area, const struct kvmd_status_series *s)
+/* The area of a series of the status model, from its subject: malloc()ed, NULL for none. */
+static char *series_area(struct kvmd_buf *area, const struct kvmd_status_series *s)
 {
 	kvmd_buf_reset(area);
 	if (!s->subject || !kvmd_area_of_subject(area, s->subject, strlen(s->subject)))
 		return NULL;
-	return area->ptr;
+	return kvmd_xstrdup(area->ptr);
 }
 
 /* The heading line of an area's group: "--- KVM: x86 ---". */
@@ -386,8 +386,9 @@ static void status_section(struct kvmd_buf *out, const struct kvmd_render_opts *
 {
 	const struct kvmd_status_series *const *series;
 	size_t nr = kvmd_status_series(o->status, &series), i, k, shown = 0;
-	struct kvmd_buf area = KVMD_BUF_INIT, other = KVMD_BUF_INIT;
+	struct kvmd_buf area = KVMD_BUF_INIT;
 	char *done = kvmd_xcalloc(nr + 1, 1);
+	char **areas = NULL;  /* each series' area, worked out once */
 	int pass;
 
 	kvmd_buf_adds(out, "===== Series status in this time period =====\n\n");
@@ -402,25 +403,29 @@ static void status_section(struct kvmd_buf *out, const struct kvmd_render_opts *
 		status_block(out, series[i], o);
 		maybe_flush(out, o, 0);
 	}
+	if (o->group_by_area) {
+		areas = kvmd_xcalloc(nr + 1, sizeof(*areas));
+		for (i = 0; i < nr; i++)
+			if (!done[i])
+				areas[i] = series_area(&area, series[i]);
+	}
 	/* pass 0: the areas, each with all its series; pass 1: those of none */
 	for (pass = 0; pass < 2 && o->group_by_area; pass++) {
 		for (i = 0; i < nr; i++) {
-			const char *name;
+			const char *name = areas[i];
 
 			if (done[i])
 				continue;
-			name = series_area(&area, series[i]);
 			if ((name == NULL) != (pass == 1))
 				continue;
 			if (shown)
 				kvmd_buf_addch(out, '\n');
 			group_heading(out, name);
 			for (k = i; k < nr; k++) {
-				const char *that;
+				const char *that = areas[k];
 
 				if (done[k])
 					continue;
-				that = series_area(&other, series[k]);
 				if (name ? !that || strcmp(that, name) : !!that)
 					continue;
 				done[k] = 1;
@@ -433,8 +438,10 @@ static void status_section(struct kvmd_buf *out, const struct kvmd_render_opts *
 		}
 	}
 	kvmd_buf_addch(out, '\n');
+	for (i = 0; areas && i < nr; i++)
+		free(areas[i]);
+	free(areas);
 	kvmd_buf_release(&area);
-	kvmd_buf_release(&other);
 	free(done);
 }
 
