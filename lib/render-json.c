@@ -76,6 +76,18 @@ static void member_link(JsonBuilder *b, const struct kvmd_render_opts *o, const 
 	kvmd_buf_release(&link);
 }
 
+/*
+ * A message's "message_id", "date" and "link", in that order, as every
+ * object that speaks of a message has them: each null when unknown.
+ */
+static void member_message(JsonBuilder *b, const struct kvmd_render_opts *o, const char *id,
+			   int64_t date)
+{
+	member_str(b, "message_id", id);
+	member_date(b, "date", date);
+	member_link(b, o, id);
+}
+
 static void identity(JsonBuilder *b, const struct kvmd_tally *t, size_t i)
 {
 	member_str(b, "name", kvmd_tally_name(t, i));
@@ -135,9 +147,7 @@ static void posted(JsonBuilder *b, const struct kvmd_posted *p,
 		return;
 	}
 	json_builder_begin_object(b);
-	member_str(b, "message_id", p->message_id);
-	member_link(b, o, p->message_id);
-	member_date(b, "date", p->date);
+	member_message(b, o, p->message_id, p->date);
 	member_int(b, "version", p->version);
 	member_str(b, "match", p->by_subject ? "subject" : "patch-id");
 	followups(b, p->followups, p->nfollowups);
@@ -157,9 +167,7 @@ static void entry(JsonBuilder *b, const struct kvmd_tally *who, const struct kvm
 	json_builder_begin_object(b);
 	identity(b, who, e->contributor);
 	json_builder_end_object(b);
-	member_str(b, "message_id", e->message_id);
-	member_date(b, "date", e->date);
-	member_link(b, o, e->message_id);
+	member_message(b, o, e->message_id, e->date);
 	if (!e->is_code) {
 		member_int(b, "version", e->tag.version);
 		member_count(b, "number", e->tag.number);
@@ -225,18 +233,14 @@ static void series_object(JsonBuilder *b, const struct kvmd_status_series *s,
 	member_str(b, "name", s->name);
 	member_str(b, "email", s->email);
 	json_builder_end_object(b);
-	member_str(b, "message_id", s->message_id);
-	member_date(b, "date", s->date);
-	member_link(b, o, s->message_id);
+	member_message(b, o, s->message_id, s->date);
 	member_int(b, "messages", (gint64)s->messages);
 	member_int(b, "replies", (gint64)s->replies);
 	json_builder_set_member_name(b, "previous");
 	if (s->previous) {
 		json_builder_begin_object(b);
 		member_int(b, "version", s->previous->version);
-		member_str(b, "message_id", s->previous->message_id);
-		member_date(b, "date", s->previous->date);
-		member_link(b, o, s->previous->message_id);
+		member_message(b, o, s->previous->message_id, s->previous->date);
 		json_builder_end_object(b);
 	} else {
 		json_builder_add_null_value(b);

@@ -673,8 +673,8 @@ static void test_render_posted(void **state)
 	assert_non_null(strstr(f->out.ptr,
 		"      \"posted\" : {\n"
 		"        \"message_id\" : \"p1@amd\",\n"
-		"        \"link\" : \"" LORE "p1@amd/\",\n"
 		"        \"date\" : \"2026-11-02T08:00:01Z\",\n"
+		"        \"link\" : \"" LORE "p1@amd/\",\n"
 		"        \"version\" : 2,\n"
 		"        \"match\" : \"patch-id\",\n"
 		"        \"followups\" : [\n"
