@@ -158,13 +158,21 @@ static void maybe_flush(struct kvmd_buf *out, const struct kvmd_render_opts *o, 
  * that does; mail-derived text goes through add_safe() as elsewhere.
  */
 
+/* `pad` spaces and the link of message `id`, when there is a base: whether it wrote them. */
+static int pad_link(struct kvmd_buf *out, const struct kvmd_render_opts *o, const char *id,
+		    size_t pad)
+{
+	if (!o->link_base || !id || !*id)
+		return 0;
+	kvmd_buf_addchars(out, ' ', pad);
+	kvmd_link_add(out, o->link_base, id);
+	return 1;
+}
+
 /* " <link>" when there is a base and an id. */
 static void end_link(struct kvmd_buf *out, const struct kvmd_render_opts *o, const char *id)
 {
-	if (o->link_base && id && *id) {
-		kvmd_buf_addch(out, ' ');
-		kvmd_link_add(out, o->link_base, id);
-	}
+	pad_link(out, o, id, 1);
 }
 
 /* The day, in UTC, as 2025-10-22. */
@@ -467,11 +475,9 @@ static void status_sections(struct kvmd_buf *out, const struct kvmd_render_opts 
 			kvmd_buf_addf(out, "%7d day%s  ", days, days == 1 ? " " : "s");
 			series_line(out, series[i]);
 			kvmd_buf_addch(out, '\n');
-			if (o->link_base && series[i]->message_id) {
-				kvmd_buf_addchars(out, ' ', 15);
-				kvmd_link_add(out, o->link_base, series[i]->message_id);
+			/* the link on a line of its own, under the subject */
+			if (pad_link(out, o, series[i]->message_id, 15))
 				kvmd_buf_addch(out, '\n');
-			}
 		}
 		kvmd_buf_addch(out, '\n');
 	}
