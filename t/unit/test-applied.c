@@ -28,6 +28,7 @@
 #include "../../lib/patchid.h"
 #include "../../lib/status.h"
 #include "../../lib/subject.h"
+#include "unit-index.h"
 #include "unit-libgit2.h"
 
 #define DAY 86400
@@ -36,16 +37,13 @@
 #define ok(want, call) do { \
 	int ok_ret_ = (call); \
 	if (ok_ret_ != (want)) \
-		print_error("%s\n", f->err.ptr); \
+		print_error("%s\n", f->u.err.ptr); \
 	assert_int_equal(ok_ret_, (want)); \
 } while (0)
 #define T0 ((int64_t)1760000000)
 
 struct fixture {
-	char dir[64];
-	struct kvmd_buf path;
-	struct kvmd_buf err;
-	struct kvmd_subject_parser *subjects;
+	struct unit_index u;
 	git_repository *repo;
 	struct kvmd_index *ix;
 	int nmail;
@@ -55,39 +53,26 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct kvmd_buf p = KVMD_BUF_INIT;
+	int ret;
 
 	if (!f)
 		return -1;
-	strcpy(f->dir, "/tmp/test-applied.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	kvmd_buf_init(&f->path);
-	kvmd_buf_init(&f->err);
-	kvmd_buf_addf(&f->path, "%s/index.sqlite3", f->dir);
-	kvmd_buf_addf(&p, "%s/repo", f->dir);
-	f->subjects = kvmd_subject_parser_new(&f->err);
-	if (git_repository_init(&f->repo, p.ptr, 1) < 0)
-		return -1;
-	kvmd_buf_release(&p);
 	*state = f;
-	return f->subjects ? 0 : -1;
+	if ((ret = unit_index_init(&f->u, "test-applied", "index.sqlite3")) < 0)
+		return ret;
+	kvmd_buf_addf(&p, "%s/repo", f->u.dir);
+	ret = git_repository_init(&f->repo, p.ptr, 1) < 0 ? -1 : 0;
+	kvmd_buf_release(&p);
+	return ret;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct kvmd_buf cmd = KVMD_BUF_INIT;
 
 	kvmd_index_free(f->ix);
 	git_repository_free(f->repo);
-	kvmd_buf_addf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd.ptr)) {
-		/* nothing more to do about it */
-	}
-	kvmd_buf_release(&cmd);
-	kvmd_buf_release(&f->path);
-	kvmd_buf_release(&f->err);
-	kvmd_subject_parser_free(f->subjects);
+	unit_index_release(&f->u);
 	free(f);
 	return 0;
 }
@@ -107,14 +92,14 @@ static long long query(struct fixture *f, const char *sql)
 
 static void begin(struct fixture *f)
 {
-	kvmd_buf_reset(&f->err);
-	assert_int_equal(kvmd_index_begin(&f->ix, f->path.ptr, 1000, 0, NULL, &f->err), 0);
-	assert_int_equal(kvmd_index_archive(f->ix, "refs/remotes/lore/master", &f->err), 0);
+	kvmd_buf_reset(&f->u.err);
+	assert_int_equal(kvmd_index_begin(&f->ix, f->u.path.ptr, 1000, 0, NULL, &f->u.err), 0);
+	assert_int_equal(kvmd_index_archive(f->ix, "refs/remotes/lore/master", &f->u.err), 0);
 }
 
 static void commit_run(struct fixture *f)
 {
-	assert_int_equal(kvmd_index_commit(f->ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(f->ix, &f->u.err), 0);
 	kvmd_index_free(f->ix);
 	f->ix = NULL;
 }
@@ -196,7 +181,7 @@ static git_oid patch_id_of(struct fixture *f, const git_oid *c)
 	git_oid id;
 
 	assert_int_equal(git_commit_lookup(&commit, f->repo, c), 0);
-	assert_int_equal(kvmd_patchid_commit(&id, f->repo, commit, &f->err), 0);
+	assert_int_equal(kvmd_patchid_commit(&id, f->repo, commit, &f->u.err), 0);
 	git_commit_free(commit);
 	return id;
 }
@@ -217,13 +202,13 @@ static void mail(struct fixture *f, const char *id, const char *email, const cha
 	m.email = email;
 	m.sender_email = email;
 	m.subject = subject;
-	kvmd_subject_parse(&m.tag, f->subjects, subject);
+	kvmd_subject_parse(&m.tag, f->u.subjects, subject);
 	m.root = id;
 	if (patch_id) {
 		memcpy(m.patch_id, patch_id->id, sizeof(m.patch_id));
 		m.has_patch_id = 1;
 	}
-	assert_int_equal(kvmd_index_add(f->ix, commit_hex, blob, &m, &f->err), 0);
+	assert_int_equal(kvmd_index_add(f->ix, commit_hex, blob, &m, &f->u.err), 0);
 }
 
 /* What kvmd_applied_for_mail() reported, one line per match. */
@@ -241,7 +226,7 @@ static void expect_applied(struct fixture *f, struct kvmd_applied *a, const char
 {
 	struct kvmd_buf out = KVMD_BUF_INIT;
 
-	ok(0, kvmd_applied_for_mail(a, ids, n, collect, &out, &f->err));
+	ok(0, kvmd_applied_for_mail(a, ids, n, collect, &out, &f->u.err));
 	assert_string_equal(out.ptr, want);
 	kvmd_buf_release(&out);
 }
@@ -289,11 +274,11 @@ static void test_applied_first_walk_and_lookups(void **state)
 	mail(f, "p1@x", "a@x", "[PATCH 1/3] KVM: x86: one", T0, &p1);
 	mail(f, "p2@x", "A@X", "[PATCH 2/3] KVM: x86:  Two", T0, &p2);
 	mail(f, "p4@x", "a@x", "[PATCH 3/3] KVM: x86: four", T0, &p2);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
 	assert_int_equal(kvmd_applied_refs(a, &refs), 1);
 	assert_string_equal(refs[0], next);
 
-	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->err));
+	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->u.err));
 	assert_int_equal(stats.refs, 1);
 	assert_int_equal(stats.bound, T0 - 30 * DAY);
 	/* c3, c2, c1, side: the merge is walked through, `old` is past the bound */
@@ -335,8 +320,8 @@ static void test_applied_incremental_and_rewritten(void **state)
 	p1 = patch_id_of(f, &c1);
 	begin(f);
 	mail(f, "p1@x", "a@x", "[PATCH] KVM: one", T0, &p1);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->u.err));
 	assert_int_equal(stats.hashed, 2);
 	kvmd_applied_free(a);
 	commit_run(f);
@@ -349,8 +334,8 @@ static void test_applied_incremental_and_rewritten(void **state)
 	begin(f);
 	mail(f, "p2@x", "a@x", "[PATCH] KVM: two", T0 + DAY, &p2);
 	mail(f, "p3@x", "a@x", "[PATCH] KVM: three", T0 + DAY, &p3);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->u.err));
 	assert_int_equal(stats.walked, 2);
 	assert_int_equal(stats.hashed, 2);
 	assert_int_equal(stats.bound, 0);
@@ -359,7 +344,7 @@ static void test_applied_incremental_and_rewritten(void **state)
 	line(&want, "p3@x", &c3, queue, "patch-id");
 	expect_applied(f, a, ids, 3, want.ptr);
 	/* nothing new: nothing walked */
-	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->err));
+	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->u.err));
 	assert_int_equal(stats.walked, 0);
 	kvmd_applied_free(a);
 	commit_run(f);
@@ -367,8 +352,8 @@ static void test_applied_incremental_and_rewritten(void **state)
 	/* the queue rebased without patch 3: walked again, c3 no longer applied */
 	r2 = commit(f, &c1, "c.c", "c\n", "a@x", "KVM: two", T0 + 4 * DAY, queue);
 	begin(f);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 2, &stats, &f->u.err));
 	assert_int_equal(stats.walked, 3);  /* r2, c1, base */
 	assert_int_equal(stats.hashed, 1);  /* r2 only: the others are stored */
 	kvmd_buf_reset(&want);
@@ -398,11 +383,11 @@ static void test_applied_rank(void **state)
 	begin(f);
 	mail(f, "p1@x", "a@x", "[PATCH 1/2] KVM: one", T0, &p1);
 	mail(f, "p2@x", "a@x", "[PATCH 2/2] KVM: two", T0, &p2);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 3, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 3, &f->u.err));
 	assert_int_equal(kvmd_applied_refs(a, &refs), 2);
 	assert_string_equal(refs[0], "refs/remotes/kvm/next");
 	assert_string_equal(refs[1], "refs/remotes/kvm/queue");
-	ok(0, kvmd_applied_refresh(a, 1, NULL, &f->err));
+	ok(0, kvmd_applied_refresh(a, 1, NULL, &f->u.err));
 	assert_int_equal(query(f, "SELECT count(*) FROM code_ref"), 3);
 	line(&want, "p1@x", &c1, "refs/remotes/kvm/next", "patch-id");
 	line(&want, "p2@x", &c2, "refs/remotes/kvm/queue", "patch-id");
@@ -411,8 +396,8 @@ static void test_applied_rank(void **state)
 
 	/* the same change on a third ref, ranked after: it comes second */
 	twin = commit(f, NULL, "a.c", "a\n", "a@x", "KVM: one", T0 + 2 * DAY, "refs/heads/stable");
-	ok(0, kvmd_applied_open(&b, f->ix, f->repo, patterns, 3, &f->err));
-	ok(0, kvmd_applied_refresh(b, 1, NULL, &f->err));
+	ok(0, kvmd_applied_open(&b, f->ix, f->repo, patterns, 3, &f->u.err));
+	ok(0, kvmd_applied_refresh(b, 1, NULL, &f->u.err));
 	kvmd_buf_reset(&want);
 	line(&want, "p1@x", &c1, "refs/remotes/kvm/next", "patch-id");
 	line(&want, "p1@x", &twin, "refs/heads/stable", "patch-id");
@@ -423,7 +408,7 @@ static void test_applied_rank(void **state)
 	/* the other order of patterns: queue first */
 	patterns[0] = "kvm/queue";
 	kvmd_buf_reset(&want);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 3, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 3, &f->u.err));
 	line(&want, "p1@x", &c1, "refs/remotes/kvm/queue", "patch-id");
 	line(&want, "p1@x", &twin, "refs/heads/stable", "patch-id");
 	line(&want, "p2@x", &c2, "refs/remotes/kvm/queue", "patch-id");
@@ -454,13 +439,13 @@ static void test_applied_posted(void **state)
 	mail(f, "v2-again@x", "a@x", "[PATCH RESEND v2 1/3] KVM: one", T0 - 4 * DAY, &p1);
 	mail(f, "v1b@x", "a@x", "[PATCH v3 2/2] KVM: two", T0 - 9 * DAY, &junk);
 	mail(f, "reply@x", "a@x", "Re: [PATCH v3 2/2] KVM: two", T0 - 8 * DAY, NULL);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, NULL, 0, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, NULL, 0, &f->u.err));
 
 	assert_int_equal(git_commit_lookup(&c, f->repo, &c1), 0);
-	ok(0, kvmd_applied_store_commit(a, c, &p1, &f->err));
-	ok(0, kvmd_applied_store_commit(a, c, &p1, &f->err));
+	ok(0, kvmd_applied_store_commit(a, c, &p1, &f->u.err));
+	ok(0, kvmd_applied_store_commit(a, c, &p1, &f->u.err));
 	assert_int_equal(query(f, "SELECT count(*) FROM code"), 1);
-	ok(1, kvmd_applied_posted(&post, a, c, &p1, &f->err));
+	ok(1, kvmd_applied_posted(&post, a, c, &p1, &f->u.err));
 	assert_string_equal(post.message_id, "v2-again@x");
 	assert_int_equal(post.version, 2);
 	assert_int_equal(post.number, 1);
@@ -471,19 +456,19 @@ static void test_applied_posted(void **state)
 
 	/* changed on the way in: the author (any case) and subject */
 	assert_int_equal(git_commit_lookup(&c, f->repo, &c2), 0);
-	ok(1, kvmd_applied_posted(&post, a, c, &p2, &f->err));
+	ok(1, kvmd_applied_posted(&post, a, c, &p2, &f->u.err));
 	assert_string_equal(post.message_id, "v1b@x");
 	assert_int_equal(post.version, 3);
 	assert_int_equal(post.how, KVMD_APPLIED_SUBJECT);
 	git_commit_free(c);
 
 	assert_int_equal(git_commit_lookup(&c, f->repo, &c3), 0);
-	ok(0, kvmd_applied_posted(&post, a, c, NULL, &f->err));
+	ok(0, kvmd_applied_posted(&post, a, c, NULL, &f->u.err));
 	assert_null(post.message_id);
 	git_commit_free(c);
 
 	/* no applied ref: nothing is applied */
-	ok(0, kvmd_applied_refresh(a, 1, NULL, &f->err));
+	ok(0, kvmd_applied_refresh(a, 1, NULL, &f->u.err));
 	expect_applied(f, a, (const char *const[]){ "v1@x" }, 1, "");
 	kvmd_applied_free(a);
 	commit_run(f);
@@ -506,8 +491,8 @@ static void test_applied_older_mails(void **state)
 	pold = patch_id_of(f, &old);
 	begin(f);
 	mail(f, "new@x", "a@x", "[PATCH] KVM: new", T0, &p);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->u.err));
 	assert_int_equal(stats.hashed, 1);
 	expect_applied(f, a, ids, 1, "");
 	kvmd_applied_free(a);
@@ -515,8 +500,8 @@ static void test_applied_older_mails(void **state)
 
 	begin(f);
 	mail(f, "old@x", "a@x", "[PATCH] KVM: old", T0 - 190 * DAY, &pold);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->u.err));
 	assert_int_equal(stats.bound, T0 - 220 * DAY);
 	assert_int_equal(stats.walked, 2);
 	assert_int_equal(stats.hashed, 1);
@@ -538,8 +523,8 @@ static void test_applied_no_mail_no_walk(void **state)
 	commit(f, NULL, "a.c", "a\n", "a@x", "KVM: one", T0, "refs/heads/main");
 	begin(f);
 	mail(f, "cover@x", "a@x", "[PATCH 0/1] KVM: cover", T0, NULL);
-	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->err));
-	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->err));
+	ok(0, kvmd_applied_open(&a, f->ix, f->repo, patterns, 1, &f->u.err));
+	ok(0, kvmd_applied_refresh(a, 1, &stats, &f->u.err));
 	assert_int_equal(stats.walked, 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM code"), 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM applied_ref WHERE tip IS NOT NULL"), 0);

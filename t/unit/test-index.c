@@ -21,51 +21,30 @@
 #include "../../lib/status.h"
 #include "../../lib/subject.h"
 #include "../../lib/trailer.h"
+#include "unit-index.h"
 
 #define DAY 86400
 #define T0 ((int64_t)1760000000)
 
-struct fixture {
-	char dir[64];
-	struct kvmd_buf path;
-	struct kvmd_buf err;
-	struct kvmd_subject_parser *subjects;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct unit_index *f = calloc(1, sizeof(*f));
 
-	strcpy(f->dir, "/tmp/test-index.XXXXXX");
-	if (!f || !mkdtemp(f->dir))
+	if (!f)
 		return -1;
-	kvmd_buf_init(&f->path);
-	kvmd_buf_init(&f->err);
-	kvmd_buf_addf(&f->path, "%s/kvmdigest/index.sqlite3", f->dir);
-	f->subjects = kvmd_subject_parser_new(&f->err);
 	*state = f;
-	return f->subjects ? 0 : -1;
+	return unit_index_init(f, "test-index", "kvmdigest/index.sqlite3");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	struct kvmd_buf cmd = KVMD_BUF_INIT;
-
-	kvmd_buf_addf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd.ptr)) {
-		/* nothing more to do about it */
-	}
-	kvmd_buf_release(&cmd);
-	kvmd_buf_release(&f->path);
-	kvmd_buf_release(&f->err);
-	kvmd_subject_parser_free(f->subjects);
-	free(f);
+	unit_index_release(*state);
+	free(*state);
 	return 0;
 }
 
 /* An integer the query on the index file answers, through a connection of its own. */
-static long long query(struct fixture *f, const char *sql)
+static long long query(struct unit_index *f, const char *sql)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -80,7 +59,7 @@ static long long query(struct fixture *f, const char *sql)
 	return v;
 }
 
-static void run_sql(struct fixture *f, const char *sql)
+static void run_sql(struct unit_index *f, const char *sql)
 {
 	sqlite3 *db = NULL;
 
@@ -101,7 +80,7 @@ struct fx {
 	const char *commit;   /* NULL: made from the id */
 };
 
-static void add(struct fixture *f, struct kvmd_index *ix, const struct fx *x)
+static void add(struct unit_index *f, struct kvmd_index *ix, const struct fx *x)
 {
 	struct kvmd_status_msg m;
 	struct kvmd_trailer t = { "Reviewed-by", NULL, "Rev", NULL };
@@ -133,7 +112,7 @@ static void add(struct fixture *f, struct kvmd_index *ix, const struct fx *x)
 	assert_int_equal(kvmd_index_add(ix, x->commit ? x->commit : commit, blob, &m, &f->err), 0);
 }
 
-static struct kvmd_index *begin(struct fixture *f, int *rebuilt)
+static struct kvmd_index *begin(struct unit_index *f, int *rebuilt)
 {
 	struct kvmd_index *ix = NULL;
 
@@ -146,7 +125,7 @@ static struct kvmd_index *begin(struct fixture *f, int *rebuilt)
 
 static void test_index_created_versioned_and_kept(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix;
 	int rebuilt = -1;
 	size_t n = 9;
@@ -169,7 +148,7 @@ static void test_index_created_versioned_and_kept(void **state)
 
 static void test_index_not_a_database(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = NULL;
 	FILE *fp;
 
@@ -190,7 +169,7 @@ static void test_index_not_a_database(void **state)
 
 static void test_index_other_schema_rebuilt(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = begin(f, NULL);
 	const struct fx x = { "a@x", T0, "a@x", "[PATCH] KVM: one", NULL, NULL, 1, NULL, NULL };
 	int rebuilt = 0;
@@ -221,7 +200,7 @@ static void test_index_other_schema_rebuilt(void **state)
 
 static void test_index_busy_after_timeout(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = begin(f, NULL), *other = NULL;
 	struct kvmd_buf err = KVMD_BUF_INIT;
 
@@ -237,7 +216,7 @@ static void test_index_busy_after_timeout(void **state)
 
 static void test_index_smaller_commit_wins(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct fx a = { "dup@x", T0, "a@x", "[PATCH] KVM: one", NULL, NULL, 0, NULL,
 			"1111111111111111111111111111111111111111" };
 	struct fx b = a;
@@ -272,7 +251,7 @@ static const struct fx thread[] = {
 
 static void test_index_series_of_each_mail(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = begin(f, NULL);
 	size_t i;
 
@@ -299,7 +278,7 @@ static void test_index_series_of_each_mail(void **state)
 
 static void test_index_load_for_a_range(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = begin(f, NULL);
 	const char *ignore[] = { "LKP@intel.com" };
 	struct kvmd_index_load_opts o = { .wait_days = 7, .ignore_from = ignore,
@@ -355,7 +334,7 @@ static void test_index_load_for_a_range(void **state)
 }
 
 /* Adds a mail with trailers and links of its own (the fx table has neither). */
-static void add_packed(struct fixture *f, struct kvmd_index *ix, const char *id, int64_t date,
+static void add_packed(struct unit_index *f, struct kvmd_index *ix, const char *id, int64_t date,
 		       const char *email, const char *subject, const char *irt,
 		       const struct kvmd_trailer *tr, size_t ntr, const char *const *links,
 		       size_t nlinks)
@@ -388,7 +367,7 @@ static void add_packed(struct fixture *f, struct kvmd_index *ix, const char *id,
 }
 
 /* Loads the range into a finished model; `*v2` the series `c2@a`, or NULL. */
-static struct kvmd_status *load_range(struct fixture *f, struct kvmd_index *ix,
+static struct kvmd_status *load_range(struct unit_index *f, struct kvmd_index *ix,
 				      const struct kvmd_status_series **v2)
 {
 	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5 };
@@ -414,7 +393,7 @@ static struct kvmd_status *load_range(struct fixture *f, struct kvmd_index *ix,
  */
 static void test_index_load_trailers_and_links(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	static const struct kvmd_trailer tr[] = {
 		{ "Reviewed-by", "Bee Reviewer <bee@b.example>", "Bee Reviewer", "bee@b.example" },
 		{ "Acked-by", "bee@b.example", NULL, "bee@b.example" },
@@ -473,7 +452,7 @@ static void test_index_load_trailers_and_links(void **state)
 
 static void test_index_waiting_at_most_top(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_index *f = *state;
 	struct kvmd_index *ix = begin(f, NULL);
 	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 1 };
 	struct kvmd_status_opts so = { .wait_days = 7, .now = T0 };
