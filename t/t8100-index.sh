@@ -11,11 +11,7 @@ at most its status sections and one warning, and never a fetch.
 '
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
-
-if command -v sqlite3 >/dev/null 2>&1
-then
-	test_set_prereq SQLITE3
-fi
+. "$TEST_DIRECTORY"/lib-index.sh
 
 IDX=clone/.git/kvmdigest/index.sqlite3
 
@@ -203,35 +199,9 @@ test_expect_success CLONE 'read-only: the digest completes without it, one warni
 	test_line_count = 1 warnings
 '
 
-# Holds the index in a write transaction from a background sqlite3 that
-# reads its commands from a fifo, until release_lock.
-hold_lock () {
-	rm -f fifo && mkfifo fifo &&
-	{ sqlite3 "$IDX" <fifo >sqlite.out 2>&1 & } &&
-	exec 9>fifo &&
-	# it waits for the probe below, rather than failing to lock
-	echo ".timeout 10000" >&9 &&
-	echo "BEGIN IMMEDIATE;" >&9 &&
-	echo "INSERT INTO archive(name) VALUES('held');" >&9 &&
-	# wait until it holds the lock
-	n=0 &&
-	while sqlite3 -cmd ".timeout 0" "$IDX" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null
-	do
-		n=$((n + 1)) &&
-		test $n -lt 500 &&
-		sleep 0.01 || return 1
-	done
-}
-
-release_lock () {
-	echo "ROLLBACK;" >&9 &&
-	exec 9>&- &&
-	wait
-}
-
 test_expect_success CLONE 'locked past the timeout: the digest completes, one warning' '
-	hold_lock &&
-	test_when_finished "release_lock" &&
+	index_hold_lock $IDX &&
+	test_when_finished "index_release_lock" &&
 	digest_completes -c kvmdigest.indexTimeout=200 &&
 	grep "^warning: cannot use the archive index" err >warnings &&
 	test_line_count = 1 warnings &&
@@ -239,8 +209,8 @@ test_expect_success CLONE 'locked past the timeout: the digest completes, one wa
 '
 
 test_expect_success CLONE 'locked for less than the timeout: the digest waits' '
-	hold_lock &&
-	test_when_finished "release_lock" &&
+	index_hold_lock $IDX &&
+	test_when_finished "index_release_lock" &&
 	( sleep 1 && echo "ROLLBACK;" >&9 ) &
 	releaser=$! &&
 	digest_completes -c kvmdigest.indexTimeout=20000 &&
@@ -291,14 +261,14 @@ test_expect_success CLONE 'a fetch through the hooks never fails over the index'
 		deleted) rm -f $IDX ;;
 		truncated) head -c 3000 $IDX >short && mv short $IDX ;;
 		user_version) q "PRAGMA user_version = 7" ;;
-		locked) hold_lock ;;
+		locked) index_hold_lock $IDX ;;
 		esac &&
 		git -C clone fetch -q 2>err.fetch &&
 		git -C clone kvmdigest hook wait 2>>err.fetch &&
 		! grep -e "^fatal" -e "^error" -e "could not digest" err.fetch &&
 		if test $fault = locked
 		then
-			release_lock &&
+			index_release_lock &&
 			grep "warning: cannot use the archive index" clone/.git/kvmdigest.log
 		fi &&
 		git -C clone notes --ref=kvmdigest show origin/master >note &&

@@ -15,11 +15,7 @@ incremental walk.
 '
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
-
-if command -v sqlite3 >/dev/null 2>&1
-then
-	test_set_prereq SQLITE3
-fi
+. "$TEST_DIRECTORY"/lib-index.sh
 
 IDX=work/.git/kvmdigest/index.sqlite3
 APPLIED="$KVMD_BUILD_DIR/t/helper/test-applied"

@@ -19,14 +19,10 @@ pull of the code notes posted.
 '
 . "$(dirname "$0")"/test-lib.sh
 . "$TEST_DIRECTORY"/lib-inbox.sh
+. "$TEST_DIRECTORY"/lib-index.sh
 
 LORE=https://lore.kernel.org/kvm/
 NEXT=refs/remotes/origin/next
-
-if command -v sqlite3 >/dev/null 2>&1
-then
-	test_set_prereq SQLITE3
-fi
 
 # commit_as "Name <email>" SUBJECT: commits the work tree of `up` as that author.
 commit_as () {
@@ -292,34 +288,12 @@ test_expect_success WORK 'without kvmdigest.appliedRef the section says how to s
 	test_cmp expect actual
 '
 
-# hold_lock / release_lock: a background sqlite3 holds the index in a
-# write transaction (as t8100 does), until release_lock.
+# the index the faults below are made on
 IDX=work/.git/kvmdigest/index.sqlite3
-hold_lock () {
-	rm -f fifo && mkfifo fifo &&
-	{ sqlite3 "$IDX" <fifo >sqlite.out 2>&1 & } &&
-	exec 9>fifo &&
-	echo ".timeout 10000" >&9 &&
-	echo "BEGIN IMMEDIATE;" >&9 &&
-	echo "INSERT INTO archive(name) VALUES('"'"'held'"'"');" >&9 &&
-	n=0 &&
-	while sqlite3 -cmd ".timeout 0" "$IDX" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null
-	do
-		n=$((n + 1)) &&
-		test $n -lt 500 &&
-		sleep 0.01 || return 1
-	done
-}
-
-release_lock () {
-	echo "ROLLBACK;" >&9 &&
-	exec 9>&- &&
-	wait
-}
 
 test_expect_success WORK,SQLITE3 'an index that cannot be used costs the section, never the digest' '
-	hold_lock &&
-	test_when_finished "release_lock" &&
+	index_hold_lock $IDX &&
+	test_when_finished "index_release_lock" &&
 	git -C work -c kvmdigest.indexTimeout=200 kvmdigest --stdout --sections=applied,posted \
 		origin/master..origin/next >out 2>err &&
 	grep "^warning: cannot use the archive index" err >warnings &&
