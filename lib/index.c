@@ -4,6 +4,7 @@
 #include "usage.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +33,6 @@ static const char schema[] =
 	" number INTEGER NOT NULL, total INTEGER NOT NULL, tag_end INTEGER NOT NULL,"
 	" in_reply_to TEXT, root TEXT, thread INTEGER NOT NULL, series INTEGER,"
 	" change_id TEXT, trailers BLOB, links BLOB, patch_id BLOB, subject_hash INTEGER);"
-	"CREATE INDEX mail_thread ON mail(thread);"
-	"CREATE INDEX mail_patch_id ON mail(patch_id) WHERE patch_id IS NOT NULL;"
-	"CREATE INDEX mail_patch_date ON mail(date) WHERE patch_id IS NOT NULL;"
-	"CREATE INDEX mail_subject_hash ON mail(subject_hash) WHERE subject_hash IS NOT NULL;"
-	"CREATE INDEX mail_series ON mail(series) WHERE series IS NOT NULL;"
 	"CREATE TABLE series(id INTEGER PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE,"
 	" sender_email TEXT NOT NULL, subject_key TEXT NOT NULL, version INTEGER NOT NULL,"
 	" total INTEGER NOT NULL, date INTEGER NOT NULL, change_id TEXT,"
@@ -59,6 +55,22 @@ static const char schema[] =
 	" tip BLOB, bound INTEGER);"
 	"CREATE TABLE code_ref(code INTEGER NOT NULL, ref INTEGER NOT NULL,"
 	" PRIMARY KEY(code, ref)) WITHOUT ROWID;";
+
+/*
+ * The mail table's other indexes.  A run that fills an empty table
+ * creates them once it has written every mail (ensure_indexes()):
+ * sorting 100,000 rows once is cheaper than keeping five B-trees in
+ * order while rows arrive in random order of these keys.
+ */
+static const char mail_indexes[] =
+	"CREATE INDEX IF NOT EXISTS mail_thread ON mail(thread);"
+	"CREATE INDEX IF NOT EXISTS mail_patch_id ON mail(patch_id) WHERE patch_id IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS mail_patch_date ON mail(date) WHERE patch_id IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS mail_subject_hash ON mail(subject_hash)"
+	" WHERE subject_hash IS NOT NULL;";
+/* Created after the series pass, which sets the column in every row. */
+static const char mail_series_index[] =
+	"CREATE INDEX IF NOT EXISTS mail_series ON mail(series) WHERE series IS NOT NULL;";
 
 static const char drop[] =
 	"DROP TABLE IF EXISTS archive; DROP TABLE IF EXISTS mail; DROP TABLE IF EXISTS series;"
@@ -142,7 +154,56 @@ struct kvmd_index {
 	struct kvmd_buf pack;   /* scratch for packed columns */
 	struct kvmd_buf pack2;
 	struct kvmd_buf key;    /* scratch for a subject key */
+	int deferred;           /* mail_indexes not created yet (ensure_indexes()) */
+	/*
+	 * The earliest mail of each address and of each domain this run
+	 * added, by the address (domain) in ASCII lower case, as SQLite's
+	 * NOCASE compares: struct first_seen, written by flush_first_seen().
+	 */
+	GHashTable *contributors, *domains;
 };
+
+struct first_seen {
+	char *key;              /* the address or domain as first written */
+	char *name;
+	int64_t date;
+	char *message_id;
+};
+
+static void first_seen_free(gpointer p)
+{
+	struct first_seen *f = p;
+
+	free(f->key);
+	free(f->name);
+	free(f->message_id);
+	free(f);
+}
+
+/* Keeps the earlier of what `table` holds for `key` and this mail, as the SQL upsert does. */
+static void first_seen_add(GHashTable *table, const char *key, const char *name, int64_t date,
+			   const char *message_id)
+{
+	char *folded = g_ascii_strdown(key, -1);
+	struct first_seen *f = g_hash_table_lookup(table, folded);
+
+	if (f && (date > f->date || (date == f->date && strcmp(message_id, f->message_id) >= 0))) {
+		g_free(folded);
+		return;
+	}
+	if (!f) {
+		f = kvmd_xcalloc(1, sizeof(*f));
+		f->key = kvmd_xstrdup(key);
+		g_hash_table_insert(table, folded, f);
+	} else {
+		g_free(folded);
+		free(f->name);
+		free(f->message_id);
+	}
+	f->name = name ? kvmd_xstrdup(name) : NULL;
+	f->date = date;
+	f->message_id = kvmd_xstrdup(message_id);
+}
 
 void kvmd_index_path(struct kvmd_buf *out, git_repository *repo)
 {
@@ -256,6 +317,7 @@ static int setup_schema(struct kvmd_index *ix, int rebuild, int *rebuilt, struct
 		*rebuilt = 1;
 	kvmd_buf_addf(&sql, "%s%sPRAGMA user_version = %d;", drop, schema, KVMD_INDEX_SCHEMA);
 	ret = exec(ix, sql.ptr, "cannot create the index", err);
+	ix->deferred = !ret;
 	kvmd_buf_release(&sql);
 	return ret;
 }
@@ -273,6 +335,8 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	kvmd_buf_init(&ix->pack);
 	kvmd_buf_init(&ix->pack2);
 	kvmd_buf_init(&ix->key);
+	ix->contributors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, first_seen_free);
+	ix->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, first_seen_free);
 	if (slash) {
 		kvmd_buf_add(&dir, path, (size_t)(slash - path));
 		if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
@@ -339,16 +403,9 @@ void kvmd_index_free(struct kvmd_index *ix)
 	kvmd_buf_release(&ix->pack);
 	kvmd_buf_release(&ix->pack2);
 	kvmd_buf_release(&ix->key);
+	g_hash_table_destroy(ix->contributors);
+	g_hash_table_destroy(ix->domains);
 	free(ix);
-}
-
-int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err)
-{
-	int ret = exec(ix, "COMMIT", "cannot write the index", err);
-
-	if (!ret)
-		ix->in_transaction = 0;
-	return ret;
 }
 
 int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf *err)
@@ -524,21 +581,68 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 	}
 	if (!m->email || !*m->email)
 		return 0;
-	st = ix->stmt[ADD_CONTRIBUTOR];
-	bind_text(st, 1, m->email);
-	bind_text(st, 2, m->name);
-	sqlite3_bind_int64(st, 3, m->date);
-	bind_text(st, 4, m->message_id);
-	if ((ret = step_done(st, ix, what, err)) < 0)
-		return ret;
+	first_seen_add(ix->contributors, m->email, m->name, m->date, m->message_id);
 	at = strrchr(m->email, '@');
-	if (!at || !at[1])
+	if (at && at[1])
+		first_seen_add(ix->domains, at + 1, NULL, m->date, m->message_id);
+	return 0;
+}
+
+/* Writes what first_seen_add() kept, through `st` (ADD_CONTRIBUTOR or ADD_DOMAIN). */
+static int flush_table(struct kvmd_index *ix, GHashTable *table, sqlite3_stmt *st,
+		       int with_name, struct kvmd_buf *err)
+{
+	GHashTableIter it;
+	gpointer value;
+	int ret = 0, i;
+
+	g_hash_table_iter_init(&it, table);
+	while (!ret && g_hash_table_iter_next(&it, NULL, &value)) {
+		struct first_seen *f = value;
+
+		i = 1;
+		bind_text(st, i++, f->key);
+		if (with_name)
+			bind_text(st, i++, f->name);
+		sqlite3_bind_int64(st, i++, f->date);
+		bind_text(st, i, f->message_id);
+		ret = step_done(st, ix, "cannot write the index", err);
+	}
+	g_hash_table_remove_all(table);
+	return ret;
+}
+
+/* The first mails of the contributors and domains kvmd_index_add() saw, into their tables. */
+static int flush_first_seen(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	int ret = flush_table(ix, ix->contributors, ix->stmt[ADD_CONTRIBUTOR], 1, err);
+
+	return ret ? ret : flush_table(ix, ix->domains, ix->stmt[ADD_DOMAIN], 0, err);
+}
+
+/* The mail table's indexes, when this run created the table (ix->deferred). */
+static int ensure_indexes(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	int ret;
+
+	if (!ix->deferred)
 		return 0;
-	st = ix->stmt[ADD_DOMAIN];
-	bind_text(st, 1, at + 1);
-	sqlite3_bind_int64(st, 2, m->date);
-	bind_text(st, 3, m->message_id);
-	return step_done(st, ix, what, err);
+	if ((ret = exec(ix, mail_indexes, "cannot write the index", err)) < 0 ||
+	    (ret = exec(ix, mail_series_index, "cannot write the index", err)) < 0)
+		return ret;
+	ix->deferred = 0;
+	return 0;
+}
+
+int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	int ret;
+
+	if ((ret = flush_first_seen(ix, err)) < 0 || (ret = ensure_indexes(ix, err)) < 0 ||
+	    (ret = exec(ix, "COMMIT", "cannot write the index", err)) < 0)
+		return ret;
+	ix->in_transaction = 0;
+	return 0;
 }
 
 /* Reads a 20-byte id column; 0, or -1 when the column is not one. */
@@ -637,6 +741,15 @@ int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 
 struct sqlite3 *kvmd_index_db(struct kvmd_index *ix)
 {
+	struct kvmd_buf ignored = KVMD_BUF_INIT;
+
+	/*
+	 * The other modules read the mail table by its indexes.  A failure
+	 * here leaves ix->deferred set: kvmd_index_commit() tries again and
+	 * reports it.
+	 */
+	ensure_indexes(ix, &ignored);
+	kvmd_buf_release(&ignored);
 	return ix->db;
 }
 
@@ -990,6 +1103,9 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
+	/* the thread index for the pass; the series index after it */
+	if (ix->deferred && (ret = exec(ix, mail_indexes, "cannot write the index", err)) < 0)
+		return ret;
 	if ((ret = exec(ix, "DELETE FROM series WHERE thread IN (SELECT thread FROM temp.touched)",
 			"cannot write the index", err)) < 0 ||
 	    (ret = prepare(&sp.parent, ix, "SELECT " MSG_COLUMNS " FROM mail m"
@@ -1017,6 +1133,8 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		ret = group_flush(&sp, &g);
 	if (!ret)
 		ret = exec(ix, "DELETE FROM temp.touched", "cannot write the index", err);
+	if (!ret)
+		ret = ensure_indexes(ix, err);
 
 cleanup:
 	group_reset(&g);
@@ -1173,7 +1291,8 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	sqlite3_int64 now;
 	int ret;
 
-	if ((!ix->added && (ret = exec(ix, "PRAGMA cache_size = " CACHE_READ,
+	if ((ret = flush_first_seen(ix, err)) < 0 || (ret = ensure_indexes(ix, err)) < 0 ||
+	    (!ix->added && (ret = exec(ix, "PRAGMA cache_size = " CACHE_READ,
 				       "cannot read the index", err)) < 0) ||
 	    (ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
 			"DELETE FROM temp.ignore_from;"

@@ -89,6 +89,11 @@ int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf 
  * and `blob` (full hex).  When `m->in_range` is set, the message is
  * part of the digested range for kvmd_index_load().  A Message-ID kept
  * from two commits keeps the smaller commit id, whatever the order.
+ * The sender's first mail (and its domain's) is kept in memory and
+ * written by kvmd_index_load() or kvmd_index_commit(); in an index this
+ * run created, the mail table's secondary indexes are created by
+ * kvmd_index_update_series() (or the first of kvmd_index_load(),
+ * kvmd_index_db(), kvmd_index_commit()), after the rows.
  */
 int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		   const struct kvmd_status_msg *m, struct kvmd_buf *err);

@@ -120,6 +120,32 @@ test_expect_success CLONE 'index without a revision indexes the watched refs' '
 	test "$(q "SELECT name FROM archive")" = refs/remotes/origin/master
 '
 
+# A run that fills an empty index creates the mail table's indexes after
+# its rows and writes each address's first mail once at the end: the
+# file must come out as one built row by row would.
+test_expect_success CLONE 'built from nothing: every index, each first mail' '
+	cat >expect <<-\EOF &&
+	mail_patch_date
+	mail_patch_id
+	mail_series
+	mail_subject_hash
+	mail_thread
+	EOF
+	q "SELECT name FROM sqlite_master WHERE type = '\''index'\''
+	   AND tbl_name = '\''mail'\'' AND sql IS NOT NULL ORDER BY name" >actual &&
+	test_cmp expect actual &&
+	test "$(q "PRAGMA integrity_check")" = ok &&
+	q "SELECT count(*) FROM contributor c WHERE c.message_id <> (SELECT m.message_id
+	   FROM mail m WHERE lower(m.email) = lower(c.email) ORDER BY m.date, m.message_id
+	   LIMIT 1)" >wrong &&
+	test "$(cat wrong)" = 0 &&
+	q "SELECT count(*) FROM domain d WHERE d.message_id <> (SELECT m.message_id
+	   FROM mail m WHERE lower(m.email) LIKE '\''%@'\'' || lower(d.domain)
+	   ORDER BY m.date, m.message_id LIMIT 1)" >wrong &&
+	test "$(cat wrong)" = 0 &&
+	test "$(q "SELECT count(*) FROM domain")" -gt 1
+'
+
 test_expect_success CLONE 'index -h and a bad revision' '
 	test_expect_code 129 git -C clone kvmdigest index -h >out &&
 	grep "git kvmdigest index \[--rebuild\]" out &&
