@@ -293,6 +293,234 @@ static const char *find_diff(const char *body, size_t len)
 	return NULL;
 }
 
+/*
+ * The switch back to the library: KVMD_PATCHID_LIBGIT2 set (to anything
+ * but "" or "0") has libgit2 parse every mail's diff (without it, only
+ * those diff_is_plain() does not vouch for), and a commit's id, when no
+ * stat is wanted, made by libgit2 alone, git_diff_tree_to_tree() with
+ * renames found by git_diff_find_similar() and git_diff_patchid().  That
+ * id equals git's for text changes; for binary files (libgit2 hashes no
+ * "index" line) and inexact renames (libgit2 measures the similarity
+ * otherwise) it does not, which is why it is not the default.
+ */
+static int use_libgit2(void)
+{
+	const char *v = getenv("KVMD_PATCHID_LIBGIT2");
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* ---- a mail's diff, checked ------------------------------------------ */
+
+/* A cursor over the lines of a text. */
+struct lines {
+	const char *p, *end;
+	const char *line;	/* the current line, with its "\n" */
+	size_t len;
+};
+
+/* Moves to the next line: 1, or 0 at the end (or on a last line without "\n"). */
+static int next_line(struct lines *l)
+{
+	const char *nl;
+
+	if (l->p >= l->end || !(nl = memchr(l->p, '\n', l->end - l->p)))
+		return 0;
+	l->line = l->p;
+	l->len = (size_t)(nl + 1 - l->p);
+	l->p = nl + 1;
+	return 1;
+}
+
+/* `n` (4 to 40) hex digits at `*p`, moved past them. */
+static int skip_hex(const char **p, const char *end)
+{
+	const char *q = *p;
+
+	while (q < end && q - *p <= GIT_OID_HEXSZ && g_ascii_isxdigit(*q))
+		q++;
+	if (q - *p < 4 || q - *p > GIT_OID_HEXSZ)
+		return 0;
+	*p = q;
+	return 1;
+}
+
+/* Six octal digits and the end of the line at `p`. */
+static int is_mode_eol(const char *p, const char *end)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (p + i >= end || p[i] < '0' || p[i] > '7')
+			return 0;
+	return p + 6 + 1 == end && p[6] == '\n';
+}
+
+/*
+ * A path as `git diff` writes one that needs no quoting: what libgit2
+ * reads back as it is (no space, tab, quote or backslash, no "//", no
+ * CR), `n` bytes at `p`.
+ */
+static int is_plain_path(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 3)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '"' || p[i] == '\\' ||
+		    p[i] == '\r' || p[i] == '\n' || (p[i] == '/' && i && p[i - 1] == '/'))
+			return 0;
+	return 1;
+}
+
+/* "@@ -a[,b] +c[,d] @@..." with plain numbers: the counts, 1 when left out. */
+static int plain_hunk_header(const struct lines *l, long *before, long *after)
+{
+	const char *p = l->line + 4, *end = l->line + l->len;
+	long *count[2] = { before, after };
+	int side;
+
+	/* libgit2 keeps a header in 128 bytes */
+	if (l->len > 127 || !has_prefix(l->line, l->len, "@@ -"))
+		return 0;
+	for (side = 0; side < 2; side++) {
+		size_t n = span_digits(p, end);
+
+		if (!n || n > 9)
+			return 0;
+		p += n;
+		*count[side] = 1;
+		if (p < end && *p == ',') {
+			n = span_digits(++p, end);
+			if (!n || n > 9)
+				return 0;
+			*count[side] = strtol(p, NULL, 10);
+			p += n;
+		}
+		if (!side) {
+			if (end - p < 2 || p[0] != ' ' || p[1] != '+')
+				return 0;
+			p += 2;
+		}
+	}
+	return end - p >= 3 && !memcmp(p, " @@", 3) && (*before || *after);
+}
+
+/*
+ * Whether the diff at `text` is one every libgit2 reads: files of text
+ * changes, each "diff --git a/<path> b/<path>" (the same plain path),
+ * an optional "new file mode" or "deleted file mode", an optional
+ * "index" line, "---" and "+++" lines that agree with them, and hunks
+ * whose lines add up to their header's counts, then nothing that looks
+ * like a diff.  Conservative: 0 says only "ask libgit2" (renames, mode
+ * changes, binary files, quoted paths, a blank context line, a damaged
+ * hunk), and kvmd_patchid_mail() does.  t3300 checks that both give the
+ * same answer on mails damaged in every way it makes.
+ */
+static int diff_is_plain(const char *text, size_t len)
+{
+	struct lines l = { .p = text, .end = text + len };
+	int more = next_line(&l), files = 0;
+
+	while (more && has_prefix(l.line, l.len, "diff --git ")) {
+		const char *a = l.line + 11, *eol = l.line + l.len - 1, *sp;
+		size_t plen;
+		int added = 0, deleted = 0, hunks = 0;
+
+		/* "a/<path> b/<path>" */
+		sp = memchr(a, ' ', eol - a);
+		if (!sp || (size_t)(eol - sp - 1) != (size_t)(sp - a) ||
+		    a[0] != 'a' || sp[1] != 'b' || a[1] != '/' || sp[2] != '/' ||
+		    memcmp(a + 1, sp + 2, sp - a - 1) || !is_plain_path(a, sp - a))
+			return 0;
+		plen = (size_t)(sp - a) - 2; /* the path without "a/" */
+
+		if (!next_line(&l))
+			return 0;
+		if (has_prefix(l.line, l.len, "new file mode ") ||
+		    has_prefix(l.line, l.len, "deleted file mode ")) {
+			added = l.line[0] == 'n';
+			deleted = !added;
+			if (!is_mode_eol(l.line + (added ? 14 : 18), l.line + l.len) ||
+			    !next_line(&l))
+				return 0;
+		}
+		if (has_prefix(l.line, l.len, "index ")) {
+			const char *p = l.line + 6, *end = l.line + l.len;
+
+			if (!skip_hex(&p, end) || end - p < 2 || p[0] != '.' || p[1] != '.')
+				return 0;
+			p += 2;
+			if (!skip_hex(&p, end))
+				return 0;
+			if (!(end - p == 1 && *p == '\n') &&
+			    !(*p == ' ' && is_mode_eol(p + 1, end)))
+				return 0;
+			if (!next_line(&l))
+				return 0;
+		}
+		/* "--- a/<path>" or, for a new file, "--- /dev/null"; "+++" likewise */
+		if (added ? !(l.len == 14 && !memcmp(l.line, "--- /dev/null\n", 14)) :
+		    !(l.len == plen + 7 && !memcmp(l.line, "--- a/", 6) &&
+		      !memcmp(l.line + 6, a + 2, plen)))
+			return 0;
+		if (!next_line(&l))
+			return 0;
+		if (deleted ? !(l.len == 14 && !memcmp(l.line, "+++ /dev/null\n", 14)) :
+		    !(l.len == plen + 7 && !memcmp(l.line, "+++ b/", 6) &&
+		      !memcmp(l.line + 6, a + 2, plen)))
+			return 0;
+
+		more = next_line(&l);
+		while (more && has_prefix(l.line, l.len, "@@ -")) {
+			long before, after;
+
+			if (!plain_hunk_header(&l, &before, &after))
+				return 0;
+			while (before > 0 || after > 0) {
+				if (!next_line(&l))
+					return 0;
+				switch (l.line[0]) {
+				case ' ':
+					before--;
+					after--;
+					break;
+				case '-':
+					before--;
+					break;
+				case '+':
+					after--;
+					break;
+				case '\\':
+					if (!before)
+						break;
+					return 0;
+				default: /* a blank line, a new header: libgit2 decides */
+					return 0;
+				}
+				if (before < 0 || after < 0 || l.len < 2)
+					return 0;
+			}
+			more = next_line(&l);
+			if (more && has_prefix(l.line, l.len, "\\ "))
+				more = next_line(&l);
+			hunks++;
+		}
+		if (!hunks)
+			return 0;
+		files++;
+	}
+	if (!files)
+		return 0;
+	/* what follows the diff: nothing libgit2 would read as more of it */
+	for (; more; more = next_line(&l))
+		if (has_prefix(l.line, l.len, "diff ") || has_prefix(l.line, l.len, "@@ "))
+			return 0;
+	/* and a last line without its newline */
+	return !(has_prefix(l.p, l.end - l.p, "diff ") || has_prefix(l.p, l.end - l.p, "@@ "));
+}
+
 int kvmd_patchid_mail(git_oid *out, const char *body, size_t len,
 		      struct kvmd_buf *err)
 {
@@ -321,7 +549,8 @@ int kvmd_patchid_mail(git_oid *out, const char *body, size_t len,
 		start = lf.ptr;
 		len_diff = lf.len;
 	}
-	if (git_diff_from_buffer(&diff, start, len_diff) < 0) {
+	if ((use_libgit2() || !diff_is_plain(start, len_diff)) &&
+	    git_diff_from_buffer(&diff, start, len_diff) < 0) {
 		const git_error *e = git_error_last();
 
 		kvmd_buf_addf(err, "cannot parse the diff: %s",
@@ -599,22 +828,6 @@ static int gen_file(const struct kvmd_diffstat_file *f, void *payload)
 		return gen_section(gen, f, 0, 1);
 	}
 	return gen_section(gen, f, f->old_mode != 0, f->new_mode != 0);
-}
-
-/*
- * The switch back to the library: KVMD_PATCHID_LIBGIT2 set (to anything
- * but "" or "0") has a commit's id, when no stat is wanted, made by
- * libgit2 alone, git_diff_tree_to_tree() with renames found by
- * git_diff_find_similar() and git_diff_patchid().  It equals git's for
- * text changes; for binary files (libgit2 hashes no "index" line) and
- * inexact renames (libgit2 measures the similarity otherwise) it does
- * not, which is why it is not the default.
- */
-static int use_libgit2(void)
-{
-	const char *v = getenv("KVMD_PATCHID_LIBGIT2");
-
-	return v && *v && strcmp(v, "0");
 }
 
 /* The id of `c` by libgit2 alone (see use_libgit2()): 0, 1 or a libgit2 error. */

@@ -32,7 +32,10 @@ struct kvmd_buf;
  * Returns 0 with the id in `out`; 1 when the body carries no diff (a
  * reply, a cover letter: not an error, `out` is zeroed); -1 when the
  * diff is one libgit2 cannot parse (a mangled hunk, say), with the
- * reason in `err`.
+ * reason in `err`.  A plain diff (text changes of unquoted paths whose
+ * hunks add up) is checked here and not parsed twice; every other one
+ * is given to git_diff_from_buffer(), and all of them are when
+ * KVMD_PATCHID_LIBGIT2 is set: the same mails are refused either way.
  */
 int kvmd_patchid_mail(git_oid *out, const char *body, size_t len,
 		      struct kvmd_buf *err);

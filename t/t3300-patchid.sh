@@ -142,6 +142,71 @@ test_expect_success 'a diff libgit2 cannot parse is an error, not a crash' '
 	grep "^error ../broken.patch: cannot parse the diff: " actual
 '
 
+# damage FILE DIR: writes into DIR every copy of FILE with one line
+# damaged: dropped, doubled, its first byte changed, a hunk count made
+# one more, the mail cut after it (with and without its newline).
+damage () {
+	awk -v dir="$2" -v base="${1##*/}" '
+	{ line[NR] = $0 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			f = dir "/" base "." i
+			for (j = 1; j <= NR; j++) if (j != i) print line[j] >(f "-drop")
+			for (j = 1; j <= NR; j++) { print line[j] >(f "-twice"); if (j == i) print line[j] >(f "-twice") }
+			for (j = 1; j <= NR; j++) print (j == i ? "x" substr(line[j], 2) : line[j]) >(f "-byte")
+			for (j = 1; j <= i; j++) print line[j] >(f "-cut")
+			for (j = 1; j < i; j++) print line[j] >(f "-cutnl")
+			printf "%s", line[i] >(f "-cutnl")
+			if (line[i] ~ /^@@ -[0-9]+,[0-9]+ /) {
+				split(line[i], w, ",")
+				n = w[2] + 1
+				sub(/,[0-9]+ /, "," n " ", line[i])
+				for (j = 1; j <= NR; j++) print line[j] >(f "-count")
+				close(f "-count")
+			}
+			close(f "-drop"); close(f "-twice"); close(f "-byte")
+			close(f "-cut"); close(f "-cutnl")
+		}
+	}' "$1"
+}
+
+# lib/patchid.c vouches for a plain diff itself and has libgit2 parse
+# every other one; KVMD_PATCHID_LIBGIT2 has libgit2 parse them all.
+test_expect_success 'a plain diff is not parsed twice; the rest by libgit2' '
+	cd repo &&
+	"$helper" --parser ../mails/*.patch ../crlf/*.patch >actual &&
+	grep "^libgit2 " actual | sed "s|.*/||" | sort -u >parsed &&
+	# binary files, a rename, mode changes, names git quotes, a blank line
+	# of CRLF context, the new symlink: the rest are plain
+	test_line_count -le 8 parsed &&
+	grep "^own ../mails/0002-two-hunks.patch\$" actual &&
+	grep "^own ../mails/0003-a-one-line-file.patch\$" actual &&
+	grep "^libgit2 ../mails/.*binary" actual &&
+	grep "^libgit2 ../mails/.*rename" actual &&
+	KVMD_PATCHID_LIBGIT2=1 "$helper" --parser ../mails/*.patch >actual &&
+	! grep "^own " actual
+'
+
+test_expect_success 'damaged every way, a mail has the id or error libgit2 gives' '
+	cd repo &&
+	mkdir ../damaged &&
+	for m in ../mails/*.patch ../crlf/*.patch
+	do
+		d=${m%/*} &&
+		mkdir -p "../damaged/${d##*/}" &&
+		damage "$m" "../damaged/${d##*/}" || return 1
+	done &&
+	find ../damaged -type f | sort >files &&
+	test $(wc -l <files) -gt 4000 &&
+	xargs "$helper" --mail <files >fast &&
+	KVMD_PATCHID_LIBGIT2=1 xargs "$helper" --mail <files >slow &&
+	test_cmp slow fast &&
+	# the damage reached both ways of deciding
+	xargs "$helper" --parser <files >parser &&
+	test $(grep -c "^own " parser) -gt 1000 &&
+	test $(grep -c "^error " fast) -gt 100
+'
+
 test_expect_success 'every commit has the id of git log -p | git patch-id --stable' '
 	cd repo &&
 	git log -p --format="commit %H" | git patch-id --stable >expect &&

@@ -2,6 +2,7 @@
  * test-patchid - print the patch-ids of lib/patchid.c
  *
  *   test-patchid --mail <file>...
+ *   test-patchid --parser <file>...
  *   test-patchid --commits[=fresh]
  *   test-patchid --jobs=<n> [--stop-after=<k>]
  *
@@ -9,6 +10,9 @@
  * the first blank line, or the whole file when it has no header),
  * prints "<patch-id> <file>", "none <file>" when it carries no diff,
  * or "error <file>: <reason>" when the diff does not parse.
+ * --parser: for each file, "libgit2 <file>" when libgit2 parsed its
+ * diff (git_diff_from_buffer(), counted by the wrapper below), "own
+ * <file>" when lib/patchid.c vouched for it alone.
  * --commits: reads commit-ishes, one a line, from the repository at
  * (or above) the current directory and prints "<patch-id> <commit>"
  * for each that changes something, as `git patch-id --stable` does,
@@ -23,15 +27,33 @@
  * returning 7, and "stopped <returned value>" is printed.
  * Exit status: 0, or 1 on any error (reported on stderr).
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include "buf.h"
 #include "diffstat.h"
 #include "pack.h"
 #include "patchid.h"
 
+#include <dlfcn.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * libgit2's parser, counted: this program's definition is the one
+ * lib/patchid.c, linked into it, calls.
+ */
+static unsigned long diff_parses;
+
+int git_diff_from_buffer(git_diff **out, const char *content, size_t content_len)
+{
+	static int (*real)(git_diff **, const char *, size_t);
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "git_diff_from_buffer");
+	diff_parses++;
+	return real(out, content, content_len);
+}
 
 /* The body of a mail file: after the header's blank line, LF or CRLF. */
 static const char *mail_body(const struct kvmd_buf *mail, size_t *len)
@@ -57,7 +79,7 @@ static const char *mail_body(const struct kvmd_buf *mail, size_t *len)
 	return end;
 }
 
-static int show_mail(const char *path)
+static int show_mail(const char *path, int parser)
 {
 	struct kvmd_buf mail = KVMD_BUF_INIT, err = KVMD_BUF_INIT;
 	const char *body;
@@ -72,6 +94,13 @@ static int show_mail(const char *path)
 		goto cleanup;
 	}
 	body = mail_body(&mail, &len);
+	if (parser) {
+		unsigned long before = diff_parses;
+
+		kvmd_patchid_mail(&id, body, len, &err);
+		printf("%s %s\n", diff_parses > before ? "libgit2" : "own", path);
+		goto cleanup;
+	}
 	switch (kvmd_patchid_mail(&id, body, len, &err)) {
 	case 0:
 		printf("%s %s\n", git_oid_tostr(hex, sizeof(hex), &id), path);
@@ -242,8 +271,11 @@ int main(int argc, char **argv)
 		else
 			stop_after = atol(argv[2] + 13);
 	}
-	if (argc < 2 || (strcmp(argv[1], "--mail") && !commits && jobs < 1)) {
-		fprintf(stderr, "usage: test-patchid (--mail <file>... | --commits[=fresh] |\n"
+	int parser = argc >= 2 && !strcmp(argv[1], "--parser");
+
+	if (argc < 2 || (strcmp(argv[1], "--mail") && !parser && !commits && jobs < 1)) {
+		fprintf(stderr, "usage: test-patchid (--mail <file>... | --parser <file>... |\n"
+			"                     --commits[=fresh] |\n"
 			"                     --jobs=<n> [--stop-after=<k>])\n");
 		return 129;
 	}
@@ -257,7 +289,7 @@ int main(int argc, char **argv)
 		ret = show_commits(!strcmp(argv[1], "--commits=fresh"));
 	else
 		for (i = 2; i < argc; i++)
-			if (show_mail(argv[i]) < 0)
+			if (show_mail(argv[i], parser) < 0)
 				ret = -1;
 	git_libgit2_shutdown();
 	if (fflush(stdout))
