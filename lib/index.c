@@ -413,6 +413,19 @@ int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf 
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
+	/* looked up first: a digest of an indexed range then writes nothing */
+	if ((ret = prepare(&st, ix, "SELECT id FROM archive WHERE name = ?1", err)) < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ix->archive = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 	if ((ret = prepare(&st, ix, "INSERT INTO archive(name) VALUES(?1)"
 			   " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", err)) < 0)
 		return ret;
@@ -1284,6 +1297,41 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
+/*
+ * The range's threads, into temp.want, and the date of its newest mail
+ * (0 when none), in one pass over the range's rows.
+ */
+static int want_range(struct kvmd_index *ix, sqlite3_int64 *now, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL, *add = NULL;
+	int rc, ret, any = 0;
+
+	*now = 0;
+	/* CROSS JOIN: from the range, never a scan of every mail */
+	if ((ret = prepare(&st, ix, "SELECT m.thread, m.date FROM temp.range r"
+			   " CROSS JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
+	    (ret = prepare(&add, ix, "INSERT OR IGNORE INTO temp.want(thread) VALUES(?1)",
+			   err)) < 0)
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 date = sqlite3_column_int64(st, 1);
+
+		if (!any || date > *now)
+			*now = date;
+		any = 1;
+		sqlite3_bind_int64(add, 1, sqlite3_column_int64(st, 0));
+		if ((ret = step_done(add, ix, "cannot read the index", err)) < 0)
+			goto cleanup;
+	}
+	if (rc != SQLITE_DONE)
+		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
+
+cleanup:
+	sqlite3_finalize(st);
+	sqlite3_finalize(add);
+	return ret;
+}
+
 int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err)
 {
@@ -1295,13 +1343,8 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	    (!ix->added && (ret = exec(ix, "PRAGMA cache_size = " CACHE_READ,
 				       "cannot read the index", err)) < 0) ||
 	    (ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
-			"DELETE FROM temp.ignore_from;"
-			"INSERT OR IGNORE INTO temp.want SELECT m.thread FROM temp.range r"
-			" CROSS JOIN mail m ON m.message_id = r.message_id",
-			"cannot read the index", err)) < 0 ||
-	    /* CROSS JOIN: from the range, never a scan of every mail */
-	    (ret = query_int(&now, ix, "SELECT max(m.date) FROM temp.range r"
-			     " CROSS JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
+			"DELETE FROM temp.ignore_from;", "cannot read the index", err)) < 0 ||
+	    (ret = want_range(ix, &now, err)) < 0 ||
 	    (ret = want_versions(ix, err)) < 0 ||
 	    (ret = want_waiting(ix, o, now, err)) < 0 ||
 	    (ret = exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more",

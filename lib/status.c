@@ -101,6 +101,12 @@ static const char *intern(struct kvmd_status *s, const char *str)
 	return str ? g_string_chunk_insert_const(s->strings, str) : NULL;
 }
 
+/* The same without looking for an equal string first: for strings no other message has. */
+static const char *copy(struct kvmd_status *s, const char *str)
+{
+	return str ? g_string_chunk_insert(s->strings, str) : NULL;
+}
+
 struct kvmd_status *kvmd_status_new(void)
 {
 	struct kvmd_status *s = kvmd_xcalloc(1, sizeof(*s));
@@ -167,14 +173,15 @@ void kvmd_status_add(struct kvmd_status *s, const struct kvmd_status_msg *m)
 	KVMD_ALLOC_GROW(s->msgs, s->nmsgs + 1, s->amsgs);
 	x = &s->msgs[s->nmsgs];
 	memset(x, 0, sizeof(*x));
+	/* what other messages repeat is kept once; a subject, a change-id is copied */
 	x->id = intern(s, m->message_id);
 	x->name = intern(s, m->name);
 	x->email = intern(s, m->email ? m->email : "");
 	x->sender = intern(s, m->sender_email ? m->sender_email : x->email);
-	x->subject = intern(s, m->subject ? m->subject : "");
+	x->subject = copy(s, m->subject ? m->subject : "");
 	x->irt = intern(s, m->in_reply_to);
 	x->root = intern(s, m->root ? m->root : m->message_id);
-	x->change_id = intern(s, m->change_id);
+	x->change_id = copy(s, m->change_id);
 	x->tag = m->tag;
 	x->date = m->date;
 	x->in_range = m->in_range;

@@ -207,7 +207,8 @@ test_expect_success CLONE 'setup: can a file be made read-only here?' '
 	rm -f probe
 '
 
-test_expect_success CLONE 'read-only: the digest completes without it, one warning' '
+# make_readonly: the index file read-only, as the system allows; 1 when it cannot be.
+make_readonly () {
 	if test_have_prereq READONLY_BY_MODE
 	then
 		chmod a-w $IDX clone/.git/kvmdigest &&
@@ -218,11 +219,26 @@ test_expect_success CLONE 'read-only: the digest completes without it, one warni
 		test_when_finished "chattr -i $IDX"
 	else
 		say "# skipping: no way to make a file read-only here" &&
-		return 0
-	fi &&
+		return 1
+	fi
+}
+
+# A digest of an indexed range writes nothing: it reads a read-only index.
+test_expect_success CLONE 'read-only, the range indexed: the digest reads it, no warning' '
+	make_readonly || return 0
+	digest_completes &&
+	! grep warning err &&
+	grep "^  \"series\" : \[" out
+'
+
+test_expect_success CLONE 'read-only, the range not indexed: completes without it, one warning' '
+	q "DELETE FROM archive" &&
+	test_when_finished "git -C clone kvmdigest index -q origin/master" &&
+	make_readonly || return 0
 	digest_completes &&
 	grep "^warning: cannot use the archive index" err >warnings &&
-	test_line_count = 1 warnings
+	test_line_count = 1 warnings &&
+	! grep "^  \"series\" : \[" out
 '
 
 test_expect_success CLONE 'locked past the timeout: the digest completes, one warning' '
