@@ -374,6 +374,22 @@ static int is_plain_path(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * A file's "---" or "+++" line (`marker`): "<side>/<path>" (`plen`
+ * bytes of `path`), or "/dev/null" for the side a new or deleted file
+ * lacks (`null`).
+ */
+static int is_file_line(const struct lines *l, const char *marker, char side, int null,
+			const char *path, size_t plen)
+{
+	if (l->len < 4 || memcmp(l->line, marker, 4))
+		return 0;
+	if (null)
+		return l->len == 14 && !memcmp(l->line + 4, "/dev/null\n", 10);
+	return l->len == plen + 7 && l->line[4] == side && l->line[5] == '/' &&
+		!memcmp(l->line + 6, path, plen);
+}
+
 /* "@@ -a[,b] +c[,d] @@..." with plain numbers: the counts, 1 when left out. */
 static int plain_hunk_header(const struct lines *l, long *before, long *after)
 {
@@ -460,16 +476,8 @@ static int diff_is_plain(const char *text, size_t len)
 			if (!next_line(&l))
 				return 0;
 		}
-		/* "--- a/<path>" or, for a new file, "--- /dev/null"; "+++" likewise */
-		if (added ? !(l.len == 14 && !memcmp(l.line, "--- /dev/null\n", 14)) :
-		    !(l.len == plen + 7 && !memcmp(l.line, "--- a/", 6) &&
-		      !memcmp(l.line + 6, a + 2, plen)))
-			return 0;
-		if (!next_line(&l))
-			return 0;
-		if (deleted ? !(l.len == 14 && !memcmp(l.line, "+++ /dev/null\n", 14)) :
-		    !(l.len == plen + 7 && !memcmp(l.line, "+++ b/", 6) &&
-		      !memcmp(l.line + 6, a + 2, plen)))
+		if (!is_file_line(&l, "--- ", 'a', added, a + 2, plen) || !next_line(&l) ||
+		    !is_file_line(&l, "+++ ", 'b', deleted, a + 2, plen))
 			return 0;
 
 		more = next_line(&l);
