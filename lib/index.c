@@ -1351,8 +1351,7 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 			"cannot read the index", err)) < 0 ||
 	    (ret = prepare(&st, ix, "SELECT " MSG_COLUMNS ", r.message_id IS NOT NULL"
 			   " FROM mail m LEFT JOIN temp.range r ON r.message_id = m.message_id"
-			   " WHERE m.thread IN (SELECT thread FROM temp.want)"
-			   " ORDER BY m.date, m.message_id", err)) < 0 ||
+			   " WHERE m.thread IN (SELECT thread FROM temp.want)", err)) < 0 ||
 	    (ret = add_rows(s, ix, st, err)) < 0 ||
 	    (ret = add_newcomers(s, ix, err)) < 0)
 		goto cleanup;

@@ -763,6 +763,15 @@ static int is_reply_with_tag(const struct msg *m, struct kvmd_buf *ka, struct kv
 	return !strcmp(ka->ptr, kb->ptr);
 }
 
+static int cmp_date_id(const void *pa, const void *pb)
+{
+	const struct msg *a = pa, *b = pb;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
 int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 		       struct kvmd_buf *err)
 {
@@ -777,6 +786,19 @@ int kvmd_status_finish(struct kvmd_status *s, const struct kvmd_status_opts *o,
 		return -1;
 	}
 	s->finished = 1;
+	/*
+	 * The messages by date, then Message-ID, whatever order they were
+	 * added in: every pass below reads them in that order, and `seq` is
+	 * the last tie-break of the sorts.  The index hands them over unsorted
+	 * (its sort cost a tenth of the status sections' time).
+	 */
+	if (s->nmsgs) /* qsort() wants an array, even of none */
+		qsort(s->msgs, s->nmsgs, sizeof(*s->msgs), cmp_date_id);
+	g_hash_table_remove_all(s->by_id);
+	for (i = 0; i < s->nmsgs; i++) {
+		s->msgs[i].seq = i;
+		g_hash_table_insert(s->by_id, (gpointer)s->msgs[i].id, GSIZE_TO_POINTER(i + 1));
+	}
 	for (i = 0; i < s->nmsgs; i++) {
 		struct msg *m = &s->msgs[i];
 
