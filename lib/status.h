@@ -165,7 +165,11 @@ struct kvmd_status;
 struct kvmd_status *kvmd_status_new(void);
 void kvmd_status_free(struct kvmd_status *s);
 
-/* Adds one loaded message (copied); a Message-ID added twice is kept once. */
+/*
+ * Adds one loaded message (copied), in any order: kvmd_status_finish()
+ * reads them by date, then Message-ID.  A Message-ID added twice is kept
+ * once.
+ */
 void kvmd_status_add(struct kvmd_status *s, const struct kvmd_status_msg *m);
 
 /* The index's answers for the `newcomers` section (copied). */
