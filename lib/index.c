@@ -157,7 +157,7 @@ struct kvmd_index {
 	int deferred;           /* mail_indexes not created yet (ensure_indexes()) */
 	/*
 	 * The earliest mail of each address and of each domain this run
-	 * added, by the address (domain) in ASCII lower case, as SQLite's
+	 * added, by the address (domain) with ASCII case ignored, as SQLite's
 	 * NOCASE compares: struct first_seen, written by flush_first_seen().
 	 */
 	GHashTable *contributors, *domains;
@@ -180,23 +180,35 @@ static void first_seen_free(gpointer p)
 	free(f);
 }
 
+/* The tables' keys compared as SQLite's NOCASE does: ASCII letters folded. */
+static guint nocase_hash(gconstpointer key)
+{
+	const unsigned char *p = key;
+	guint h = 5381;
+
+	for (; *p; p++)
+		h = h * 33 + (guint)g_ascii_tolower(*p);
+	return h;
+}
+
+static gboolean nocase_equal(gconstpointer a, gconstpointer b)
+{
+	return !g_ascii_strcasecmp(a, b);
+}
+
 /* Keeps the earlier of what `table` holds for `key` and this mail, as the SQL upsert does. */
 static void first_seen_add(GHashTable *table, const char *key, const char *name, int64_t date,
 			   const char *message_id)
 {
-	char *folded = g_ascii_strdown(key, -1);
-	struct first_seen *f = g_hash_table_lookup(table, folded);
+	struct first_seen *f = g_hash_table_lookup(table, key);
 
-	if (f && (date > f->date || (date == f->date && strcmp(message_id, f->message_id) >= 0))) {
-		g_free(folded);
+	if (f && (date > f->date || (date == f->date && strcmp(message_id, f->message_id) >= 0)))
 		return;
-	}
 	if (!f) {
 		f = kvmd_xcalloc(1, sizeof(*f));
 		f->key = kvmd_xstrdup(key);
-		g_hash_table_insert(table, folded, f);
+		g_hash_table_insert(table, f->key, f);
 	} else {
-		g_free(folded);
 		free(f->name);
 		free(f->message_id);
 	}
@@ -335,8 +347,9 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	kvmd_buf_init(&ix->pack);
 	kvmd_buf_init(&ix->pack2);
 	kvmd_buf_init(&ix->key);
-	ix->contributors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, first_seen_free);
-	ix->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, first_seen_free);
+	/* keyed by the entries' own `key` */
+	ix->contributors = g_hash_table_new_full(nocase_hash, nocase_equal, NULL, first_seen_free);
+	ix->domains = g_hash_table_new_full(nocase_hash, nocase_equal, NULL, first_seen_free);
 	if (slash) {
 		kvmd_buf_add(&dir, path, (size_t)(slash - path));
 		if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
