@@ -439,8 +439,8 @@ int kvmd_index_archive(struct kvmd_index *ix, const char *name, struct kvmd_buf 
 		return 0;
 	if (rc != SQLITE_DONE)
 		return kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
-	if ((ret = prepare(&st, ix, "INSERT INTO archive(name) VALUES(?1)"
-			   " ON CONFLICT(name) DO UPDATE SET name = name RETURNING id", err)) < 0)
+	/* not there: this run's write lock keeps anyone else from adding it */
+	if ((ret = prepare(&st, ix, "INSERT INTO archive(name) VALUES(?1) RETURNING id", err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
