@@ -33,13 +33,6 @@ test_stat () {
 	test_cmp expect actual
 }
 
-# commit MESSAGE: commit everything in the work tree.
-commit () {
-	test_tick &&
-	git add -A &&
-	git commit -q -m "$1"
-}
-
 test_expect_success 'setup: a root commit with several files' '
 	git init -q repo &&
 	cd repo &&

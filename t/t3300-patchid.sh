@@ -13,18 +13,6 @@ a diff that libgit2 cannot parse is an error, not a crash.
 
 test_require_helper test-patchid
 
-# commit MESSAGE: commit everything in the work tree.
-commit () {
-	test_tick &&
-	git add -A &&
-	git commit -q -m "$1"
-}
-
-# binary_file NAME SEED: 600 bytes with NULs, different for each seed.
-binary_file () {
-	awk -v s="$2" "BEGIN { for (i = 0; i < 600; i++) printf \"%c\", (i * s + s) % 256 }" >"$1"
-}
-
 # mail_ids FILE...: "<id> <file>" as git patch-id --stable gives them.
 git_mail_ids () {
 	for m

@@ -17,11 +17,6 @@ same as git'"'"'s on a history of text changes, others for binary files.
 
 test_require_helper test-patchid
 
-# binary_file NAME SEED: 600 bytes with NULs, different for each seed.
-binary_file () {
-	awk -v s="$2" "BEGIN { for (i = 0; i < 600; i++) printf \"%c\", (i * s + s) % 256 }" >"$1"
-}
-
 # git_ids [REV...]: the ids as git gives them, in git log's order.
 git_ids () {
 	git log --no-merges -p --format="commit %H" "$@" | git patch-id --stable

@@ -16,20 +16,6 @@ then
 	test_done
 fi
 
-# commit_as 'Name <email>' SUBJECT FILE...: a line added to each FILE.
-commit_as () {
-	author=$1 subject=$2 &&
-	shift 2 &&
-	for f
-	do
-		mkdir -p "$(dirname "$f")" &&
-		echo "$subject" >>"$f" &&
-		git add "$f" || return 1
-	done &&
-	test_tick &&
-	git commit -q --author="$author" -m "$subject"
-}
-
 # digest_counts ARGS...: "count email" per contributor, and the commits.
 digest_counts () {
 	git kvmdigest --format=json "$@" >json &&
@@ -64,22 +50,22 @@ test_expect_success 'setup: a kernel-like history' '
 	git init -q repo &&
 	cd repo &&
 	printf "%s\n" json counts commits "expect-*" >.git/info/exclude &&
-	commit_as "Linus <torvalds@linux-foundation.org>" "Linux 6.12" Makefile &&
+	commit_files_as "Linus <torvalds@linux-foundation.org>" "Linux 6.12" Makefile &&
 	git tag v1 &&
-	commit_as "Sean <seanjc@google.com>" "KVM: x86: MMU fix" arch/x86/kvm/mmu/mmu.c &&
-	commit_as "Marc <maz@kernel.org>" "KVM: arm64: vgic fix" arch/arm64/kvm/vgic.c &&
-	commit_as "Paolo <pbonzini@redhat.com>" "KVM: generic change" virt/kvm/kvm_main.c include/linux/kvm_host.h &&
-	commit_as "Sean <seanjc@google.com>" "KVM: x86: and virt" arch/x86/kvm/x86.c virt/kvm/kvm_main.c &&
-	commit_as "Jon <corbet@lwn.net>" "docs: a typo" Documentation/virt/kvm/api.rst &&
+	commit_files_as "Sean <seanjc@google.com>" "KVM: x86: MMU fix" arch/x86/kvm/mmu/mmu.c &&
+	commit_files_as "Marc <maz@kernel.org>" "KVM: arm64: vgic fix" arch/arm64/kvm/vgic.c &&
+	commit_files_as "Paolo <pbonzini@redhat.com>" "KVM: generic change" virt/kvm/kvm_main.c include/linux/kvm_host.h &&
+	commit_files_as "Sean <seanjc@google.com>" "KVM: x86: and virt" arch/x86/kvm/x86.c virt/kvm/kvm_main.c &&
+	commit_files_as "Jon <corbet@lwn.net>" "docs: a typo" Documentation/virt/kvm/api.rst &&
 	git checkout -q -b topic &&
-	commit_as "Maxim <mlevitsk@redhat.com>" "KVM: x86: on a topic" arch/x86/kvm/svm/svm.c &&
-	commit_as "Maxim <mlevitsk@redhat.com>" "KVM: x86: selftest" tools/testing/selftests/kvm/x86/a.c &&
+	commit_files_as "Maxim <mlevitsk@redhat.com>" "KVM: x86: on a topic" arch/x86/kvm/svm/svm.c &&
+	commit_files_as "Maxim <mlevitsk@redhat.com>" "KVM: x86: selftest" tools/testing/selftests/kvm/x86/a.c &&
 	git checkout -q main &&
-	commit_as "Marc <maz@kernel.org>" "KVM: arm64: another" arch/arm64/kvm/arm.c &&
+	commit_files_as "Marc <maz@kernel.org>" "KVM: arm64: another" arch/arm64/kvm/arm.c &&
 	test_tick &&
 	git merge -q --no-edit topic &&
-	commit_as "Sean <seanjc@google.com>" "KVM: x86: after the merge" arch/x86/kvm/x86.c &&
-	commit_as "Linus <torvalds@linux-foundation.org>" "Linux 6.13" Makefile &&
+	commit_files_as "Sean <seanjc@google.com>" "KVM: x86: after the merge" arch/x86/kvm/x86.c &&
+	commit_files_as "Linus <torvalds@linux-foundation.org>" "Linux 6.13" Makefile &&
 	git tag v2
 '
 

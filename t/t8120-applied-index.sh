@@ -24,16 +24,6 @@ q () {
 	sqlite3 -separator " " "$IDX" "$1"
 }
 
-commit () {
-	test_tick &&
-	git add -A &&
-	git commit -q -m "$1"
-}
-
-binary_file () {
-	awk -v s="$2" "BEGIN { for (i = 0; i < 600; i++) printf \"%c\", (i * s + s) % 256 }" >"$1"
-}
-
 # msgid FILE: the Message-ID of a mail file, without angle brackets.
 msgid () {
 	sed -n -e 's/^Message-I[dD]: <\(.*\)>$/\1/p' "$1" | head -n 1

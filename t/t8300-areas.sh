@@ -236,35 +236,21 @@ test_expect_success PUBLIC_INBOX 'bad --group-by and kvmdigest.groupBy values' '
 	grep "bad config value '\''month'\'' for '\''kvmdigest.groupBy'\''" err
 '
 
-# commit_as 'Name <email>' SUBJECT FILE...: a line added to each FILE.
-commit_as () {
-	author=$1 subject=$2 &&
-	shift 2 &&
-	for f
-	do
-		mkdir -p "$(dirname "$f")" &&
-		echo "$subject" >>"$f" &&
-		git add "$f" || return 1
-	done &&
-	test_tick &&
-	git commit -q --author="$author" -m "$subject"
-}
-
 test_expect_success 'setup: a kernel-like history, MAINTAINERS at HEAD' '
 	git init -q kernel &&
 	(
 		cd kernel &&
-		commit_as "Linus <torvalds@linux-foundation.org>" "Linux 6.12" Makefile &&
+		commit_files_as "Linus <torvalds@linux-foundation.org>" "Linux 6.12" Makefile &&
 		git tag v1 &&
-		commit_as "Sean <seanjc@google.com>" "KVM: x86: MMU fix" arch/x86/kvm/mmu/mmu.c &&
-		commit_as "Marc <maz@kernel.org>" "KVM: arm64: vgic fix" arch/arm64/kvm/vgic.c &&
-		commit_as "Paolo <pbonzini@redhat.com>" "KVM: generic change" \
+		commit_files_as "Sean <seanjc@google.com>" "KVM: x86: MMU fix" arch/x86/kvm/mmu/mmu.c &&
+		commit_files_as "Marc <maz@kernel.org>" "KVM: arm64: vgic fix" arch/arm64/kvm/vgic.c &&
+		commit_files_as "Paolo <pbonzini@redhat.com>" "KVM: generic change" \
 			virt/kvm/kvm_main.c include/linux/kvm_host.h &&
-		commit_as "Sean <seanjc@google.com>" "KVM: x86: mostly x86" \
+		commit_files_as "Sean <seanjc@google.com>" "KVM: x86: mostly x86" \
 			arch/x86/kvm/x86.c arch/x86/kvm/vmx/vmx.c virt/kvm/kvm_main.c &&
-		commit_as "Sean <seanjc@google.com>" "KVM: SVM: a fix" arch/x86/kvm/svm/svm.c &&
-		commit_as "Jon <corbet@lwn.net>" "docs: a typo" Documentation/process/howto.rst &&
-		commit_as "Ann <ann@example.com>" "ext4: elsewhere" fs/ext4/inode.c &&
+		commit_files_as "Sean <seanjc@google.com>" "KVM: SVM: a fix" arch/x86/kvm/svm/svm.c &&
+		commit_files_as "Jon <corbet@lwn.net>" "docs: a typo" Documentation/process/howto.rst &&
+		commit_files_as "Ann <ann@example.com>" "ext4: elsewhere" fs/ext4/inode.c &&
 		# the sections come last: MAINTAINERS is read from HEAD, for every commit
 		cat >MAINTAINERS <<-\EOF &&
 		List of maintainers

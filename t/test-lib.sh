@@ -309,6 +309,32 @@ commit_in () {
 	git -C "$1" commit -q -m "$2"
 }
 
+# commit MESSAGE: commit everything in the work tree.
+commit () {
+	test_tick &&
+	git add -A &&
+	git commit -q -m "$1"
+}
+
+# commit_files_as 'Name <email>' SUBJECT FILE...: a line added to each FILE.
+commit_files_as () {
+	author=$1 subject=$2 &&
+	shift 2 &&
+	for f
+	do
+		mkdir -p "$(dirname "$f")" &&
+		echo "$subject" >>"$f" &&
+		git add "$f" || return 1
+	done &&
+	test_tick &&
+	git commit -q --author="$author" -m "$subject"
+}
+
+# binary_file NAME SEED: 600 bytes with NULs, different for each seed.
+binary_file () {
+	awk -v s="$2" "BEGIN { for (i = 0; i < 600; i++) printf \"%c\", (i * s + s) % 256 }" >"$1"
+}
+
 test_done () {
 	test_write_counts_
 	if test -n "$skip_all" && test "$test_count" = 0
