@@ -357,7 +357,12 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 			goto cleanup;
 		}
 	}
-	rc = sqlite3_open_v2(path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/*
+	 * No mutex of its own: one thread at a time uses the connection (the
+	 * scan calls kvmd_index_add() under its report lock), see index.h.
+	 */
+	rc = sqlite3_open_v2(path, &ix->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		ret = kvmd_index_db_error(ix->db, rc, "cannot open the index", err);
 		goto cleanup;

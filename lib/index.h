@@ -40,7 +40,8 @@
  *
  * Layer 3.  Never prints: errors come back as -1 (or KVMD_INDEX_CORRUPT,
  * KVMD_INDEX_BUSY) with the reason in `err`.  Not for several threads at
- * once: the scan serializes its callbacks.
+ * once (the connection has no mutex of its own): the scan serializes its
+ * callbacks.
  */
 
 struct kvmd_buf;
