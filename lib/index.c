@@ -155,6 +155,8 @@ struct kvmd_index {
 	struct kvmd_buf pack2;
 	struct kvmd_buf key;    /* scratch for a subject key */
 	int deferred;           /* mail_indexes not created yet (ensure_indexes()) */
+	int wal_later;          /* a new file: WAL once the first run commits */
+	int timeout_ms;
 	/*
 	 * The earliest mail of each address and of each domain this run
 	 * added, by the address (domain) with ASCII case ignored, as SQLite's
@@ -340,7 +342,8 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	struct kvmd_index *ix = kvmd_xcalloc(1, sizeof(*ix));
 	struct kvmd_buf dir = KVMD_BUF_INIT;
 	const char *slash = strrchr(path, '/');
-	int rc, ret = -1, was_rebuilt = 0;
+	int rc, ret = -1, was_rebuilt = 0, new_file;
+	struct stat st;
 	size_t i;
 
 	*out = NULL;
@@ -357,6 +360,7 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 			goto cleanup;
 		}
 	}
+	new_file = stat(path, &st) < 0 ? errno == ENOENT : st.st_size == 0;
 	/*
 	 * No mutex of its own: one thread at a time uses the connection (the
 	 * scan calls kvmd_index_add() under its report lock), see index.h.
@@ -367,13 +371,22 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 		ret = kvmd_index_db_error(ix->db, rc, "cannot open the index", err);
 		goto cleanup;
 	}
-	sqlite3_busy_timeout(ix->db, timeout_ms > 0 ? timeout_ms : 0);
+	ix->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	sqlite3_busy_timeout(ix->db, ix->timeout_ms);
 	/*
 	 * WAL: readers do not wait for the writer.  Setting it writes the
 	 * file's header, so a file that is not a database fails here.  A
 	 * read-only file stays in its mode; the first write says so.
+	 *
+	 * Except in a new file, which its first run fills in the rollback
+	 * mode: pages past a file's end need no journal, so each is
+	 * written once, where WAL writes it to the log and copies it into
+	 * the file at the checkpoint (the whole archive's 60 MB, twice).
+	 * kvmd_index_commit() then turns WAL on.
 	 */
-	if ((ret = exec(ix, "PRAGMA journal_mode = WAL", "cannot open the index", err)) < 0 ||
+	ix->wal_later = new_file;
+	if ((!new_file &&
+	     (ret = exec(ix, "PRAGMA journal_mode = WAL", "cannot open the index", err)) < 0) ||
 	    /*
 	     * A small page cache to start with: a digest reads a few
 	     * threads' pages once each, and what it keeps of them would
@@ -673,6 +686,16 @@ int kvmd_index_commit(struct kvmd_index *ix, struct kvmd_buf *err)
 	    (ret = exec(ix, "COMMIT", "cannot write the index", err)) < 0)
 		return ret;
 	ix->in_transaction = 0;
+	/*
+	 * Not waiting for others who opened the new file meanwhile: if one
+	 * holds it, the next run's kvmd_index_begin() turns WAL on.
+	 */
+	if (ix->wal_later) {
+		sqlite3_busy_timeout(ix->db, 0);
+		sqlite3_exec(ix->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		sqlite3_busy_timeout(ix->db, ix->timeout_ms);
+		ix->wal_later = 0;
+	}
 	return 0;
 }
 

@@ -34,9 +34,10 @@
  * index from another version is rebuilt empty; a file that is not a
  * database (truncated, overwritten) reports KVMD_INDEX_CORRUPT, after
  * which the caller may kvmd_index_remove() it and start again.  The
- * database is in WAL mode; a run is one write transaction
- * (kvmd_index_begin() .. kvmd_index_commit()), which waits for another
- * process's up to `timeout_ms`.
+ * database is in WAL mode, except while its first run fills a new file
+ * (in SQLite's rollback mode, which writes each new page once); a run
+ * is one write transaction (kvmd_index_begin() .. kvmd_index_commit()),
+ * which waits for another process's up to `timeout_ms`.
  *
  * Layer 3.  Never prints: errors come back as -1 (or KVMD_INDEX_CORRUPT,
  * KVMD_INDEX_BUSY) with the reason in `err`.  Not for several threads at

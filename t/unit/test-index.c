@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../lib/buf.h"
@@ -144,6 +145,65 @@ static void test_index_created_versioned_and_kept(void **state)
 	ix = begin(f, &rebuilt);
 	assert_int_equal(rebuilt, 0);
 	kvmd_index_free(ix);
+}
+
+/* The size of `path` + `suffix`, -1 when there is no such file. */
+static long long file_size(struct unit_index *f, const char *suffix)
+{
+	struct kvmd_buf p = KVMD_BUF_INIT;
+	struct stat st;
+	long long n;
+
+	kvmd_buf_addf(&p, "%s%s", f->path.ptr, suffix);
+	n = stat(p.ptr, &st) < 0 ? -1 : (long long)st.st_size;
+	kvmd_buf_release(&p);
+	return n;
+}
+
+/*
+ * A new file's first run writes its pages once, into the file, with no
+ * WAL and a rollback journal that holds none of them (pages past the
+ * end of the file need none); the file is in WAL mode once that run
+ * commits, and a later run writes through the WAL.
+ */
+static void test_index_new_file_filled_without_wal(void **state)
+{
+	struct unit_index *f = *state;
+	struct kvmd_index *ix;
+	char id[32], subject[64];
+	struct fx x = { .id = id, .email = "a@example.com", .subject = subject };
+	int i;
+
+	ix = begin(f, NULL);
+	/* a small cache spills: the pages must go to the file, not a journal */
+	assert_int_equal(sqlite3_exec(kvmd_index_db(ix), "PRAGMA cache_size = 10",
+				      NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 2000; i++) {
+		snprintf(id, sizeof(id), "m%d@example.com", i);
+		snprintf(subject, sizeof(subject), "[PATCH] a change of some length, number %d", i);
+		x.date = T0 + i;
+		add(f, ix, &x);
+	}
+	assert_int_equal(file_size(f, "-wal"), -1);
+	assert_true(file_size(f, "") > 100 * 1024);
+	assert_in_range(file_size(f, "-journal"), 0, 8192);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+	assert_int_equal(file_size(f, "-journal"), -1);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 2000);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m WHERE m.series = m.id"), 2000);
+	assert_int_equal(query(f, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+
+	/* the next run, on a file that is there, writes through the WAL */
+	ix = begin(f, NULL);
+	snprintf(id, sizeof(id), "later@example.com");
+	add(f, ix, &x);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	assert_true(file_size(f, "-wal") > 0);
+	assert_int_equal(file_size(f, "-journal"), -1);
+	kvmd_index_free(ix);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail"), 2001);
 }
 
 static void test_index_not_a_database(void **state)
@@ -480,6 +540,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_index_created_versioned_and_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_new_file_filled_without_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_not_a_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_other_schema_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_busy_after_timeout, setup, teardown),
