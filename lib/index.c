@@ -20,9 +20,11 @@
  * without one, the mail itself), the sender only when it is not the
  * contributor.  Threads are found by `thread`, a 64-bit hash of the
  * root's Message-ID (two threads that share one are loaded together,
- * and the model tells them apart).  `series` is the id of the mail that
- * starts the mail's series: NULL until kvmd_index_update_series() works
- * it out, and for a mail that belongs to none.
+ * and the model tells them apart).  A mail's series is the id of the
+ * mail that starts it, in `member`, a narrow table of its own: the
+ * series pass writes nearly every mail's, and rewriting the wide mail
+ * row for it cost that pass half its time.  kvmd_index_update_series()
+ * works it out; a mail that belongs to no series has no row.
  */
 static const char schema[] =
 	"CREATE TABLE archive(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, tip BLOB);"
@@ -31,8 +33,9 @@ static const char schema[] =
 	" date INTEGER NOT NULL, name TEXT, email TEXT NOT NULL, sender_email TEXT,"
 	" subject TEXT NOT NULL, kind INTEGER NOT NULL, version INTEGER NOT NULL,"
 	" number INTEGER NOT NULL, total INTEGER NOT NULL, tag_end INTEGER NOT NULL,"
-	" in_reply_to TEXT, root TEXT, thread INTEGER NOT NULL, series INTEGER,"
+	" in_reply_to TEXT, root TEXT, thread INTEGER NOT NULL,"
 	" change_id TEXT, trailers BLOB, links BLOB, patch_id BLOB, subject_hash INTEGER);"
+	"CREATE TABLE member(id INTEGER PRIMARY KEY, series INTEGER NOT NULL);"
 	"CREATE TABLE series(id INTEGER PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE,"
 	" sender_email TEXT NOT NULL, subject_key TEXT NOT NULL, version INTEGER NOT NULL,"
 	" total INTEGER NOT NULL, date INTEGER NOT NULL, change_id TEXT,"
@@ -68,12 +71,13 @@ static const char mail_indexes[] =
 	"CREATE INDEX IF NOT EXISTS mail_patch_date ON mail(date) WHERE patch_id IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS mail_subject_hash ON mail(subject_hash)"
 	" WHERE subject_hash IS NOT NULL;";
-/* Created after the series pass, which sets the column in every row. */
+/* Created after the series pass, which writes nearly every mail's row. */
 static const char mail_series_index[] =
-	"CREATE INDEX IF NOT EXISTS mail_series ON mail(series) WHERE series IS NOT NULL;";
+	"CREATE INDEX IF NOT EXISTS member_series ON member(series);";
 
 static const char drop[] =
 	"DROP TABLE IF EXISTS archive; DROP TABLE IF EXISTS mail; DROP TABLE IF EXISTS series;"
+	"DROP TABLE IF EXISTS member;"
 	"DROP TABLE IF EXISTS contributor; DROP TABLE IF EXISTS domain;"
 	"DROP TABLE IF EXISTS code; DROP TABLE IF EXISTS applied_ref;"
 	"DROP TABLE IF EXISTS code_ref;";
@@ -109,7 +113,7 @@ static const char *const stmt_sql[NSTMT] = {
 		" kind = excluded.kind, version = excluded.version, number = excluded.number,"
 		" total = excluded.total, tag_end = excluded.tag_end,"
 		" in_reply_to = excluded.in_reply_to, root = excluded.root,"
-		" thread = excluded.thread, series = NULL,"
+		" thread = excluded.thread,"
 		" change_id = excluded.change_id, trailers = excluded.trailers,"
 		" links = excluded.links, patch_id = excluded.patch_id,"
 		" subject_hash = excluded.subject_hash"
@@ -823,9 +827,12 @@ int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err)
 	"m.message_id, m.date, m.name, m.email, coalesce(m.sender_email, m.email), m.subject," \
 	" m.kind, m.version, m.number, m.total, m.tag_end, m.in_reply_to," \
 	" coalesce(m.root, m.in_reply_to, m.message_id), m.change_id, m.trailers, m.links," \
-	" m.series, m.thread, m.id"
+	" m.thread, m.id"
+/* The series pass's: those, and the series the mail was in so far (NULL for none). */
+#define PASS_COLUMNS MSG_COLUMNS ", s.series"
+#define PASS_FROM " FROM mail m LEFT JOIN member s ON s.id = m.id"
 
-/* A row of those columns, as a kvmd_status_msg with storage of its own. */
+/* A row of PASS_COLUMNS, as a kvmd_status_msg with storage of its own. */
 struct row {
 	struct kvmd_status_msg m;
 	sqlite3_int64 series;  /* 0 for none */
@@ -878,9 +885,9 @@ static void row_read(struct row *r, sqlite3_stmt *st, int c)
 	r->m.in_reply_to = column_dup(st, c + 11);
 	r->m.root = column_dup(st, c + 12);
 	r->m.change_id = column_dup(st, c + 13);
-	r->series = sqlite3_column_int64(st, c + 16);
-	r->thread = sqlite3_column_int64(st, c + 17);
-	r->id = sqlite3_column_int64(st, c + 18);
+	r->thread = sqlite3_column_int64(st, c + 16);
+	r->id = sqlite3_column_int64(st, c + 17);
+	r->series = sqlite3_column_int64(st, c + 18);
 }
 
 /*
@@ -1028,7 +1035,8 @@ static struct row *group_find(struct group *g, const char *id)
 struct series_pass {
 	struct kvmd_index *ix;
 	sqlite3_stmt *parent;  /* a mail by Message-ID */
-	sqlite3_stmt *set;     /* UPDATE mail SET series */
+	sqlite3_stmt *set;     /* a mail's series */
+	sqlite3_stmt *unset;   /* no series */
 	sqlite3_stmt *start;   /* INSERT INTO series */
 	struct kvmd_buf key;
 	struct kvmd_buf *err;
@@ -1127,10 +1135,12 @@ static int group_flush(struct series_pass *sp, struct group *g)
 		if ((ret = sp->ret) < 0)
 			break;
 		if (series != r->series) {
+			sqlite3_stmt *w = series ? sp->set : sp->unset;
+
+			sqlite3_bind_int64(w, 1, r->id);
 			if (series)
-				sqlite3_bind_int64(sp->set, 1, series);
-			sqlite3_bind_int64(sp->set, 2, r->id);
-			ret = step_done(sp->set, sp->ix, "cannot write the index", sp->err);
+				sqlite3_bind_int64(w, 2, series);
+			ret = step_done(w, sp->ix, "cannot write the index", sp->err);
 		}
 		if (ret || series != r->id)
 			continue;
@@ -1162,18 +1172,20 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		return ret;
 	if ((ret = exec(ix, "DELETE FROM series WHERE thread IN (SELECT thread FROM temp.touched)",
 			"cannot write the index", err)) < 0 ||
-	    (ret = prepare(&sp.parent, ix, "SELECT " MSG_COLUMNS " FROM mail m"
+	    (ret = prepare(&sp.parent, ix, "SELECT " PASS_COLUMNS PASS_FROM
 			   " WHERE m.message_id = ?1", err)) < 0 ||
-	    (ret = prepare(&sp.set, ix, "UPDATE mail SET series = ?1 WHERE id = ?2", err)) < 0 ||
+	    (ret = prepare(&sp.set, ix, "INSERT OR REPLACE INTO member(id, series)"
+			   " VALUES(?1, ?2)", err)) < 0 ||
+	    (ret = prepare(&sp.unset, ix, "DELETE FROM member WHERE id = ?1", err)) < 0 ||
 	    (ret = prepare(&sp.start, ix, "INSERT OR REPLACE INTO series(id, email,"
 			   " sender_email, subject_key, version, total, date, change_id, thread)"
 			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err)) < 0 ||
-	    (ret = prepare(&st, ix, "SELECT " MSG_COLUMNS " FROM mail m"
+	    (ret = prepare(&st, ix, "SELECT " PASS_COLUMNS PASS_FROM
 			   " WHERE m.thread IN (SELECT thread FROM temp.touched) ORDER BY m.thread",
 			   err)) < 0)
 		goto cleanup;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (g.nr && sqlite3_column_int64(st, 17) != g.v[0].thread &&
+		if (g.nr && sqlite3_column_int64(st, 16) != g.v[0].thread &&
 		    (ret = group_flush(&sp, &g)) < 0)
 			goto cleanup;
 		KVMD_ALLOC_GROW(g.v, g.nr + 1, g.alloc);
@@ -1198,6 +1210,7 @@ cleanup:
 	sqlite3_finalize(st);
 	sqlite3_finalize(sp.parent);
 	sqlite3_finalize(sp.set);
+	sqlite3_finalize(sp.unset);
 	sqlite3_finalize(sp.start);
 	kvmd_buf_release(&sp.key);
 	return ret;
@@ -1214,7 +1227,7 @@ static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_borrow(&b, st);
-		b.m.in_range = sqlite3_column_int(st, 19);
+		b.m.in_range = sqlite3_column_int(st, 18);
 		kvmd_status_add(s, &b.m);
 	}
 	kvmd_buf_release(&b.scratch);
@@ -1295,7 +1308,7 @@ static int want_waiting(struct kvmd_index *ix, const struct kvmd_index_load_opts
 	if ((ret = prepare(&st, ix,
 			   "INSERT OR IGNORE INTO temp.more SELECT thread FROM ("
 			   " SELECT s.thread AS thread FROM series s WHERE s.date <= ?1 AND NOT EXISTS ("
-			   "  SELECT 1 FROM mail r WHERE r.series = s.id"
+			   "  SELECT 1 FROM member ms JOIN mail r ON r.id = ms.id WHERE ms.series = s.id"
 			   "  AND lower(coalesce(r.sender_email, r.email)) <> lower(s.sender_email)"
 			   "  AND lower(coalesce(r.sender_email, r.email))"
 			   "   NOT IN (SELECT email FROM temp.ignore_from))"

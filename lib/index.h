@@ -12,8 +12,10 @@
  *
  *   mail         one row per indexed mail commit, keyed by Message-ID:
  *                every field of a kvmd_status_msg (status.h), the commit
- *                and blob it came from, the archive that brought it, the
- *                series it belongs to; trailers and links packed
+ *                and blob it came from, the archive that brought it;
+ *                trailers and links packed
+ *   member       the series each mail belongs to (the id of the mail
+ *                that starts it), for those that belong to one
  *   series       one row per series start (cover letter, patch 1, lone
  *                patch): sender, subject key, version, date, change-id
  *   contributor  each address's first message; `domain` each domain's
@@ -50,7 +52,7 @@ struct kvmd_status;
 struct kvmd_status_msg;
 
 /* The schema this code writes; an index with another user_version is rebuilt. */
-#define KVMD_INDEX_SCHEMA 3
+#define KVMD_INDEX_SCHEMA 4
 
 /* Specific failures (all also negative). */
 #define KVMD_INDEX_CORRUPT (-2)  /* not a database, or a damaged one */

@@ -26,7 +26,8 @@ q () {
 dump () {
 	q "SELECT message_id, hex(commit_id), hex(blob), date, name, email, sender_email,
 		subject, kind, version, number, total, in_reply_to, root, thread,
-		(SELECT message_id FROM mail s WHERE s.id = m.series),
+		(SELECT s.message_id FROM member ms JOIN mail s ON s.id = ms.series
+		 WHERE ms.id = m.id),
 		change_id, hex(trailers), hex(links) FROM mail m ORDER BY message_id;
 	   SELECT m.message_id, s.email, s.sender_email, s.subject_key, s.version, s.total,
 		s.date, s.change_id, s.thread FROM series s JOIN mail m ON m.id = s.id
@@ -58,7 +59,7 @@ test_expect_success CLONE 'JSON makes it: the range and the history before it' '
 	git -C clone kvmdigest --format=json origin/master~30..origin/master~20 >out 2>err &&
 	test_path_is_file $IDX &&
 	test "$(q "SELECT count(*) FROM mail")" = "$(mails origin/master~20)" &&
-	test "$(q "PRAGMA user_version")" = 3 &&
+	test "$(q "PRAGMA user_version")" = 4 &&
 	test "$(q "PRAGMA journal_mode")" = wal &&
 	test "$(q "SELECT hex(tip) FROM archive WHERE name = '\''origin/master~20'\''")" = \
 		"$(git -C clone rev-parse origin/master~20 | tr a-f A-F)"
@@ -87,12 +88,13 @@ test_expect_success CLONE 'every mail, thread and series start is there' '
 	test "$(cat roots)" -lt 36 &&
 	# every series start is a patch that belongs to itself
 	q "SELECT count(*) FROM series s JOIN mail m ON m.id = s.id
-	   WHERE m.series = m.id AND m.kind = 2" >starts &&
+	   JOIN member ms ON ms.id = m.id WHERE ms.series = m.id AND m.kind = 2" >starts &&
 	test "$(q "SELECT count(*) FROM series")" = "$(cat starts)" &&
 	test "$(cat starts)" -gt 0 &&
 	# and the patches below a cover letter belong to its series
 	q "SELECT count(*) FROM mail m JOIN mail c ON c.message_id = m.in_reply_to
-	   WHERE m.kind = 2 AND c.kind = 2 AND c.number = 0 AND m.series <> c.id" >stray &&
+	   LEFT JOIN member ms ON ms.id = m.id
+	   WHERE m.kind = 2 AND c.kind = 2 AND c.number = 0 AND ms.series IS NOT c.id" >stray &&
 	test "$(cat stray)" = 0 &&
 	test "$(q "SELECT count(*) FROM contributor")" = \
 		"$(q "SELECT count(DISTINCT lower(email)) FROM mail")"
@@ -127,12 +129,13 @@ test_expect_success CLONE 'built from nothing: every index, each first mail' '
 	cat >expect <<-\EOF &&
 	mail_patch_date
 	mail_patch_id
-	mail_series
 	mail_subject_hash
 	mail_thread
+	member_series
 	EOF
 	q "SELECT name FROM sqlite_master WHERE type = '\''index'\''
-	   AND tbl_name = '\''mail'\'' AND sql IS NOT NULL ORDER BY name" >actual &&
+	   AND tbl_name IN ('\''mail'\'', '\''member'\'') AND sql IS NOT NULL
+	   ORDER BY name" >actual &&
 	test_cmp expect actual &&
 	test "$(q "PRAGMA integrity_check")" = ok &&
 	q "SELECT count(*) FROM contributor c WHERE c.message_id <> (SELECT m.message_id
@@ -188,7 +191,7 @@ test_expect_success CLONE 'another schema: emptied and built again' '
 	q "PRAGMA user_version = 0" &&
 	digest_completes &&
 	grep "rebuilding the archive index" err &&
-	test "$(q "PRAGMA user_version")" = 3 &&
+	test "$(q "PRAGMA user_version")" = 4 &&
 	test "$(q "SELECT count(*) FROM mail")" = 36
 '
 
@@ -350,7 +353,8 @@ test_expect_success PUBLIC_INBOX,SQLITE3 'two epochs as two refs share one threa
 	git -C epochs kvmdigest index -q refs/remotes/e0/master refs/remotes/e1/master &&
 	sqlite3 epochs/.git/kvmdigest/index.sqlite3 \
 		"SELECT m.message_id, coalesce(m.root, m.in_reply_to, m.message_id),
-		 s.message_id, a.name FROM mail m JOIN mail s ON s.id = m.series
+		 s.message_id, a.name FROM mail m JOIN member ms ON ms.id = m.id
+		 JOIN mail s ON s.id = ms.series
 		 JOIN archive a ON a.id = m.archive ORDER BY m.message_id" >actual &&
 	cat >expect <<-\EOF &&
 	reply-1@example.com|series-1@example.com|series-1@example.com|refs/remotes/e1/master
@@ -362,7 +366,8 @@ test_expect_success PUBLIC_INBOX,SQLITE3 'two epochs as two refs share one threa
 	git -C epochs kvmdigest index -q --rebuild refs/remotes/e1/master refs/remotes/e0/master &&
 	sqlite3 epochs/.git/kvmdigest/index.sqlite3 \
 		"SELECT m.message_id, coalesce(m.root, m.in_reply_to, m.message_id),
-		 s.message_id, a.name FROM mail m JOIN mail s ON s.id = m.series
+		 s.message_id, a.name FROM mail m JOIN member ms ON ms.id = m.id
+		 JOIN mail s ON s.id = ms.series
 		 JOIN archive a ON a.id = m.archive ORDER BY m.message_id" >actual &&
 	test_cmp expect actual
 '
