@@ -840,66 +840,62 @@ int kvmd_index_count(size_t *out, struct kvmd_index *ix, struct kvmd_buf *err)
 	" m.kind, m.version, m.number, m.total, m.tag_end, m.in_reply_to," \
 	" coalesce(m.root, m.in_reply_to, m.message_id), m.change_id, m.trailers, m.links," \
 	" m.thread, m.id"
-/* The series pass's: those, and the series the mail was in so far (NULL for none). */
-#define PASS_COLUMNS MSG_COLUMNS ", s.series"
+/*
+ * The series pass's: what decides a mail's series (kvmd_status_starts_series()
+ * reads the tag alone), and the series it was in so far (NULL for none).
+ * What a series row needs of its start is read for the starts only
+ * (START_COLUMNS): a twentieth of the mails.
+ */
+#define PASS_COLUMNS \
+	"m.id, m.thread, m.message_id, m.in_reply_to, m.kind, m.version, m.number, m.total," \
+	" m.tag_end, s.series"
 #define PASS_FROM " FROM mail m LEFT JOIN member s ON s.id = m.id"
+#define START_COLUMNS \
+	"m.email, coalesce(m.sender_email, m.email), m.subject, m.date, m.change_id"
 
-/* A row of PASS_COLUMNS, as a kvmd_status_msg with storage of its own. */
+/* A row of PASS_COLUMNS, with storage of its own. */
 struct row {
-	struct kvmd_status_msg m;
+	struct kvmd_status_msg m; /* message_id, in_reply_to (in `ids`) and tag */
+	char *ids;
 	sqlite3_int64 series;  /* 0 for none */
 	sqlite3_int64 thread;
 	sqlite3_int64 id;
-	/* for the series pass */
 	int state;             /* 0 not yet, 1 working out, 2 done */
 	sqlite3_int64 result;  /* its series, 0 for none */
 };
 
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? kvmd_xmemdupz(s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
 static void row_release(struct row *r)
 {
-	free((char *)r->m.message_id);
-	free((char *)r->m.name);
-	free((char *)r->m.email);
-	free((char *)r->m.sender_email);
-	free((char *)r->m.subject);
-	free((char *)r->m.in_reply_to);
-	free((char *)r->m.root);
-	free((char *)r->m.change_id);
+	free(r->ids);
 	memset(r, 0, sizeof(*r));
 }
 
-/*
- * Reads a row of MSG_COLUMNS starting at column `c`, without its
- * trailers and links (the series pass needs neither; the load borrows
- * them, row_borrow()).
- */
-static void row_read(struct row *r, sqlite3_stmt *st, int c)
+/* Reads a row of PASS_COLUMNS: one allocation, for both ids. */
+static void row_read(struct row *r, sqlite3_stmt *st)
 {
+	const unsigned char *id = sqlite3_column_text(st, 2);
+	const unsigned char *irt = sqlite3_column_text(st, 3);
+	size_t n = id ? (size_t)sqlite3_column_bytes(st, 2) : 0;
+	size_t k = irt ? (size_t)sqlite3_column_bytes(st, 3) : 0;
+
 	memset(r, 0, sizeof(*r));
-	r->m.message_id = column_dup(st, c + 0);
-	r->m.date = sqlite3_column_int64(st, c + 1);
-	r->m.name = column_dup(st, c + 2);
-	r->m.email = column_dup(st, c + 3);
-	r->m.sender_email = column_dup(st, c + 4);
-	r->m.subject = column_dup(st, c + 5);
-	r->m.tag.kind = (enum kvmd_kind)sqlite3_column_int(st, c + 6);
-	r->m.tag.version = sqlite3_column_int(st, c + 7);
-	r->m.tag.number = sqlite3_column_int(st, c + 8);
-	r->m.tag.total = sqlite3_column_int(st, c + 9);
-	r->m.tag.tag_end = (size_t)sqlite3_column_int64(st, c + 10);
-	r->m.in_reply_to = column_dup(st, c + 11);
-	r->m.root = column_dup(st, c + 12);
-	r->m.change_id = column_dup(st, c + 13);
-	r->thread = sqlite3_column_int64(st, c + 16);
-	r->id = sqlite3_column_int64(st, c + 17);
-	r->series = sqlite3_column_int64(st, c + 18);
+	r->id = sqlite3_column_int64(st, 0);
+	r->thread = sqlite3_column_int64(st, 1);
+	r->ids = kvmd_xmalloc(n + k + 2);
+	memcpy(r->ids, id ? (const char *)id : "", n);
+	r->ids[n] = '\0';
+	r->m.message_id = r->ids;
+	if (irt) {
+		memcpy(r->ids + n + 1, irt, k);
+		r->ids[n + 1 + k] = '\0';
+		r->m.in_reply_to = r->ids + n + 1;
+	}
+	r->m.tag.kind = (enum kvmd_kind)sqlite3_column_int(st, 4);
+	r->m.tag.version = sqlite3_column_int(st, 5);
+	r->m.tag.number = sqlite3_column_int(st, 6);
+	r->m.tag.total = sqlite3_column_int(st, 7);
+	r->m.tag.tag_end = (size_t)sqlite3_column_int64(st, 8);
+	r->series = sqlite3_column_int64(st, 9);
 }
 
 /*
@@ -1044,12 +1040,22 @@ static struct row *group_find(struct group *g, const char *id)
 	return NULL;
 }
 
+/* A mail whose series changed: written once the pass is over, by id. */
+struct member_change {
+	sqlite3_int64 id, series; /* series 0: none */
+};
+
 struct series_pass {
 	struct kvmd_index *ix;
 	sqlite3_stmt *parent;  /* a mail by Message-ID */
-	sqlite3_stmt *set;     /* a mail's series */
-	sqlite3_stmt *unset;   /* no series */
+	sqlite3_stmt *detail;  /* START_COLUMNS of a mail by id */
 	sqlite3_stmt *start;   /* INSERT INTO series */
+	/*
+	 * In id order, the rows of member go in one after the other: in
+	 * thread order, each went somewhere else in the B-tree.
+	 */
+	struct member_change *changes;
+	size_t nchanges, achanges;
 	struct kvmd_buf key;
 	struct kvmd_buf *err;
 	int ret;
@@ -1079,7 +1085,7 @@ static int find_parent(struct row **out, int *outside, struct series_pass *sp,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		KVMD_ALLOC_GROW(g->outside, g->nout + 1, g->outalloc);
-		row_read(&g->outside[g->nout], st, 0);
+		row_read(&g->outside[g->nout], st);
 		*out = &g->outside[g->nout++];
 		*outside = 1;
 	}
@@ -1128,7 +1134,35 @@ static void group_reset(struct group *g)
 	g->nr = g->nout = 0;
 }
 
-/* Works out one thread's series and writes what changed. */
+/* The series row of `r`, which starts one. */
+static int write_start(struct series_pass *sp, struct row *r)
+{
+	sqlite3_stmt *d = sp->detail, *st = sp->start;
+	int rc;
+
+	sqlite3_bind_int64(d, 1, r->id);
+	rc = sqlite3_step(d);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(d);
+		return kvmd_index_db_error(sp->ix->db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
+					   "cannot read the index", sp->err);
+	}
+	kvmd_status_subject_key(&sp->key, column_str(d, 2));
+	sqlite3_bind_int64(st, 1, r->id);
+	bind_text(st, 2, column_str(d, 0));
+	bind_text(st, 3, column_str(d, 1));
+	bind_text(st, 4, sp->key.ptr);
+	sqlite3_bind_int(st, 5, r->m.tag.version);
+	sqlite3_bind_int(st, 6, r->m.tag.total);
+	sqlite3_bind_int64(st, 7, sqlite3_column_int64(d, 3));
+	bind_text(st, 8, column_str(d, 4));
+	sqlite3_bind_int64(st, 9, r->thread);
+	rc = step_done(st, sp->ix, "cannot write the index", sp->err);
+	sqlite3_reset(d);
+	return rc;
+}
+
+/* Works out one thread's series; what changed is written after the pass. */
 static int group_flush(struct series_pass *sp, struct group *g)
 {
 	size_t i;
@@ -1147,28 +1181,48 @@ static int group_flush(struct series_pass *sp, struct group *g)
 		if ((ret = sp->ret) < 0)
 			break;
 		if (series != r->series) {
-			sqlite3_stmt *w = series ? sp->set : sp->unset;
-
-			sqlite3_bind_int64(w, 1, r->id);
-			if (series)
-				sqlite3_bind_int64(w, 2, series);
-			ret = step_done(w, sp->ix, "cannot write the index", sp->err);
+			KVMD_ALLOC_GROW(sp->changes, sp->nchanges + 1, sp->achanges);
+			sp->changes[sp->nchanges].id = r->id;
+			sp->changes[sp->nchanges++].series = series;
 		}
-		if (ret || series != r->id)
-			continue;
-		kvmd_status_subject_key(&sp->key, r->m.subject);
-		sqlite3_bind_int64(sp->start, 1, r->id);
-		bind_text(sp->start, 2, r->m.email);
-		bind_text(sp->start, 3, r->m.sender_email);
-		bind_text(sp->start, 4, sp->key.ptr);
-		sqlite3_bind_int(sp->start, 5, r->m.tag.version);
-		sqlite3_bind_int(sp->start, 6, r->m.tag.total);
-		sqlite3_bind_int64(sp->start, 7, r->m.date);
-		bind_text(sp->start, 8, r->m.change_id);
-		sqlite3_bind_int64(sp->start, 9, r->thread);
-		ret = step_done(sp->start, sp->ix, "cannot write the index", sp->err);
+		if (series == r->id)
+			ret = write_start(sp, r);
 	}
 	group_reset(g);
+	return ret;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct member_change *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Writes the series that changed (sp->changes), in id order. */
+static int write_changes(struct series_pass *sp)
+{
+	sqlite3_stmt *set = NULL, *unset = NULL;
+	size_t i;
+	int ret;
+
+	qsort(sp->changes, sp->nchanges, sizeof(*sp->changes), cmp_change);
+	if ((ret = prepare(&set, sp->ix, "INSERT OR REPLACE INTO member(id, series)"
+			   " VALUES(?1, ?2)", sp->err)) < 0 ||
+	    (ret = prepare(&unset, sp->ix, "DELETE FROM member WHERE id = ?1", sp->err)) < 0)
+		goto cleanup;
+	for (i = 0; i < sp->nchanges && !ret; i++) {
+		sqlite3_stmt *w = sp->changes[i].series ? set : unset;
+
+		sqlite3_bind_int64(w, 1, sp->changes[i].id);
+		if (sp->changes[i].series)
+			sqlite3_bind_int64(w, 2, sp->changes[i].series);
+		ret = step_done(w, sp->ix, "cannot write the index", sp->err);
+	}
+
+cleanup:
+	sqlite3_finalize(set);
+	sqlite3_finalize(unset);
 	return ret;
 }
 
@@ -1186,9 +1240,8 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 			"cannot write the index", err)) < 0 ||
 	    (ret = prepare(&sp.parent, ix, "SELECT " PASS_COLUMNS PASS_FROM
 			   " WHERE m.message_id = ?1", err)) < 0 ||
-	    (ret = prepare(&sp.set, ix, "INSERT OR REPLACE INTO member(id, series)"
-			   " VALUES(?1, ?2)", err)) < 0 ||
-	    (ret = prepare(&sp.unset, ix, "DELETE FROM member WHERE id = ?1", err)) < 0 ||
+	    (ret = prepare(&sp.detail, ix, "SELECT " START_COLUMNS " FROM mail m"
+			   " WHERE m.id = ?1", err)) < 0 ||
 	    (ret = prepare(&sp.start, ix, "INSERT OR REPLACE INTO series(id, email,"
 			   " sender_email, subject_key, version, total, date, change_id, thread)"
 			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err)) < 0 ||
@@ -1197,11 +1250,11 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 			   err)) < 0)
 		goto cleanup;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (g.nr && sqlite3_column_int64(st, 16) != g.v[0].thread &&
+		if (g.nr && sqlite3_column_int64(st, 1) != g.v[0].thread &&
 		    (ret = group_flush(&sp, &g)) < 0)
 			goto cleanup;
 		KVMD_ALLOC_GROW(g.v, g.nr + 1, g.alloc);
-		row_read(&g.v[g.nr++], st, 0);
+		row_read(&g.v[g.nr++], st);
 	}
 	if (rc != SQLITE_DONE) {
 		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
@@ -1209,6 +1262,8 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 	}
 	if (g.nr)
 		ret = group_flush(&sp, &g);
+	if (!ret)
+		ret = write_changes(&sp);
 	if (!ret)
 		ret = exec(ix, "DELETE FROM temp.touched", "cannot write the index", err);
 	if (!ret)
@@ -1221,8 +1276,8 @@ cleanup:
 	free(g.outside);
 	sqlite3_finalize(st);
 	sqlite3_finalize(sp.parent);
-	sqlite3_finalize(sp.set);
-	sqlite3_finalize(sp.unset);
+	sqlite3_finalize(sp.detail);
+	free(sp.changes);
 	sqlite3_finalize(sp.start);
 	kvmd_buf_release(&sp.key);
 	return ret;
