@@ -159,6 +159,11 @@ struct kvmd_index {
 	struct kvmd_buf pack2;
 	struct kvmd_buf key;    /* scratch for a subject key */
 	int deferred;           /* mail_indexes not created yet (ensure_indexes()) */
+	/*
+	 * Every mail is in tables this run created: no temp.touched, every
+	 * thread is new to the series pass.  Until that pass is over.
+	 */
+	int all_new;
 	int wal_later;          /* a new file: WAL once the first run commits */
 	int timeout_ms;
 	/*
@@ -335,7 +340,7 @@ static int setup_schema(struct kvmd_index *ix, int rebuild, int *rebuilt, struct
 		*rebuilt = 1;
 	kvmd_buf_addf(&sql, "%s%sPRAGMA user_version = %d;", drop, schema, KVMD_INDEX_SCHEMA);
 	ret = exec(ix, sql.ptr, "cannot create the index", err);
-	ix->deferred = !ret;
+	ix->deferred = ix->all_new = !ret;
 	kvmd_buf_release(&sql);
 	return ret;
 }
@@ -629,9 +634,10 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 	if ((ret = step_done(st, ix, what, err)) < 0)
 		return ret;
 
+	/* in a table this run created, every thread is new */
 	st = ix->stmt[ADD_TOUCHED];
 	sqlite3_bind_int64(st, 1, thread);
-	if ((ret = step_done(st, ix, what, err)) < 0)
+	if (!ix->all_new && (ret = step_done(st, ix, what, err)) < 0)
 		return ret;
 	if (m->in_range) {
 		st = ix->stmt[ADD_RANGE];
@@ -1233,11 +1239,16 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
-	/* the thread index for the pass; the series index after it */
+	/*
+	 * The thread index for the pass; the series index after it.  In
+	 * tables this run created, every thread is new (kvmd_index_add()
+	 * keeps no temp.touched) and there is no series to drop.
+	 */
 	if (ix->deferred && (ret = exec(ix, mail_indexes, "cannot write the index", err)) < 0)
 		return ret;
-	if ((ret = exec(ix, "DELETE FROM series WHERE thread IN (SELECT thread FROM temp.touched)",
-			"cannot write the index", err)) < 0 ||
+	if ((!ix->all_new &&
+	     (ret = exec(ix, "DELETE FROM series WHERE thread IN (SELECT thread FROM temp.touched)",
+			 "cannot write the index", err)) < 0) ||
 	    (ret = prepare(&sp.parent, ix, "SELECT " PASS_COLUMNS PASS_FROM
 			   " WHERE m.message_id = ?1", err)) < 0 ||
 	    (ret = prepare(&sp.detail, ix, "SELECT " START_COLUMNS " FROM mail m"
@@ -1245,7 +1256,9 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 	    (ret = prepare(&sp.start, ix, "INSERT OR REPLACE INTO series(id, email,"
 			   " sender_email, subject_key, version, total, date, change_id, thread)"
 			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err)) < 0 ||
-	    (ret = prepare(&st, ix, "SELECT " PASS_COLUMNS PASS_FROM
+	    (ret = prepare(&st, ix, ix->all_new ?
+			   "SELECT " PASS_COLUMNS PASS_FROM " ORDER BY m.thread" :
+			   "SELECT " PASS_COLUMNS PASS_FROM
 			   " WHERE m.thread IN (SELECT thread FROM temp.touched) ORDER BY m.thread",
 			   err)) < 0)
 		goto cleanup;
@@ -1266,6 +1279,8 @@ int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 		ret = write_changes(&sp);
 	if (!ret)
 		ret = exec(ix, "DELETE FROM temp.touched", "cannot write the index", err);
+	if (!ret)
+		ix->all_new = 0;
 	if (!ret)
 		ret = ensure_indexes(ix, err);
 
