@@ -59,6 +59,12 @@ static int is_hex40(const char *p, size_t len)
 /* The state of one patch being hashed, line by line. */
 struct pid_state {
 	GChecksum *ctx;		/* the current file's lines */
+	/*
+	 * What is still to go into ctx: a diff line is some 40 bytes, and
+	 * each g_checksum_update() cost more than hashing them did.
+	 */
+	unsigned char pending[4096];
+	size_t npending;
 	unsigned char sum[PATCHID_RAWSZ];	/* the files so far, summed */
 	size_t patchlen;	/* bytes hashed, spaces left out */
 	long before, after;	/* lines left in the hunk; -1: in a header */
@@ -77,6 +83,8 @@ static void flush_file(struct pid_state *st)
 	unsigned carry = 0;
 	int i;
 
+	g_checksum_update(st->ctx, st->pending, st->npending);
+	st->npending = 0;
 	g_checksum_get_digest(st->ctx, hash, &hash_len);
 	g_checksum_reset(st->ctx);
 	for (i = 0; i < PATCHID_RAWSZ; i++) {
@@ -158,7 +166,16 @@ static void read_index_line(struct pid_state *st, const char *line, size_t len)
 static void hash_bytes(struct pid_state *st, const char *p, size_t n)
 {
 	st->patchlen += n;
-	g_checksum_update(st->ctx, (const guchar *)p, n);
+	if (st->npending + n > sizeof(st->pending)) {
+		g_checksum_update(st->ctx, st->pending, st->npending);
+		st->npending = 0;
+		if (n > sizeof(st->pending)) {
+			g_checksum_update(st->ctx, (const guchar *)p, n);
+			return;
+		}
+	}
+	memcpy(st->pending + st->npending, p, n);
+	st->npending += n;
 }
 
 /*
