@@ -646,19 +646,21 @@ size_t kvmd_followup_links(char ***out, size_t *nr, const char *body, size_t len
 				i = (size_t)(ket - t.ptr);
 			}
 		}
-		for (i = 0; i + 8 <= l.len; i++) {
-			size_t skip = 0;
+		/* from one `:` to the next (memchr): most lines of a patch hold none */
+		for (i = 0; i < l.len; ) {
+			const char *sep = memchr(l.ptr + i, ':', l.len - i);
+			size_t at;
 
-			/* most bytes start no URL: no call for them (a patch is long) */
-			if ((l.ptr[i] | 0x20) != 'h')
+			if (!sep)
+				break;
+			at = (size_t)(sep - l.ptr);
+			i = at + 1;
+			if (l.len - at < 3 || sep[1] != '/' || sep[2] != '/')
 				continue;
-			if (!strncasecmp(l.ptr + i, "https://", 8))
-				skip = 8;
-			else if (!strncasecmp(l.ptr + i, "http://", 7))
-				skip = 7;
-			if (skip)
-				i += skip + url_link(&ll, &added, l.ptr + i + skip,
-						     l.len - i - skip) - 1;
+			i = at + 3;
+			if ((at >= 5 && !strncasecmp(sep - 5, "https", 5)) ||
+			    (at >= 4 && !strncasecmp(sep - 4, "http", 4)))
+				i += url_link(&ll, &added, sep + 3, l.len - i);
 		}
 	}
 	g_hash_table_destroy(ll.seen);
