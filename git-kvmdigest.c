@@ -35,6 +35,7 @@
 #include <gmime/gmime.h>
 #include <pcre2.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -131,6 +132,7 @@ struct runner {
 	struct held_digest *hold;  /* set: digest_range() renders here, writes nothing */
 	size_t reader_min;         /* kvmd_scan_opts.reader_min */
 	int hook;                  /* a hook's digest: applied/posted when they can be */
+	struct index_preopen *preopen; /* the next index_open()'s, started early */
 };
 
 static void print_version(void)
@@ -355,8 +357,11 @@ static void set_link_spec(struct runner *r, const char *spec)
 	kvmd_watch_free(patterns);
 }
 
+static void preopen_finish(struct runner *r);
+
 static void runner_release(struct runner *r)
 {
+	preopen_finish(r);
 	kvmd_maintainers_free(r->maintainers);
 	kvmd_buf_release(&r->link_base);
 	kvmd_buf_release(&r->notes_ref);
@@ -533,25 +538,124 @@ static void index_mail(const char *commit, const char *blob, const struct kvmd_s
 }
 
 /*
+ * kvmd_index_begin(), and once more from an empty file when the file is
+ * not a database (a cache: start again).  Prints nothing: it also runs
+ * on the pre-opening thread.
+ */
+static int index_begin(struct kvmd_index **ix, int *rebuilt, const char *path, int timeout,
+		       int rebuild, struct kvmd_buf *err)
+{
+	int ret;
+
+	*rebuilt = 0;
+	ret = kvmd_index_begin(ix, path, timeout, rebuild, rebuilt, err);
+	if (ret == KVMD_INDEX_CORRUPT) {
+		kvmd_buf_reset(err);
+		if (kvmd_index_remove(path, err) == 0)
+			ret = kvmd_index_begin(ix, path, timeout, 1, NULL, err);
+		*rebuilt = 1;
+	}
+	return ret;
+}
+
+/*
+ * The index opened on a thread of its own while the front end goes on
+ * (the range is parsed: `master~1000..master` walks a thousand commits,
+ * 10 ms with the other core idle), for the next index_open() to take.
+ * The connection is used by one thread at a time: this one, then,
+ * after pthread_join(), the main one.
+ */
+struct index_preopen {
+	pthread_t thread;
+	struct kvmd_buf path, err;
+	int timeout;
+	struct kvmd_index *ix;
+	int ret, rebuilt;
+};
+
+static void *preopen_run(void *data)
+{
+	struct index_preopen *p = data;
+
+	p->ret = index_begin(&p->ix, &p->rebuilt, p->path.ptr, p->timeout, 0, &p->err);
+	return NULL;
+}
+
+static int index_timeout(struct runner *r)
+{
+	int timeout = 60000;
+
+	config_count(&timeout, r->cfg, "kvmdigest.indexTimeout");
+	return timeout;
+}
+
+/* Starts opening the index at `path` for the next index_open(); nothing when it cannot. */
+static void preopen_start(struct runner *r, const char *path)
+{
+	struct index_preopen *p = kvmd_xcalloc(1, sizeof(*p));
+
+	kvmd_buf_init(&p->path);
+	kvmd_buf_init(&p->err);
+	kvmd_buf_adds(&p->path, path);
+	p->timeout = index_timeout(r);
+	if (pthread_create(&p->thread, NULL, preopen_run, p)) {
+		kvmd_buf_release(&p->path);
+		kvmd_buf_release(&p->err);
+		free(p);
+		return;
+	}
+	r->preopen = p;
+}
+
+/* Waits for the pre-opening and gives its index back, or frees it. */
+static struct index_preopen *preopen_take(struct runner *r)
+{
+	struct index_preopen *p = r->preopen;
+
+	if (p)
+		pthread_join(p->thread, NULL);
+	r->preopen = NULL;
+	return p;
+}
+
+static void preopen_free(struct index_preopen *p)
+{
+	if (!p)
+		return;
+	kvmd_index_free(p->ix);
+	kvmd_buf_release(&p->path);
+	kvmd_buf_release(&p->err);
+	free(p);
+}
+
+/* A pre-opening nobody took: its transaction rolled back. */
+static void preopen_finish(struct runner *r)
+{
+	preopen_free(preopen_take(r));
+}
+
+/*
  * Opens the index (ir->path, from index_init()) and starts the run's
- * transaction: a damaged file is
- * removed and built again.  0, or -1 after the warning (or, when `die`
- * is set, fatal).
+ * transaction: a damaged file is removed and built again; the index
+ * preopen_start() opened, when it is that file.  0, or -1 after the
+ * warning (or, when `die` is set, fatal).
  */
 static int index_open(struct runner *r, struct index_run *ir, int rebuild, int die)
 {
+	struct index_preopen *p = preopen_take(r);
 	struct kvmd_buf err = KVMD_BUF_INIT;
-	int timeout = 60000, rebuilt = 0, ret;
+	int rebuilt = 0, ret;
 
-	config_count(&timeout, r->cfg, "kvmdigest.indexTimeout");
-	ret = kvmd_index_begin(&ir->ix, ir->path.ptr, timeout, rebuild, &rebuilt, &err);
-	if (ret == KVMD_INDEX_CORRUPT) {
-		/* a cache: start again */
-		kvmd_buf_reset(&err);
-		if (kvmd_index_remove(ir->path.ptr, &err) == 0)
-			ret = kvmd_index_begin(&ir->ix, ir->path.ptr, timeout, 1, NULL, &err);
-		rebuilt = 1;
+	if (p && !rebuild && !strcmp(p->path.ptr, ir->path.ptr)) {
+		ir->ix = p->ix;
+		p->ix = NULL;
+		ret = p->ret;
+		rebuilt = p->rebuilt;
+		kvmd_buf_adds(&err, p->err.ptr);
+	} else {
+		ret = index_begin(&ir->ix, &rebuilt, ir->path.ptr, index_timeout(r), rebuild, &err);
 	}
+	preopen_free(p);
 	if (ret < 0 && die)
 		kvmd_die("cannot use the archive index '%s': %s", ir->path.ptr, err.ptr);
 	if (ret < 0)
@@ -857,6 +961,37 @@ static const struct kvmd_maintainers *want_maintainers(struct runner *r)
  * when the archive index takes part, whose rows are written with the
  * note.
  */
+/*
+ * The sections a digest shows (r->sections, and a hook's applied and
+ * posted) and what they want of the archive index: the applied lookups
+ * (*posted, *applied) and the status model (*status).
+ */
+static unsigned digest_sections(struct runner *r, int has_applied, const char *index_path,
+				int *posted, int *applied, int *status)
+{
+	unsigned sections = r->sections;
+
+	/* hooks: where patches went, once the index and an applied ref are there */
+	if (r->hook && has_applied && kvmd_index_exists(index_path))
+		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
+	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
+	*posted = r->json || (sections & KVMD_SECTION_POSTED);
+	*applied = *posted || (sections & KVMD_SECTION_APPLIED) ||
+		((sections & KVMD_SECTION_WAITING) && has_applied);
+	*status = *applied || (sections & KVMD_SECTIONS_STATUS);
+	return sections;
+}
+
+/*
+ * Whether a digest of one range will open the archive index that
+ * exists (a digest also keeps it current): never one that does not, so
+ * that nothing creates it before the range is known to be one.
+ */
+static int digest_opens_index(struct runner *r, const char *index_path)
+{
+	return !r->hold && kvmd_index_exists(index_path);
+}
+
 static int digest_range(struct runner *r, const struct kvmd_range *range,
 			struct kvmd_buf *err)
 {
@@ -878,7 +1013,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct kvmd_status *status = NULL;
 	struct index_run ir;
 	struct applied_run ar = { 0 };
-	unsigned sections = r->sections;
+	unsigned sections;
 	int want_status, want_applied, want_posted, ret = -1, use_index;
 	/*
 	 * The list itself is read after the scan: a kvmd_config_get_all()
@@ -893,14 +1028,8 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	if (scan.jobs > JOBS_MAX)
 		scan.jobs = JOBS_MAX;
 	index_init(r, &ir);	/* first: every way out releases it */
-	/* hooks: where patches went, once the index and an applied ref are there */
-	if (r->hook && has_applied && kvmd_index_exists(ir.path.ptr))
-		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
-	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
-	want_posted = r->json || (sections & KVMD_SECTION_POSTED);
-	want_applied = want_posted || (sections & KVMD_SECTION_APPLIED) ||
-		((sections & KVMD_SECTION_WAITING) && has_applied);
-	want_status = want_applied || (sections & KVMD_SECTIONS_STATUS);
+	sections = digest_sections(r, has_applied, ir.path.ptr, &want_posted, &want_applied,
+				   &want_status);
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */
@@ -1328,8 +1457,19 @@ static int cmd_digest(int argc, const char **argv)
 	if (o.areas.nr)
 		o.to_stdout = 1;
 	runner_init(&r, repo, packs, &o);
-	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0)
+	if (nr == 1) {
+		struct kvmd_buf path = KVMD_BUF_INIT;
+
+		/* while the range is parsed: the index, if the digest will open it */
+		kvmd_index_path(&path, repo);
+		if (digest_opens_index(&r, path.ptr))
+			preopen_start(&r, path.ptr);
+		kvmd_buf_release(&path);
+	}
+	if (nr == 1 && kvmd_range_parse(&range, repo, argv[0], &err) < 0) {
+		preopen_finish(&r);
 		kvmd_die("%s", err.ptr);
+	}
 	if (nr == 1) {
 		apply_window(&range, &o);
 		set_link_spec(&r, argv[0]);
