@@ -1048,7 +1048,7 @@ static struct row *group_find(struct group *g, const char *id)
 
 /* A mail whose series changed: written once the pass is over, by id. */
 struct member_change {
-	sqlite3_int64 id, series; /* series 0: none */
+	gint64 id, series; /* series 0: none; gint64 for g_int64_hash() */
 };
 
 struct series_pass {
@@ -1057,11 +1057,13 @@ struct series_pass {
 	sqlite3_stmt *detail;  /* START_COLUMNS of a mail by id */
 	sqlite3_stmt *start;   /* INSERT INTO series */
 	/*
-	 * In id order, the rows of member go in one after the other: in
-	 * thread order, each went somewhere else in the B-tree.
+	 * Id -> struct member_change, keyed by its own id: written when the
+	 * threads are done, in id order (the rows of member then go in one
+	 * after the other; in thread order each went somewhere else in the
+	 * B-tree).  Until then it is where a mail whose parent is in another
+	 * thread finds the series this pass gave that parent.
 	 */
-	struct member_change *changes;
-	size_t nchanges, achanges;
+	GHashTable *changed;
 	struct kvmd_buf key;
 	struct kvmd_buf *err;
 	int ret;
@@ -1103,6 +1105,18 @@ static int find_parent(struct row **out, int *outside, struct series_pass *sp,
 		kvmd_index_db_error(sp->ix->db, rc, "cannot read the index", sp->err);
 }
 
+/*
+ * The series of `parent`, a mail of another thread: what this pass found
+ * when it did that thread already, else what the index holds.
+ */
+static sqlite3_int64 series_so_far(struct series_pass *sp, const struct row *parent)
+{
+	gint64 id = parent->id;
+	const struct member_change *c = g_hash_table_lookup(sp->changed, &id);
+
+	return c ? c->series : parent->series;
+}
+
 /* The series `r` belongs to: the id of the mail that starts it, 0 for none. */
 static sqlite3_int64 series_of(struct series_pass *sp, struct group *g, struct row *r)
 {
@@ -1122,7 +1136,7 @@ static sqlite3_int64 series_of(struct series_pass *sp, struct group *g, struct r
 	if (kvmd_status_starts_series(&r->m, found ? NULL : &parent->m))
 		r->result = r->id;
 	else if (!found && outside)
-		r->result = parent->series;
+		r->result = series_so_far(sp, parent);
 	else if (!found)
 		r->result = series_of(sp, g, parent);
 	r->state = 2;
@@ -1187,9 +1201,11 @@ static int group_flush(struct series_pass *sp, struct group *g)
 		if ((ret = sp->ret) < 0)
 			break;
 		if (series != r->series) {
-			KVMD_ALLOC_GROW(sp->changes, sp->nchanges + 1, sp->achanges);
-			sp->changes[sp->nchanges].id = r->id;
-			sp->changes[sp->nchanges++].series = series;
+			struct member_change *c = g_new(struct member_change, 1);
+
+			c->id = r->id;
+			c->series = series;
+			g_hash_table_replace(sp->changed, &c->id, c);
 		}
 		if (series == r->id)
 			ret = write_start(sp, r);
@@ -1205,36 +1221,45 @@ static int cmp_change(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Writes the series that changed (sp->changes), in id order. */
+/* Writes the series that changed (sp->changed), in id order. */
 static int write_changes(struct series_pass *sp)
 {
+	size_t n = g_hash_table_size(sp->changed), i = 0;
+	struct member_change *v = kvmd_xcalloc(n ? n : 1, sizeof(*v));
 	sqlite3_stmt *set = NULL, *unset = NULL;
-	size_t i;
+	GHashTableIter it;
+	gpointer value;
 	int ret;
 
-	qsort(sp->changes, sp->nchanges, sizeof(*sp->changes), cmp_change);
+	g_hash_table_iter_init(&it, sp->changed);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		v[i++] = *(struct member_change *)value;
+	qsort(v, n, sizeof(*v), cmp_change);
 	if ((ret = prepare(&set, sp->ix, "INSERT OR REPLACE INTO member(id, series)"
 			   " VALUES(?1, ?2)", sp->err)) < 0 ||
 	    (ret = prepare(&unset, sp->ix, "DELETE FROM member WHERE id = ?1", sp->err)) < 0)
 		goto cleanup;
-	for (i = 0; i < sp->nchanges && !ret; i++) {
-		sqlite3_stmt *w = sp->changes[i].series ? set : unset;
+	for (i = 0; i < n && !ret; i++) {
+		sqlite3_stmt *w = v[i].series ? set : unset;
 
-		sqlite3_bind_int64(w, 1, sp->changes[i].id);
-		if (sp->changes[i].series)
-			sqlite3_bind_int64(w, 2, sp->changes[i].series);
+		sqlite3_bind_int64(w, 1, v[i].id);
+		if (v[i].series)
+			sqlite3_bind_int64(w, 2, v[i].series);
 		ret = step_done(w, sp->ix, "cannot write the index", sp->err);
 	}
 
 cleanup:
 	sqlite3_finalize(set);
 	sqlite3_finalize(unset);
+	free(v);
 	return ret;
 }
 
 int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 {
 	struct series_pass sp = { .ix = ix, .key = KVMD_BUF_INIT, .err = err };
+	/* keyed by the member_change's own id: freed with it */
+	sp.changed = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	struct group g = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
@@ -1292,7 +1317,7 @@ cleanup:
 	sqlite3_finalize(st);
 	sqlite3_finalize(sp.parent);
 	sqlite3_finalize(sp.detail);
-	free(sp.changes);
+	g_hash_table_destroy(sp.changed);
 	sqlite3_finalize(sp.start);
 	kvmd_buf_release(&sp.key);
 	return ret;

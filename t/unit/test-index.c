@@ -336,6 +336,59 @@ static void test_index_series_of_each_mail(void **state)
 	assert_int_equal(query(f, "SELECT count(*) FROM domain"), 5);
 }
 
+/*
+ * A reply whose References start elsewhere (only its parent is in
+ * In-Reply-To) is in another thread than the patch it answers; it is
+ * in that patch's series all the same, found in the same run (when the
+ * pass did the patch's thread first) and in a later one (from the
+ * index).
+ */
+static void test_index_series_across_threads(void **state)
+{
+	struct unit_index *f = *state;
+	struct kvmd_index *ix = begin(f, NULL);
+	char id[16][32], root[16][32];
+	struct fx r = { .email = "bob@b.example", .subject = "Re: [PATCH 1/2] KVM: x86: One",
+			.irt = "v1-1@a" };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		add(f, ix, &thread[i]);
+	for (i = 0; i < 16; i++) {
+		snprintf(id[i], sizeof(id[i]), "far-%zu@b", i);
+		snprintf(root[i], sizeof(root[i]), "first-%zu@b", i);
+		r.id = id[i];
+		r.root = root[i];
+		r.date = T0 - 29 * DAY + (int64_t)i;
+		add(f, ix, &r);
+		if (i == 7) {
+			/* half in the first run, half in the next */
+			assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+			assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+			kvmd_index_free(ix);
+			ix = begin(f, NULL);
+		}
+	}
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+
+	/* the first run's replies in a thread after the patch's, then all of the next run's */
+	assert_in_range(query(f, "SELECT count(*) FROM mail m, mail p WHERE p.message_id = 'v1-1@a'"
+			      " AND m.message_id LIKE 'far-%' AND m.date < " "1760000000 - 29 * 86400 + 8"
+			      " AND m.thread > p.thread"), 3, 3);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m JOIN mail p ON p.message_id = 'v1-1@a'"
+			       " LEFT JOIN member ms ON ms.id = m.id"
+			       " LEFT JOIN mail s ON s.id = ms.series"
+			       " WHERE m.message_id LIKE 'far-%' AND m.thread <> p.thread"
+			       " AND (m.thread > p.thread OR m.date >= 1760000000 - 29 * 86400 + 8)"
+			       " AND s.message_id IS NOT 'v1-0@a'"), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM mail m JOIN member ms ON ms.id = m.id"
+			       " JOIN mail s ON s.id = ms.series"
+			       " WHERE m.message_id LIKE 'far-%' AND s.message_id = 'v1-0@a'"
+			       " AND m.date >= 1760000000 - 29 * 86400 + 8"), 8);
+}
+
 static void test_index_load_for_a_range(void **state)
 {
 	struct unit_index *f = *state;
@@ -546,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_busy_after_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_smaller_commit_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_series_of_each_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_series_across_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_load_for_a_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_waiting_at_most_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_load_trailers_and_links, setup, teardown),
