@@ -635,10 +635,12 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		return ret;
 
 	/* in a table this run created, every thread is new */
-	st = ix->stmt[ADD_TOUCHED];
-	sqlite3_bind_int64(st, 1, thread);
-	if (!ix->all_new && (ret = step_done(st, ix, what, err)) < 0)
-		return ret;
+	if (!ix->all_new) {
+		st = ix->stmt[ADD_TOUCHED];
+		sqlite3_bind_int64(st, 1, thread);
+		if ((ret = step_done(st, ix, what, err)) < 0)
+			return ret;
+	}
 	if (m->in_range) {
 		st = ix->stmt[ADD_RANGE];
 		bind_text(st, 1, m->message_id);
@@ -1162,10 +1164,15 @@ static int write_start(struct series_pass *sp, struct row *r)
 
 	sqlite3_bind_int64(d, 1, r->id);
 	rc = sqlite3_step(d);
+	if (rc == SQLITE_DONE) {
+		/* the row the pass just read: only a damaged file loses it */
+		sqlite3_reset(d);
+		kvmd_buf_addf(sp->err, "cannot read the index: mail %lld vanished", (long long)r->id);
+		return KVMD_INDEX_CORRUPT;
+	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(d);
-		return kvmd_index_db_error(sp->ix->db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
-					   "cannot read the index", sp->err);
+		return kvmd_index_db_error(sp->ix->db, rc, "cannot read the index", sp->err);
 	}
 	kvmd_status_subject_key(&sp->key, column_str(d, 2));
 	sqlite3_bind_int64(st, 1, r->id);
