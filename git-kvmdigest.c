@@ -40,8 +40,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
@@ -563,12 +561,13 @@ static int index_begin(struct kvmd_index **ix, int *rebuilt, const char *path, i
  * (the range is parsed: `master~1000..master` walks a thousand commits,
  * 10 ms with the other core idle), for the next index_open() to take.
  * The connection is used by one thread at a time: this one, then,
- * after pthread_join(), the main one.
+ * after pthread_join(), the main one.  It waits for no lock and mends
+ * nothing: an index that is busy, damaged or anything but ready to use
+ * is left to index_open(), once the range is known to be one.
  */
 struct index_preopen {
 	pthread_t thread;
 	struct kvmd_buf path, err;
-	int timeout;
 	struct kvmd_index *ix;
 	int ret, rebuilt;
 };
@@ -577,7 +576,7 @@ static void *preopen_run(void *data)
 {
 	struct index_preopen *p = data;
 
-	p->ret = index_begin(&p->ix, &p->rebuilt, p->path.ptr, p->timeout, 0, &p->err);
+	p->ret = kvmd_index_begin(&p->ix, p->path.ptr, 0, 0, &p->rebuilt, &p->err);
 	return NULL;
 }
 
@@ -597,7 +596,6 @@ static void preopen_start(struct runner *r, const char *path)
 	kvmd_buf_init(&p->path);
 	kvmd_buf_init(&p->err);
 	kvmd_buf_adds(&p->path, path);
-	p->timeout = index_timeout(r);
 	if (pthread_create(&p->thread, NULL, preopen_run, p)) {
 		kvmd_buf_release(&p->path);
 		kvmd_buf_release(&p->err);
@@ -646,16 +644,18 @@ static int index_open(struct runner *r, struct index_run *ir, int rebuild, int d
 	struct kvmd_buf err = KVMD_BUF_INIT;
 	int rebuilt = 0, ret;
 
-	if (p && !rebuild && !strcmp(p->path.ptr, ir->path.ptr)) {
+	if (p && p->ret == 0 && !rebuild && !strcmp(p->path.ptr, ir->path.ptr)) {
 		ir->ix = p->ix;
 		p->ix = NULL;
-		ret = p->ret;
+		ret = 0;
 		rebuilt = p->rebuilt;
-		kvmd_buf_adds(&err, p->err.ptr);
+		kvmd_index_set_timeout(ir->ix, index_timeout(r));
+		preopen_free(p);
 	} else {
+		/* first: its transaction would hold the lock this one waits for */
+		preopen_free(p);
 		ret = index_begin(&ir->ix, &rebuilt, ir->path.ptr, index_timeout(r), rebuild, &err);
 	}
-	preopen_free(p);
 	if (ret < 0 && die)
 		kvmd_die("cannot use the archive index '%s': %s", ir->path.ptr, err.ptr);
 	if (ret < 0)
@@ -955,34 +955,6 @@ static const struct kvmd_maintainers *want_maintainers(struct runner *r)
 }
 
 /*
- * Digests one range into a note (or standard output).  Returns 0, or -1
- * after printing an error: the caller decides whether that is fatal.
- * With r->hold, renders into it and writes nothing; 1 (nothing held)
- * when the archive index takes part, whose rows are written with the
- * note.
- */
-/*
- * The sections a digest shows (r->sections, and a hook's applied and
- * posted) and what they want of the archive index: the applied lookups
- * (*posted, *applied) and the status model (*status).
- */
-static unsigned digest_sections(struct runner *r, int has_applied, const char *index_path,
-				int *posted, int *applied, int *status)
-{
-	unsigned sections = r->sections;
-
-	/* hooks: where patches went, once the index and an applied ref are there */
-	if (r->hook && has_applied && kvmd_index_exists(index_path))
-		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
-	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
-	*posted = r->json || (sections & KVMD_SECTION_POSTED);
-	*applied = *posted || (sections & KVMD_SECTION_APPLIED) ||
-		((sections & KVMD_SECTION_WAITING) && has_applied);
-	*status = *applied || (sections & KVMD_SECTIONS_STATUS);
-	return sections;
-}
-
-/*
  * Whether a digest of one range will open the archive index that
  * exists (a digest also keeps it current): never one that does not, so
  * that nothing creates it before the range is known to be one.
@@ -992,6 +964,13 @@ static int digest_opens_index(struct runner *r, const char *index_path)
 	return !r->hold && kvmd_index_exists(index_path);
 }
 
+/*
+ * Digests one range into a note (or standard output).  Returns 0, or -1
+ * after printing an error: the caller decides whether that is fatal.
+ * With r->hold, renders into it and writes nothing; 1 (nothing held)
+ * when the archive index takes part, whose rows are written with the
+ * note.
+ */
 static int digest_range(struct runner *r, const struct kvmd_range *range,
 			struct kvmd_buf *err)
 {
@@ -1013,7 +992,7 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	struct kvmd_status *status = NULL;
 	struct index_run ir;
 	struct applied_run ar = { 0 };
-	unsigned sections;
+	unsigned sections = r->sections;
 	int want_status, want_applied, want_posted, ret = -1, use_index;
 	/*
 	 * The list itself is read after the scan: a kvmd_config_get_all()
@@ -1028,8 +1007,14 @@ static int digest_range(struct runner *r, const struct kvmd_range *range,
 	if (scan.jobs > JOBS_MAX)
 		scan.jobs = JOBS_MAX;
 	index_init(r, &ir);	/* first: every way out releases it */
-	sections = digest_sections(r, has_applied, ir.path.ptr, &want_posted, &want_applied,
-				   &want_status);
+	/* hooks: where patches went, once the index and an applied ref are there */
+	if (r->hook && has_applied && kvmd_index_exists(ir.path.ptr))
+		sections |= KVMD_SECTION_APPLIED | KVMD_SECTION_POSTED;
+	/* an applied series waits no more: `waiting` asks too, once there are applied refs */
+	want_posted = r->json || (sections & KVMD_SECTION_POSTED);
+	want_applied = want_posted || (sections & KVMD_SECTION_APPLIED) ||
+		((sections & KVMD_SECTION_WAITING) && has_applied);
+	want_status = want_applied || (sections & KVMD_SECTIONS_STATUS);
 	if (delta_cache_size(&scan.delta_cache, r, range, err) < 0)
 		goto cleanup;
 	/* on a terminal (not in hooks or pipes), unless -q; --progress forces it */

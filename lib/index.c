@@ -429,6 +429,12 @@ cleanup:
 	return ret;
 }
 
+void kvmd_index_set_timeout(struct kvmd_index *ix, int timeout_ms)
+{
+	ix->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	sqlite3_busy_timeout(ix->db, ix->timeout_ms);
+}
+
 void kvmd_index_free(struct kvmd_index *ix)
 {
 	size_t i;

@@ -83,6 +83,12 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 		     int rebuild, int *rebuilt, struct kvmd_buf *err);
 
 /*
+ * How long the connection waits for another process's lock from now on
+ * (a run begun with 0, so as not to wait then, waits later as others do).
+ */
+void kvmd_index_set_timeout(struct kvmd_index *ix, int timeout_ms);
+
+/*
  * Names the archive the mails added next come from: a ref, or the
  * revision as given.  Call once per archive, before kvmd_index_add().
  */
