@@ -253,6 +253,17 @@ test_expect_success CLONE 'locked past the timeout: the digest completes, one wa
 	grep "locked" warnings
 '
 
+# The index is opened while the range is parsed: a range that is not
+# one must not wait for the lock first (here it would wait ten minutes).
+test_expect_success CLONE 'locked, a range that does not parse: fatal at once' '
+	index_hold_lock $IDX &&
+	test_when_finished "index_release_lock" &&
+	test_expect_code 128 timeout 60 git -C clone -c kvmdigest.indexTimeout=600000 \
+		kvmdigest --stdout --sections=all no-such-rev..origin/master >out 2>err &&
+	grep "^fatal: " err &&
+	! grep warning err
+'
+
 test_expect_success CLONE 'locked for less than the timeout: the digest waits' '
 	index_hold_lock $IDX &&
 	test_when_finished "index_release_lock" &&
