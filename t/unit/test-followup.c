@@ -303,7 +303,8 @@ static void test_followup_links(void **state)
 		"20251001.42@host\n"
 		"cover.1@example.com\n"
 		"bracketed@example.com\n"
-		"new@x\n");	/* any case of http or https, several on one line, at its very end; no other scheme */
+		"new@x\n");
+	/* any case of http or https, several on one line, at its very end; no other scheme */
 	check_links(f, "a:HTTP://lore.kernel.org/kvm/up@x/, Https://msgid.link/mixed@x:\n"
 		    "ftp://host/ftp@x/ xhttps://msgid.link/glued@x http:/one@x https:// "
 		    "https:https://msgid.link/twice@x\nhttp://msgid.link/last@x", 5,
