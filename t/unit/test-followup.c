@@ -271,6 +271,16 @@ static void check_links(struct fixture *f, const char *body, size_t want_added, 
 	kvmd_buf_release(&got);
 }
 
+/* What test_followup_links() finds in its first body, then its second. */
+#define FIRST_LINKS \
+	"20251020120000.1-1-a@example.com\n" \
+	"abc.def@x.org\n" \
+	"a/b@c>@example.com\n" \
+	"20251001.42@host\n" \
+	"cover.1@example.com\n" \
+	"bracketed@example.com\n"
+#define SECOND_LINKS FIRST_LINKS "new@x\n"
+
 static void test_followup_links(void **state)
 {
 	struct fixture *f = *state;
@@ -288,38 +298,15 @@ static void test_followup_links(void **state)
 		"Link: <cover.1@example.com>\n"
 		"Link: https://lore.kernel.org/kvm/%3Cbracketed@example.com%3E\n"
 		"Not a link: <other@example.com>\n",
-		6,
-		"20251020120000.1-1-a@example.com\n"
-		"abc.def@x.org\n"
-		"a/b@c>@example.com\n"
-		"20251001.42@host\n"
-		"cover.1@example.com\n"
-		"bracketed@example.com\n");
+		6, FIRST_LINKS);
 	/* appends; a link with a control character (decoded) is no Message-ID */
 	check_links(f, "https://msgid.link/new@x\nhttps://msgid.link/bad%0A@x\nhttps://\n", 1,
-		"20251020120000.1-1-a@example.com\n"
-		"abc.def@x.org\n"
-		"a/b@c>@example.com\n"
-		"20251001.42@host\n"
-		"cover.1@example.com\n"
-		"bracketed@example.com\n"
-		"new@x\n");
+		    SECOND_LINKS);
 	/* any case of http or https, several on one line, at its very end; no other scheme */
 	check_links(f, "a:HTTP://lore.kernel.org/kvm/up@x/, Https://msgid.link/mixed@x:\n"
 		    "ftp://host/ftp@x/ xhttps://msgid.link/glued@x http:/one@x https:// "
 		    "https:https://msgid.link/twice@x\nhttp://msgid.link/last@x", 5,
-		    "20251020120000.1-1-a@example.com\n"
-		    "abc.def@x.org\n"
-		    "a/b@c>@example.com\n"
-		    "20251001.42@host\n"
-		    "cover.1@example.com\n"
-		    "bracketed@example.com\n"
-		    "new@x\n"
-		    "up@x\n"
-		    "mixed@x\n"
-		    "glued@x\n"
-		    "twice@x\n"
-		    "last@x\n");
+		    SECOND_LINKS "up@x\nmixed@x\nglued@x\ntwice@x\nlast@x\n");
 }
 
 /* Addresses compared as b4 compares a trailer's with its sender's. */
