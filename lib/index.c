@@ -380,8 +380,7 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 		ret = kvmd_index_db_error(ix->db, rc, "cannot open the index", err);
 		goto cleanup;
 	}
-	ix->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
-	sqlite3_busy_timeout(ix->db, ix->timeout_ms);
+	kvmd_index_set_timeout(ix, timeout_ms);
 	/*
 	 * WAL: readers do not wait for the writer.  Setting it writes the
 	 * file's header, so a file that is not a database fails here.  A
@@ -1271,20 +1270,20 @@ cleanup:
 int kvmd_index_update_series(struct kvmd_index *ix, struct kvmd_buf *err)
 {
 	struct series_pass sp = { .ix = ix, .key = KVMD_BUF_INIT, .err = err };
-	/* keyed by the member_change's own id: freed with it */
-	sp.changed = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	struct group g = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
+
+	/* keyed by the member_change's own id: freed with it */
+	sp.changed = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 
 	/*
 	 * The thread index for the pass; the series index after it.  In
 	 * tables this run created, every thread is new (kvmd_index_add()
 	 * keeps no temp.touched) and there is no series to drop.
 	 */
-	if (ix->deferred && (ret = exec(ix, mail_indexes, "cannot write the index", err)) < 0)
-		return ret;
-	if ((!ix->all_new &&
+	if ((ix->deferred && (ret = exec(ix, mail_indexes, "cannot write the index", err)) < 0) ||
+	    (!ix->all_new &&
 	     (ret = exec(ix, "DELETE FROM series WHERE thread IN (SELECT thread FROM temp.touched)",
 			 "cannot write the index", err)) < 0) ||
 	    (ret = prepare(&sp.parent, ix, "SELECT " PASS_COLUMNS PASS_FROM
