@@ -588,6 +588,16 @@ static int index_timeout(struct runner *r)
 	return timeout;
 }
 
+static void preopen_free(struct index_preopen *p)
+{
+	if (!p)
+		return;
+	kvmd_index_free(p->ix);
+	kvmd_buf_release(&p->path);
+	kvmd_buf_release(&p->err);
+	free(p);
+}
+
 /* Starts opening the index at `path` for the next index_open(); nothing when it cannot. */
 static void preopen_start(struct runner *r, const char *path)
 {
@@ -597,9 +607,7 @@ static void preopen_start(struct runner *r, const char *path)
 	kvmd_buf_init(&p->err);
 	kvmd_buf_adds(&p->path, path);
 	if (pthread_create(&p->thread, NULL, preopen_run, p)) {
-		kvmd_buf_release(&p->path);
-		kvmd_buf_release(&p->err);
-		free(p);
+		preopen_free(p);
 		return;
 	}
 	r->preopen = p;
@@ -614,16 +622,6 @@ static struct index_preopen *preopen_take(struct runner *r)
 		pthread_join(p->thread, NULL);
 	r->preopen = NULL;
 	return p;
-}
-
-static void preopen_free(struct index_preopen *p)
-{
-	if (!p)
-		return;
-	kvmd_index_free(p->ix);
-	kvmd_buf_release(&p->path);
-	kvmd_buf_release(&p->err);
-	free(p);
 }
 
 /* A pre-opening nobody took: its transaction rolled back. */
@@ -647,15 +645,13 @@ static int index_open(struct runner *r, struct index_run *ir, int rebuild, int d
 	if (p && p->ret == 0 && !rebuild && !strcmp(p->path.ptr, ir->path.ptr)) {
 		ir->ix = p->ix;
 		p->ix = NULL;
-		ret = 0;
 		rebuilt = p->rebuilt;
 		kvmd_index_set_timeout(ir->ix, index_timeout(r));
-		preopen_free(p);
-	} else {
-		/* first: its transaction would hold the lock this one waits for */
-		preopen_free(p);
-		ret = index_begin(&ir->ix, &rebuilt, ir->path.ptr, index_timeout(r), rebuild, &err);
 	}
+	/* before index_begin(): its transaction would hold the lock that one waits for */
+	preopen_free(p);
+	ret = ir->ix ? 0 : index_begin(&ir->ix, &rebuilt, ir->path.ptr, index_timeout(r),
+				       rebuild, &err);
 	if (ret < 0 && die)
 		kvmd_die("cannot use the archive index '%s': %s", ir->path.ptr, err.ptr);
 	if (ret < 0)
