@@ -528,7 +528,7 @@ static void index_mail(const char *commit, const char *blob, const struct kvmd_s
 	if (ir->failed)
 		return;
 	copy.in_range = ir->in_range;
-	if (ir->mark_only ? kvmd_index_mark(ir->ix, m->message_id, &ir->err) < 0 :
+	if (ir->mark_only ? kvmd_index_mark_mail(ir->ix, m, &ir->err) < 0 :
 	    kvmd_index_add(ir->ix, commit, blob, &copy, &ir->err) < 0)
 		ir->failed = 1;
 	else

@@ -84,7 +84,6 @@ static const char drop[] =
 
 /* This run's own tables: gone with the connection. */
 static const char temp_tables[] =
-	"CREATE TEMP TABLE range(message_id TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TEMP TABLE touched(thread INTEGER PRIMARY KEY);"
 	"CREATE TEMP TABLE want(thread INTEGER PRIMARY KEY);"
 	"CREATE TEMP TABLE more(thread INTEGER PRIMARY KEY);"
@@ -92,10 +91,11 @@ static const char temp_tables[] =
 
 enum stmt {
 	ADD_MAIL,
-	ADD_RANGE,
 	ADD_TOUCHED,
 	ADD_CONTRIBUTOR,
 	ADD_DOMAIN,
+	FIND_MAIL,
+	ADD_WANT,
 	NSTMT
 };
 
@@ -118,7 +118,6 @@ static const char *const stmt_sql[NSTMT] = {
 		" links = excluded.links, patch_id = excluded.patch_id,"
 		" subject_hash = excluded.subject_hash"
 		" WHERE excluded.commit_id < mail.commit_id",
-	[ADD_RANGE] = "INSERT OR IGNORE INTO temp.range(message_id) VALUES(?1)",
 	[ADD_TOUCHED] = "INSERT OR IGNORE INTO temp.touched(thread) VALUES(?1)",
 	[ADD_CONTRIBUTOR] =
 		"INSERT INTO contributor(email, name, date, message_id) VALUES(?1, ?2, ?3, ?4)"
@@ -130,6 +129,8 @@ static const char *const stmt_sql[NSTMT] = {
 		" ON CONFLICT(domain) DO UPDATE SET date = excluded.date,"
 		" message_id = excluded.message_id"
 		" WHERE (excluded.date, excluded.message_id) < (domain.date, domain.message_id)",
+	[FIND_MAIL] = "SELECT thread, date FROM mail WHERE message_id = ?1",
+	[ADD_WANT] = "INSERT OR IGNORE INTO temp.want(thread) VALUES(?1)",
 };
 
 /*
@@ -172,6 +173,19 @@ struct kvmd_index {
 	 * NOCASE compares: struct first_seen, written by flush_first_seen().
 	 */
 	GHashTable *contributors, *domains;
+	/*
+	 * The digested range's mails, by Message-ID: struct mark.  In
+	 * memory rather than in a table: a thousand rows written under the
+	 * scan's lock, then joined, cost more than the hash lookups.
+	 */
+	GHashTable *range;
+};
+
+/* A mail of the range (kvmd_index_mark(), kvmd_index_mark_mail(), kvmd_index_add()). */
+struct mark {
+	sqlite3_int64 thread, date;  /* as the scan parsed it, or looked up */
+	int known;                   /* thread and date are set */
+	int loaded;                  /* kvmd_index_load() read it from its thread */
 };
 
 struct first_seen {
@@ -345,6 +359,16 @@ static int setup_schema(struct kvmd_index *ix, int rebuild, int *rebuilt, struct
 	return ret;
 }
 
+/* kvmd_in_range(message_id): whether the mail is one of the digested range's. */
+static void in_range_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct kvmd_index *ix = sqlite3_user_data(ctx);
+	const char *id = (const char *)sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	sqlite3_result_int(ctx, id && g_hash_table_contains(ix->range, id));
+}
+
 int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 		     int rebuild, int *rebuilt, struct kvmd_buf *err)
 {
@@ -362,6 +386,7 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 	/* keyed by the entries' own `key` */
 	ix->contributors = g_hash_table_new_full(nocase_hash, nocase_equal, NULL, first_seen_free);
 	ix->domains = g_hash_table_new_full(nocase_hash, nocase_equal, NULL, first_seen_free);
+	ix->range = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 	if (slash) {
 		kvmd_buf_add(&dir, path, (size_t)(slash - path));
 		if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
@@ -381,6 +406,13 @@ int kvmd_index_begin(struct kvmd_index **out, const char *path, int timeout_ms,
 		goto cleanup;
 	}
 	kvmd_index_set_timeout(ix, timeout_ms);
+	/* for the statements only, never for a view or trigger a file holds */
+	rc = sqlite3_create_function_v2(ix->db, "kvmd_in_range", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+					ix, in_range_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		ret = kvmd_index_db_error(ix->db, rc, "cannot open the index", err);
+		goto cleanup;
+	}
 	/*
 	 * WAL: readers do not wait for the writer.  Setting it writes the
 	 * file's header, so a file that is not a database fails here.  A
@@ -450,6 +482,7 @@ void kvmd_index_free(struct kvmd_index *ix)
 	kvmd_buf_release(&ix->key);
 	g_hash_table_destroy(ix->contributors);
 	g_hash_table_destroy(ix->domains);
+	g_hash_table_destroy(ix->range);
 	free(ix);
 }
 
@@ -578,6 +611,21 @@ static int bind_oid(sqlite3_stmt *st, int i, const char *hex, struct kvmd_buf *e
 	return 0;
 }
 
+/* Records a mail of the range; a Message-ID marked twice keeps the first. */
+static void mark_put(struct kvmd_index *ix, const char *message_id, sqlite3_int64 thread,
+		     sqlite3_int64 date, int known)
+{
+	struct mark *k;
+
+	if (!message_id || g_hash_table_contains(ix->range, message_id))
+		return;
+	k = kvmd_xcalloc(1, sizeof(*k));
+	k->thread = thread;
+	k->date = date;
+	k->known = known;
+	g_hash_table_insert(ix->range, kvmd_xstrdup(message_id), k);
+}
+
 int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		   const struct kvmd_status_msg *m, struct kvmd_buf *err)
 {
@@ -646,12 +694,8 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 		if ((ret = step_done(st, ix, what, err)) < 0)
 			return ret;
 	}
-	if (m->in_range) {
-		st = ix->stmt[ADD_RANGE];
-		bind_text(st, 1, m->message_id);
-		if ((ret = step_done(st, ix, what, err)) < 0)
-			return ret;
-	}
+	if (m->in_range)
+		mark_put(ix, m->message_id, thread, m->date, 1);
 	if (!m->email || !*m->email)
 		return 0;
 	first_seen_add(ix->contributors, m->email, m->name, m->date, m->message_id);
@@ -802,10 +846,17 @@ int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 
 int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = ix->stmt[ADD_RANGE];
+	(void)err;
+	mark_put(ix, message_id, 0, 0, 0);
+	return 0;
+}
 
-	bind_text(st, 1, message_id);
-	return step_done(st, ix, "cannot write the index", err);
+int kvmd_index_mark_mail(struct kvmd_index *ix, const struct kvmd_status_msg *m,
+			 struct kvmd_buf *err)
+{
+	(void)err;
+	mark_put(ix, m->message_id, thread_of(m->root ? m->root : m->message_id), m->date, 1);
+	return 0;
 }
 
 int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err)
@@ -1337,16 +1388,27 @@ cleanup:
 
 /* ---------------------------------------------------------------- load -- */
 
-/* Adds every row `st` returns (MSG_COLUMNS, then in_range) to `s`. */
+/*
+ * Adds every row `st` returns (MSG_COLUMNS) to `s`, flagging the range's
+ * mails; `*in_range` counts those read for the first time.
+ */
 static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
-		    struct kvmd_buf *err)
+		    size_t *in_range, struct kvmd_buf *err)
 {
 	struct borrowed b = { .scratch = KVMD_BUF_INIT };
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mark *k;
+
 		row_borrow(&b, st);
-		b.m.in_range = sqlite3_column_int(st, 18);
+		k = g_hash_table_lookup(ix->range, b.m.message_id);
+		b.m.in_range = k != NULL;
+		if (k && !k->loaded) {
+			k->loaded = 1;
+			k->date = b.m.date; /* the index's, as for the other marks */
+			(*in_range)++;
+		}
 		kvmd_status_add(s, &b.m);
 	}
 	kvmd_buf_release(&b.scratch);
@@ -1449,8 +1511,7 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 	int rc, ret;
 
 	if ((ret = prepare(&st, ix, "SELECT c.name, c.email, c.message_id FROM contributor c"
-			   " JOIN temp.range r ON r.message_id = c.message_id"
-			   " ORDER BY c.date, c.email", err)) < 0)
+			   " WHERE kvmd_in_range(c.message_id) ORDER BY c.date, c.email", err)) < 0)
 		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		kvmd_status_add_newcomer(s, (const char *)sqlite3_column_text(st, 0),
@@ -1461,8 +1522,7 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 		return kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 
 	if ((ret = prepare(&st, ix, "SELECT d.domain FROM domain d"
-			   " JOIN temp.range r ON r.message_id = d.message_id"
-			   " ORDER BY d.date, d.domain", err)) < 0)
+			   " WHERE kvmd_in_range(d.message_id) ORDER BY d.date, d.domain", err)) < 0)
 		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		kvmd_status_add_new_domain(s, (const char *)sqlite3_column_text(st, 0));
@@ -1470,68 +1530,178 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
-/*
- * The range's threads, into temp.want, and the date of its newest mail
- * (0 when none), in one pass over the range's rows.
- */
-static int want_range(struct kvmd_index *ix, sqlite3_int64 *now, struct kvmd_buf *err)
+/* Where the index keeps the mail `id`: 1 with `k` set, 0 when it has none, <0 failed. */
+static int find_mail(struct kvmd_index *ix, const char *id, struct mark *k, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = NULL, *add = NULL;
-	int rc, ret, any = 0;
+	sqlite3_stmt *st = ix->stmt[FIND_MAIL];
+	int rc, ret = 0;
 
-	*now = 0;
-	/* CROSS JOIN: from the range, never a scan of every mail */
-	if ((ret = prepare(&st, ix, "SELECT m.thread, m.date FROM temp.range r"
-			   " CROSS JOIN mail m ON m.message_id = r.message_id", err)) < 0 ||
-	    (ret = prepare(&add, ix, "INSERT OR IGNORE INTO temp.want(thread) VALUES(?1)",
-			   err)) < 0)
-		goto cleanup;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 date = sqlite3_column_int64(st, 1);
-
-		if (!any || date > *now)
-			*now = date;
-		any = 1;
-		sqlite3_bind_int64(add, 1, sqlite3_column_int64(st, 0));
-		if ((ret = step_done(add, ix, "cannot read the index", err)) < 0)
-			goto cleanup;
-	}
-	if (rc != SQLITE_DONE)
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		k->thread = sqlite3_column_int64(st, 0);
+		k->date = sqlite3_column_int64(st, 1);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
 		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
-
-cleanup:
-	sqlite3_finalize(st);
-	sqlite3_finalize(add);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return ret;
+}
+
+/*
+ * The range's threads, into temp.want; `*known`: how many of the range's
+ * mails are in a thread.  The scan gave each of its mails the thread
+ * kvmd_index_add() gives it (kvmd_index_mark_mail()), so that the index
+ * is read only for the others (kvmd_index_mark()): a thousand lookups
+ * of a Message-ID read as many pages of the index, a third of the
+ * load's time.
+ */
+static int want_range(struct kvmd_index *ix, size_t *known, struct kvmd_buf *err)
+{
+	sqlite3_stmt *add = ix->stmt[ADD_WANT];
+	GHashTableIter iter;
+	gpointer key, value;
+	int ret;
+
+	*known = 0;
+	g_hash_table_iter_init(&iter, ix->range);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		struct mark *k = value;
+
+		k->loaded = 0;
+		if (!k->known && (ret = find_mail(ix, key, k, err)) <= 0) {
+			if (ret < 0)
+				return ret;
+			continue; /* not indexed */
+		}
+		k->known = 1;
+		(*known)++;
+		sqlite3_bind_int64(add, 1, k->thread);
+		if ((ret = step_done(add, ix, "cannot read the index", err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The threads the index keeps the range's mails in, where the scan put
+ * one elsewhere (a mail kept from another commit, or parsed by another
+ * version): into temp.more.  Called only when the range's threads,
+ * loaded, miss some of its mails.
+ */
+static int want_mislaid(struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	GHashTableIter iter;
+	gpointer key, value;
+	int ret;
+
+	if ((ret = prepare(&st, ix, "INSERT OR IGNORE INTO temp.more SELECT ?1"
+			   " WHERE ?1 NOT IN (SELECT thread FROM temp.want)", err)) < 0)
+		return ret;
+	g_hash_table_iter_init(&iter, ix->range);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		struct mark *k = value, found;
+
+		if (!k->known || k->loaded)
+			continue;
+		if ((ret = find_mail(ix, key, &found, err)) < 0)
+			break;
+		if (!ret)
+			continue;
+		sqlite3_bind_int64(st, 1, found.thread);
+		if ((ret = step_done(st, ix, "cannot read the index", err)) < 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return ret < 0 ? ret : 0;
+}
+
+/* The date of the range's newest mail that the index holds, 0 when none. */
+static sqlite3_int64 range_date(struct kvmd_index *ix)
+{
+	GHashTableIter iter;
+	gpointer value;
+	sqlite3_int64 now = 0;
+	int any = 0;
+
+	g_hash_table_iter_init(&iter, ix->range);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		const struct mark *k = value;
+
+		if (k->loaded && (!any || k->date > now))
+			now = k->date;
+		any |= k->loaded;
+	}
+	return now;
+}
+
+/*
+ * Adds to `s` the mails of the threads `where` selects; `*in_range`:
+ * how many of the range's were read for the first time.
+ */
+static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char *where,
+			size_t *in_range, struct kvmd_buf *err)
+{
+	struct kvmd_buf sql = KVMD_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	kvmd_buf_adds(&sql, "SELECT " MSG_COLUMNS " FROM mail m WHERE m.thread IN (");
+	kvmd_buf_adds(&sql, where);
+	kvmd_buf_addch(&sql, ')');
+	if ((ret = prepare(&st, ix, sql.ptr, err)) == 0)
+		ret = add_rows(s, ix, st, in_range, err);
+	sqlite3_finalize(st);
+	kvmd_buf_release(&sql);
+	return ret;
+}
+
+/* The threads in temp.more not loaded yet: into `s`, then into temp.want. */
+static int load_more(struct kvmd_status *s, struct kvmd_index *ix, struct kvmd_buf *err)
+{
+	size_t ignored = 0;
+	int ret;
+
+	if ((ret = load_threads(s, ix, "SELECT thread FROM temp.more"
+				" WHERE thread NOT IN (SELECT thread FROM temp.want)",
+				&ignored, err)) < 0)
+		return ret;
+	return exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more;"
+		    "DELETE FROM temp.more", "cannot read the index", err);
 }
 
 int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err)
 {
-	sqlite3_stmt *st = NULL;
 	sqlite3_int64 now;
+	size_t known, found = 0;
 	int ret;
 
+	/*
+	 * temp.want: the threads loaded; temp.more: the threads to load
+	 * next.  The range's threads first, then those of its mails the scan
+	 * put elsewhere, then the earlier versions and the waiting series.
+	 */
 	if ((ret = flush_first_seen(ix, err)) < 0 || (ret = ensure_indexes(ix, err)) < 0 ||
 	    (!ix->added && (ret = exec(ix, "PRAGMA cache_size = " CACHE_READ,
 				       "cannot read the index", err)) < 0) ||
 	    (ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
 			"DELETE FROM temp.ignore_from;", "cannot read the index", err)) < 0 ||
-	    (ret = want_range(ix, &now, err)) < 0 ||
-	    (ret = want_versions(ix, err)) < 0 ||
+	    (ret = want_range(ix, &known, err)) < 0 ||
+	    (ret = load_threads(s, ix, "SELECT thread FROM temp.want", &found, err)) < 0 ||
+	    (found < known && ((ret = want_mislaid(ix, err)) < 0 ||
+				(ret = load_more(s, ix, err)) < 0)))
+		return ret;
+	now = range_date(ix);
+	if ((ret = want_versions(ix, err)) < 0 ||
 	    (ret = want_waiting(ix, o, now, err)) < 0 ||
-	    (ret = exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more",
-			"cannot read the index", err)) < 0 ||
-	    (ret = prepare(&st, ix, "SELECT " MSG_COLUMNS ", r.message_id IS NOT NULL"
-			   " FROM mail m LEFT JOIN temp.range r ON r.message_id = m.message_id"
-			   " WHERE m.thread IN (SELECT thread FROM temp.want)", err)) < 0 ||
-	    (ret = add_rows(s, ix, st, err)) < 0 ||
+	    (ret = load_more(s, ix, err)) < 0 ||
 	    (ret = add_newcomers(s, ix, err)) < 0)
-		goto cleanup;
+		return ret;
 	if (o->now)
 		*o->now = now;
-
-cleanup:
-	sqlite3_finalize(st);
-	return ret;
+	return 0;
 }

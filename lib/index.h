@@ -133,6 +133,15 @@ int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
  */
 int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err);
 
+/*
+ * The same for a mail `m` as the scan parsed it (its Message-ID and
+ * root): kvmd_index_load() reads the thread kvmd_index_add() put it in
+ * without looking the mail up, and looks it up only when that thread
+ * lacks it (a Message-ID the index keeps from another commit).
+ */
+int kvmd_index_mark_mail(struct kvmd_index *ix, const struct kvmd_status_msg *m,
+			 struct kvmd_buf *err);
+
 /* Records that the current archive is indexed up to `tip`. */
 int kvmd_index_set_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_buf *err);
 

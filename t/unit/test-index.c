@@ -563,6 +563,88 @@ static void test_index_load_trailers_and_links(void **state)
 	kvmd_index_free(ix);
 }
 
+/* Marks a mail of a range as the scan parsed it: `root` gives its thread. */
+static void mark_mail(struct unit_index *f, struct kvmd_index *ix, const char *id,
+		      const char *root, int64_t date)
+{
+	struct kvmd_status_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.message_id = id;
+	m.root = root;
+	m.date = date;
+	assert_int_equal(kvmd_index_mark_mail(ix, &m, &f->err), 0);
+}
+
+/*
+ * A digest of an indexed range takes each mail's thread from the scan
+ * and reads the index by Message-ID only when that thread lacks the
+ * mail; the range's date is the index's, of mails it holds.
+ */
+static void test_index_marks_with_threads(void **state)
+{
+	struct unit_index *f = *state;
+	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5 };
+	struct kvmd_status_opts so = { .wait_days = 7 };
+	static const struct kvmd_trailer tr[] = {
+		{ "Reviewed-by", "Bee Reviewer <bee@b.example>", "Bee Reviewer", "bee@b.example" },
+	};
+	static const char *const roots[] = { "c2@a", "elsewhere@x" };
+	const struct kvmd_status_series *const *v;
+	struct kvmd_status *s;
+	struct kvmd_index *ix = begin(f, NULL);
+	int64_t now;
+	size_t i, j, n, found;
+
+	add_packed(f, ix, "c2@a", T0 - DAY, "alice@a.example", "[PATCH v2 0/1] KVM: New name",
+		   NULL, NULL, 0, NULL, 0);
+	add_packed(f, ix, "q1@a", T0 - DAY + 1, "alice@a.example", "[PATCH v2 1/1] KVM: One",
+		   "c2@a", NULL, 0, NULL, 0);
+	add_packed(f, ix, "r@b", T0, "bee@b.example", "Re: [PATCH v2 0/1] KVM: New name",
+		   "c2@a", tr, 1, NULL, 0);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+
+	/* the reply in its thread, then put elsewhere by the scan: the same series */
+	for (i = 0; i < 2; i++) {
+		ix = begin(f, NULL);
+		mark_mail(f, ix, "r@b", roots[i], T0);
+		s = kvmd_status_new();
+		now = 0;
+		o.now = &now;
+		assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+		assert_int_equal(now, T0);
+		assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+		n = kvmd_status_series(s, &v);
+		for (j = found = 0; j < n; j++) {
+			if (strcmp(v[j]->message_id, "c2@a"))
+				continue;
+			found++;
+			assert_true(v[j]->in_status);
+			assert_int_equal(v[j]->replies, 1);
+			assert_int_equal(v[j]->nfollowups, 1);
+		}
+		assert_int_equal(found, 1);
+		kvmd_status_free(s);
+		kvmd_index_free(ix);
+	}
+
+	/* a mail the index lacks neither loads nor dates the range */
+	ix = begin(f, NULL);
+	mark_mail(f, ix, "ghost@x", "c2@a", T0 + 9 * DAY);
+	assert_int_equal(kvmd_index_mark(ix, "q1@a", &f->err), 0);
+	s = kvmd_status_new();
+	now = 0;
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(now, T0 - DAY + 1);
+	assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+	assert_int_equal(kvmd_status_series(s, &v), 1);
+	assert_string_equal(v[0]->message_id, "c2@a");
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+}
+
 static void test_index_waiting_at_most_top(void **state)
 {
 	struct unit_index *f = *state;
@@ -603,6 +685,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_load_for_a_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_waiting_at_most_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_load_trailers_and_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_marks_with_threads, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
