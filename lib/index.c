@@ -129,7 +129,7 @@ static const char *const stmt_sql[NSTMT] = {
 		" ON CONFLICT(domain) DO UPDATE SET date = excluded.date,"
 		" message_id = excluded.message_id"
 		" WHERE (excluded.date, excluded.message_id) < (domain.date, domain.message_id)",
-	[FIND_MAIL] = "SELECT thread, date FROM mail WHERE message_id = ?1",
+	[FIND_MAIL] = "SELECT thread FROM mail WHERE message_id = ?1",
 	[ADD_WANT] = "INSERT OR IGNORE INTO temp.want(thread) VALUES(?1)",
 };
 
@@ -183,9 +183,10 @@ struct kvmd_index {
 
 /* A mail of the range (kvmd_index_mark(), kvmd_index_mark_mail(), kvmd_index_add()). */
 struct mark {
-	sqlite3_int64 thread, date;  /* as the scan parsed it, or looked up */
-	int known;                   /* thread and date are set */
+	sqlite3_int64 thread;        /* as the scan parsed it, or looked up */
+	int known;                   /* `thread` is set */
 	int loaded;                  /* kvmd_index_load() read it from its thread */
+	sqlite3_int64 date;          /* the index's, once loaded */
 };
 
 struct first_seen {
@@ -613,7 +614,7 @@ static int bind_oid(sqlite3_stmt *st, int i, const char *hex, struct kvmd_buf *e
 
 /* Records a mail of the range; a Message-ID marked twice keeps the first. */
 static void mark_put(struct kvmd_index *ix, const char *message_id, sqlite3_int64 thread,
-		     sqlite3_int64 date, int known)
+		     int known)
 {
 	struct mark *k;
 
@@ -621,7 +622,6 @@ static void mark_put(struct kvmd_index *ix, const char *message_id, sqlite3_int6
 		return;
 	k = kvmd_xcalloc(1, sizeof(*k));
 	k->thread = thread;
-	k->date = date;
 	k->known = known;
 	g_hash_table_insert(ix->range, kvmd_xstrdup(message_id), k);
 }
@@ -695,7 +695,7 @@ int kvmd_index_add(struct kvmd_index *ix, const char *commit, const char *blob,
 			return ret;
 	}
 	if (m->in_range)
-		mark_put(ix, m->message_id, thread, m->date, 1);
+		mark_put(ix, m->message_id, thread, 1);
 	if (!m->email || !*m->email)
 		return 0;
 	first_seen_add(ix->contributors, m->email, m->name, m->date, m->message_id);
@@ -847,7 +847,7 @@ int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err)
 {
 	(void)err;
-	mark_put(ix, message_id, 0, 0, 0);
+	mark_put(ix, message_id, 0, 0);
 	return 0;
 }
 
@@ -855,7 +855,7 @@ int kvmd_index_mark_mail(struct kvmd_index *ix, const struct kvmd_status_msg *m,
 			 struct kvmd_buf *err)
 {
 	(void)err;
-	mark_put(ix, m->message_id, thread_of(m->root ? m->root : m->message_id), m->date, 1);
+	mark_put(ix, m->message_id, thread_of(m->root ? m->root : m->message_id), 1);
 	return 0;
 }
 
@@ -1388,33 +1388,81 @@ cleanup:
 
 /* ---------------------------------------------------------------- load -- */
 
+/* The threads the range's marks guessed wrong: out of temp.want. */
+static int unwant(struct kvmd_index *ix, const sqlite3_int64 *threads, size_t nr,
+		  struct kvmd_buf *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ret;
+
+	if (!nr)
+		return 0;
+	if ((ret = prepare(&st, ix, "DELETE FROM temp.want WHERE thread = ?1", err)) < 0)
+		return ret;
+	for (i = 0; i < nr && ret >= 0; i++) {
+		sqlite3_bind_int64(st, 1, threads[i]);
+		ret = step_done(st, ix, "cannot read the index", err);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 /*
  * Adds every row `st` returns (MSG_COLUMNS) to `s`, flagging the range's
- * mails; `*in_range` counts those read for the first time.
+ * mails; `*in_range` counts those read for the first time.  With
+ * `guessed`, the rows come by thread, and the threads are the scan's
+ * guesses (kvmd_index_mark_mail()): one that holds none of the range's
+ * mails (the mail is the index's in another thread) is dropped again,
+ * from `s` and from temp.want, as if it had never been asked for.
  */
 static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
-		    size_t *in_range, struct kvmd_buf *err)
+		    int guessed, size_t *in_range, struct kvmd_buf *err)
 {
 	struct borrowed b = { .scratch = KVMD_BUF_INIT };
-	int rc;
+	sqlite3_int64 thread = 0, *wrong = NULL;
+	size_t start = kvmd_status_count(s), nwrong = 0, awrong = 0;
+	int rc, ret = 0, rows = 0, hit = 0;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (;;) {
 		struct mark *k;
 
+		rc = sqlite3_step(st);
+		/* a thread ends: kept when it holds a mail of the range */
+		if (guessed && rows &&
+		    (rc != SQLITE_ROW || sqlite3_column_int64(st, 16) != thread)) {
+			if (!hit) {
+				kvmd_status_drop_from(s, start);
+				KVMD_ALLOC_GROW(wrong, nwrong + 1, awrong);
+				wrong[nwrong++] = thread;
+			}
+			start = kvmd_status_count(s);
+			rows = hit = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
 		row_borrow(&b, st);
+		thread = sqlite3_column_int64(st, 16);
+		rows++;
 		k = g_hash_table_lookup(ix->range, b.m.message_id);
 		b.m.in_range = k != NULL;
+		hit |= b.m.in_range;
 		if (k && !k->loaded) {
 			k->loaded = 1;
-			k->date = b.m.date; /* the index's, as for the other marks */
+			k->date = b.m.date; /* the range's date is the index's */
 			(*in_range)++;
 		}
 		kvmd_status_add(s, &b.m);
 	}
+	if (rc != SQLITE_DONE)
+		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
+	else
+		ret = unwant(ix, wrong, nwrong, err);
 	kvmd_buf_release(&b.scratch);
 	free(b.trailers);
 	free(b.links);
-	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
+	free(wrong);
+	return ret;
 }
 
 /* The earlier versions of the series in the wanted threads: their threads, into temp.more. */
@@ -1530,7 +1578,7 @@ static int add_newcomers(struct kvmd_status *s, struct kvmd_index *ix, struct kv
 	return rc == SQLITE_DONE ? 0 : kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
 }
 
-/* Where the index keeps the mail `id`: 1 with `k` set, 0 when it has none, <0 failed. */
+/* The thread the index keeps the mail `id` in: 1 with `k` set, 0 when it has none, <0 failed. */
 static int find_mail(struct kvmd_index *ix, const char *id, struct mark *k, struct kvmd_buf *err)
 {
 	sqlite3_stmt *st = ix->stmt[FIND_MAIL];
@@ -1540,7 +1588,6 @@ static int find_mail(struct kvmd_index *ix, const char *id, struct mark *k, stru
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		k->thread = sqlite3_column_int64(st, 0);
-		k->date = sqlite3_column_int64(st, 1);
 		ret = 1;
 	} else if (rc != SQLITE_DONE) {
 		ret = kvmd_index_db_error(ix->db, rc, "cannot read the index", err);
@@ -1552,11 +1599,12 @@ static int find_mail(struct kvmd_index *ix, const char *id, struct mark *k, stru
 
 /*
  * The range's threads, into temp.want; `*known`: how many of the range's
- * mails are in a thread.  The scan gave each of its mails the thread
- * kvmd_index_add() gives it (kvmd_index_mark_mail()), so that the index
+ * marks have one.  The scan guessed each of its mails' (the thread
+ * kvmd_index_add() gives it: kvmd_index_mark_mail()), so that the index
  * is read only for the others (kvmd_index_mark()): a thousand lookups
  * of a Message-ID read as many pages of the index, a third of the
- * load's time.
+ * load's time.  A guess the index belies is undone by add_rows() and
+ * want_mislaid().
  */
 static int want_range(struct kvmd_index *ix, size_t *known, struct kvmd_buf *err)
 {
@@ -1638,24 +1686,16 @@ static sqlite3_int64 range_date(struct kvmd_index *ix)
 	return now;
 }
 
-/*
- * Adds to `s` the mails of the threads `where` selects; `*in_range`:
- * how many of the range's were read for the first time.
- */
-static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char *where,
-			size_t *in_range, struct kvmd_buf *err)
+/* Adds to `s` the mails `sql` selects (MSG_COLUMNS), as add_rows() does. */
+static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char *sql,
+			int guessed, size_t *in_range, struct kvmd_buf *err)
 {
-	struct kvmd_buf sql = KVMD_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	kvmd_buf_adds(&sql, "SELECT " MSG_COLUMNS " FROM mail m WHERE m.thread IN (");
-	kvmd_buf_adds(&sql, where);
-	kvmd_buf_addch(&sql, ')');
-	if ((ret = prepare(&st, ix, sql.ptr, err)) == 0)
-		ret = add_rows(s, ix, st, in_range, err);
+	if ((ret = prepare(&st, ix, sql, err)) == 0)
+		ret = add_rows(s, ix, st, guessed, in_range, err);
 	sqlite3_finalize(st);
-	kvmd_buf_release(&sql);
 	return ret;
 }
 
@@ -1665,9 +1705,10 @@ static int load_more(struct kvmd_status *s, struct kvmd_index *ix, struct kvmd_b
 	size_t ignored = 0;
 	int ret;
 
-	if ((ret = load_threads(s, ix, "SELECT thread FROM temp.more"
-				" WHERE thread NOT IN (SELECT thread FROM temp.want)",
-				&ignored, err)) < 0)
+	if ((ret = load_threads(s, ix, "SELECT " MSG_COLUMNS " FROM mail m WHERE m.thread IN"
+				" (SELECT thread FROM temp.more"
+				"  WHERE thread NOT IN (SELECT thread FROM temp.want))",
+				0, &ignored, err)) < 0)
 		return ret;
 	return exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more;"
 		    "DELETE FROM temp.more", "cannot read the index", err);
@@ -1691,7 +1732,10 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	    (ret = exec(ix, "DELETE FROM temp.want; DELETE FROM temp.more;"
 			"DELETE FROM temp.ignore_from;", "cannot read the index", err)) < 0 ||
 	    (ret = want_range(ix, &known, err)) < 0 ||
-	    (ret = load_threads(s, ix, "SELECT thread FROM temp.want", &found, err)) < 0 ||
+	    /* by thread: add_rows() drops a thread the scan guessed wrong */
+	    (ret = load_threads(s, ix, "SELECT " MSG_COLUMNS " FROM mail m"
+				" WHERE m.thread IN (SELECT thread FROM temp.want) ORDER BY m.thread",
+				1, &found, err)) < 0 ||
 	    (found < known && ((ret = want_mislaid(ix, err)) < 0 ||
 				(ret = load_more(s, ix, err)) < 0)))
 		return ret;

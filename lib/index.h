@@ -129,7 +129,8 @@ int kvmd_index_has_tip(struct kvmd_index *ix, const git_oid *tip, struct kvmd_bu
 /*
  * Marks the mail `message_id` (already indexed) as part of the digested
  * range for kvmd_index_load(), writing nothing: for a range whose
- * history is indexed.
+ * history is indexed.  A NULL Message-ID marks nothing; one marked
+ * twice, once.
  */
 int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_buf *err);
 
@@ -137,7 +138,9 @@ int kvmd_index_mark(struct kvmd_index *ix, const char *message_id, struct kvmd_b
  * The same for a mail `m` as the scan parsed it (its Message-ID and
  * root): kvmd_index_load() reads the thread kvmd_index_add() put it in
  * without looking the mail up, and looks it up only when that thread
- * lacks it (a Message-ID the index keeps from another commit).
+ * lacks it (a Message-ID the index keeps from another commit, with
+ * another root); a thread that holds none of the range's mails is not
+ * loaded.
  */
 int kvmd_index_mark_mail(struct kvmd_index *ix, const struct kvmd_status_msg *m,
 			 struct kvmd_buf *err);
@@ -162,12 +165,14 @@ struct kvmd_index_load_opts {
 };
 
 /*
- * Loads into `s` the messages added with `in_range` since
- * kvmd_index_begin(), every message of the threads they are in, the
- * earlier versions of their series (same sender and subject key, same
- * change-id, Message-IDs their series starts link to) and the series
- * waiting for an answer, with their threads; then the newcomers and new
- * domains of the range.  The caller then calls kvmd_status_finish().
+ * Loads into `s` the messages of the range (added with `in_range`, or
+ * marked, since kvmd_index_begin()), every message of the threads the
+ * index keeps them in, the earlier versions of their series (same
+ * sender and subject key, same change-id, Message-IDs their series
+ * starts link to) and the series waiting for an answer, with their
+ * threads; then the newcomers and new domains of the range.  The
+ * range's date (`o->now`) is that of its newest mail the index holds.
+ * The caller then calls kvmd_status_finish().
  */
 int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err);

@@ -157,11 +157,11 @@ static void report_mail(struct reader *r, const struct kvmd_mail *mail,
 		return; /* nothing to know it by */
 	memset(&s, 0, sizeof(s));
 	s.message_id = mail->message_id;
-	s.date = mail->date;
 	s.root = mail->nrefs ? mail->refs[0] :
 		mail->in_reply_to ? mail->in_reply_to : mail->message_id;
 	if (r->opts->mail_ids_only)
 		goto report;
+	s.date = mail->date;
 	s.name = m->contributor_name;
 	s.email = m->contributor_email;
 	kvmd_mailmap_resolve(r->mailmap, mail->from_name, mail->from_email, &sender_name,

@@ -52,10 +52,10 @@ struct kvmd_scan_opts {
 		     const struct kvmd_status_msg *m, void *mail_data);
 	void *mail_data;
 	/*
-	 * opts->mail gets the Message-ID, the date and the thread root
-	 * alone (every other field 0): for an index that holds the range
-	 * already and only marks it (kvmd_index_mark_mail()), so that no
-	 * trailer, follow-up or link is parsed for it.
+	 * opts->mail gets the Message-ID and the thread root alone (every
+	 * other field 0): for an index that holds the range already and
+	 * only marks it (kvmd_index_mark_mail()), so that no trailer,
+	 * follow-up or link is parsed for it.
 	 */
 	int mail_ids_only;
 	/*

@@ -205,6 +205,25 @@ void kvmd_status_add(struct kvmd_status *s, const struct kvmd_status_msg *m)
 	g_hash_table_insert(s->by_id, (gpointer)x->id, GSIZE_TO_POINTER(s->nmsgs));
 }
 
+size_t kvmd_status_count(const struct kvmd_status *s)
+{
+	return s->nmsgs;
+}
+
+void kvmd_status_drop_from(struct kvmd_status *s, size_t n)
+{
+	if (s->finished)
+		return;
+	while (s->nmsgs > n) {
+		struct msg *x = &s->msgs[--s->nmsgs];
+
+		/* its strings stay in the chunk: other messages may share them */
+		g_hash_table_remove(s->by_id, x->id);
+		free(x->tr);
+		free(x->links);
+	}
+}
+
 void kvmd_status_add_newcomer(struct kvmd_status *s, const char *name, const char *email,
 			      const char *message_id)
 {

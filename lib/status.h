@@ -172,6 +172,14 @@ void kvmd_status_free(struct kvmd_status *s);
  */
 void kvmd_status_add(struct kvmd_status *s, const struct kvmd_status_msg *m);
 
+/*
+ * Before kvmd_status_finish(): how many messages were added, and the
+ * messages added after the first `n` dropped again, for a loader that
+ * learns only once it has read a thread that the thread is not wanted.
+ */
+size_t kvmd_status_count(const struct kvmd_status *s);
+void kvmd_status_drop_from(struct kvmd_status *s, size_t n);
+
 /* The index's answers for the `newcomers` section (copied). */
 void kvmd_status_add_newcomer(struct kvmd_status *s, const char *name, const char *email,
 			      const char *message_id);

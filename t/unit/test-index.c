@@ -645,6 +645,78 @@ static void test_index_marks_with_threads(void **state)
 	kvmd_index_free(ix);
 }
 
+/* The series in `s`, finished: how many, and whether `id` is one in the status. */
+static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char *id, int *in_status)
+{
+	struct kvmd_status_opts so = { .wait_days = 7 };
+	const struct kvmd_status_series *const *v;
+	size_t i, n;
+
+	assert_int_equal(kvmd_status_finish(s, &so, &f->err), 0);
+	n = kvmd_status_series(s, &v);
+	*in_status = 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i]->message_id, id))
+			*in_status = v[i]->in_status;
+	return n;
+}
+
+/*
+ * A thread the scan guesses wrong is not loaded: that of a mail the
+ * index does not hold, and that of a reply the index keeps from another
+ * commit, in another thread (the hook's path, kvmd_index_add()).
+ */
+static void test_index_wrong_thread_guess(void **state)
+{
+	struct unit_index *f = *state;
+	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5 };
+	const struct fx base[] = {
+		{ "c2@a", T0 - DAY, "alice@a.example", "[PATCH v2 0/1] KVM: New name", NULL, NULL,
+		  0, NULL, NULL },
+		{ "q1@a", T0 - DAY + 1, "alice@a.example", "[PATCH v2 1/1] KVM: One", "c2@a", NULL,
+		  0, NULL, NULL },
+		{ "dup@b", T0 - DAY + 2, "bee@b.example", "Re: [PATCH v2 0/1] KVM: New name", "c2@a",
+		  NULL, 0, NULL, "0000000000000000000000000000000000000001" },
+		/* answered: only a load of its thread brings it */
+		{ "x1@d", T0 - 20 * DAY, "dave@d.example", "[PATCH] KVM: elsewhere", NULL, NULL,
+		  0, NULL, NULL },
+		{ "x2@e", T0 - 19 * DAY, "erin@e.example", "Re: [PATCH] KVM: elsewhere", "x1@d", NULL,
+		  0, NULL, NULL },
+	};
+	const struct fx again = { "dup@b", T0, "bee@b.example", "Re: [PATCH] KVM: elsewhere",
+				  "x1@d", NULL, 1, NULL, "ffffffffffffffffffffffffffffffffffffffff" };
+	struct kvmd_index *ix = begin(f, NULL);
+	struct kvmd_status *s;
+	size_t i;
+	int in_status;
+
+	for (i = 0; i < sizeof(base) / sizeof(*base); i++)
+		add(f, ix, &base[i]);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	assert_int_equal(kvmd_index_commit(ix, &f->err), 0);
+	kvmd_index_free(ix);
+
+	ix = begin(f, NULL);
+	mark_mail(f, ix, "ghost@x", "x1@d", T0);
+	assert_int_equal(kvmd_index_mark(ix, "q1@a", &f->err), 0);
+	s = kvmd_status_new();
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(series_of(f, s, "c2@a", &in_status), 1);
+	assert_true(in_status);
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+
+	ix = begin(f, NULL);
+	add(f, ix, &again);
+	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
+	s = kvmd_status_new();
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(series_of(f, s, "c2@a", &in_status), 1);
+	assert_true(in_status);
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+}
+
 static void test_index_waiting_at_most_top(void **state)
 {
 	struct unit_index *f = *state;
@@ -686,6 +758,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_waiting_at_most_top, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_load_trailers_and_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_marks_with_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_wrong_thread_guess, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -965,6 +965,34 @@ static void test_status_any_order(void **state)
 	check(f, want);
 }
 
+/* Messages dropped after they were added are gone, as if never added, and can come again. */
+static void test_status_drop_and_add_again(void **state)
+{
+	struct fixture *f = *state;
+	const struct fx mails[] = {
+		SERIES_V1,
+		{ "quiet@x", T0, "B", "b@x.org", "[PATCH] KVM: old, quiet", NULL, NULL, "x\n", 0, NULL, 0 },
+		{ "quietr@x", T0 + DAY, "R", "r@x.org", "Re: [PATCH] KVM: old, quiet", "quiet@x",
+		  "quiet@x", "Reviewed-by: R <r@x.org>\n", 0, NULL, 0 },
+	};
+	const char *want =
+		"series c1@x v1 /2 \"[PATCH 0/2] KVM: x86: Fix things\" by pb@redhat.com: 3 msgs, 0 replies, in status\n"
+		"  patch 1 v1 p1@x\n"
+		"  patch 2 v1 p2@x\n"
+		"series quiet@x v1 /1 \"[PATCH] KVM: old, quiet\" by b@x.org: 1 msgs, 1 replies\n"
+		"  patch 1 v1 quiet@x\n"
+		"Reviewed-by|R|r@x.org|quietr@x\n";
+
+	add_all(f, mails, 3);
+	assert_int_equal(kvmd_status_count(f->s), 3);
+	add_all(f, mails + 3, 2);
+	kvmd_status_drop_from(f->s, 3);
+	assert_int_equal(kvmd_status_count(f->s), 3);
+	add_all(f, mails + 3, 2);
+	finish(f, T0 + DAY);
+	check(f, want);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -995,6 +1023,7 @@ int main(void)
 		T(test_status_address_match),
 		T(test_status_versions_same_subject_again),
 		T(test_status_any_order),
+		T(test_status_drop_and_add_again),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, group_setup, group_teardown);
