@@ -1411,10 +1411,11 @@ static int unwant(struct kvmd_index *ix, const sqlite3_int64 *threads, size_t nr
 /*
  * Adds every row `st` returns (MSG_COLUMNS) to `s`, flagging the range's
  * mails; `*in_range` counts those read for the first time.  With
- * `guessed`, the rows come by thread, and the threads are the scan's
- * guesses (kvmd_index_mark_mail()): one that holds none of the range's
- * mails (the mail is the index's in another thread) is dropped again,
- * from `s` and from temp.want, as if it had never been asked for.
+ * `guessed`, `st` orders the rows by thread, and the threads are the
+ * scan's guesses (kvmd_index_mark_mail()): one that holds none of the
+ * range's mails (the index keeps the mail in another thread, or not at
+ * all) is dropped again, from `s` and from temp.want, as if it had
+ * never been asked for.
  */
 static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
 		    int guessed, size_t *in_range, struct kvmd_buf *err)
@@ -1686,7 +1687,10 @@ static sqlite3_int64 range_date(struct kvmd_index *ix)
 	return now;
 }
 
-/* Adds to `s` the mails `sql` selects (MSG_COLUMNS), as add_rows() does. */
+/*
+ * Adds to `s` the mails `sql` selects (MSG_COLUMNS), as add_rows() does
+ * (`guessed`: `sql` orders them by thread).
+ */
 static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char *sql,
 			int guessed, size_t *in_range, struct kvmd_buf *err)
 {

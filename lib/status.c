@@ -221,6 +221,8 @@ void kvmd_status_drop_from(struct kvmd_status *s, size_t n)
 		g_hash_table_remove(s->by_id, x->id);
 		free(x->tr);
 		free(x->links);
+		x->tr = NULL;
+		x->links = NULL;
 	}
 }
 

@@ -176,6 +176,7 @@ void kvmd_status_add(struct kvmd_status *s, const struct kvmd_status_msg *m);
  * Before kvmd_status_finish(): how many messages were added, and the
  * messages added after the first `n` dropped again, for a loader that
  * learns only once it has read a thread that the thread is not wanted.
+ * A message added again meanwhile (kept once) keeps its `in_range`.
  */
 size_t kvmd_status_count(const struct kvmd_status *s);
 void kvmd_status_drop_from(struct kvmd_status *s, size_t n);

@@ -565,14 +565,13 @@ static void test_index_load_trailers_and_links(void **state)
 
 /* Marks a mail of a range as the scan parsed it: `root` gives its thread. */
 static void mark_mail(struct unit_index *f, struct kvmd_index *ix, const char *id,
-		      const char *root, int64_t date)
+		      const char *root)
 {
 	struct kvmd_status_msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.message_id = id;
 	m.root = root;
-	m.date = date;
 	assert_int_equal(kvmd_index_mark_mail(ix, &m, &f->err), 0);
 }
 
@@ -609,7 +608,7 @@ static void test_index_marks_with_threads(void **state)
 	/* the reply in its thread, then put elsewhere by the scan: the same series */
 	for (i = 0; i < 2; i++) {
 		ix = begin(f, NULL);
-		mark_mail(f, ix, "r@b", roots[i], T0);
+		mark_mail(f, ix, "r@b", roots[i]);
 		s = kvmd_status_new();
 		now = 0;
 		o.now = &now;
@@ -630,9 +629,9 @@ static void test_index_marks_with_threads(void **state)
 		kvmd_index_free(ix);
 	}
 
-	/* a mail the index lacks neither loads nor dates the range */
+	/* a mail the index lacks loads nothing; the range's date is of the mails it holds */
 	ix = begin(f, NULL);
-	mark_mail(f, ix, "ghost@x", "c2@a", T0 + 9 * DAY);
+	mark_mail(f, ix, "ghost@x", "c2@a");
 	assert_int_equal(kvmd_index_mark(ix, "q1@a", &f->err), 0);
 	s = kvmd_status_new();
 	now = 0;
@@ -645,10 +644,11 @@ static void test_index_marks_with_threads(void **state)
 	kvmd_index_free(ix);
 }
 
-/* The series in `s`, finished: how many, and whether `id` is one in the status. */
-static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char *id, int *in_status)
+/* The series in `s`, finished at `now`: how many, and whether `id` is one in the status. */
+static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char *id, int *in_status,
+			int64_t now)
 {
-	struct kvmd_status_opts so = { .wait_days = 7 };
+	struct kvmd_status_opts so = { .wait_days = 7, .now = now };
 	const struct kvmd_status_series *const *v;
 	size_t i, n;
 
@@ -664,7 +664,8 @@ static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char 
 /*
  * A thread the scan guesses wrong is not loaded: that of a mail the
  * index does not hold, and that of a reply the index keeps from another
- * commit, in another thread (the hook's path, kvmd_index_add()).
+ * commit, in another thread (the hook's path, kvmd_index_add()).  Such
+ * a thread is still loaded for what else asks for it (a waiting series).
  */
 static void test_index_wrong_thread_guess(void **state)
 {
@@ -682,11 +683,16 @@ static void test_index_wrong_thread_guess(void **state)
 		  0, NULL, NULL },
 		{ "x2@e", T0 - 19 * DAY, "erin@e.example", "Re: [PATCH] KVM: elsewhere", "x1@d", NULL,
 		  0, NULL, NULL },
+		/* waiting: loaded whatever the guesses */
+		{ "w1@f", T0 - 30 * DAY, "fay@f.example", "[PATCH] KVM: unanswered", NULL, NULL,
+		  0, NULL, NULL },
 	};
 	const struct fx again = { "dup@b", T0, "bee@b.example", "Re: [PATCH] KVM: elsewhere",
 				  "x1@d", NULL, 1, NULL, "ffffffffffffffffffffffffffffffffffffffff" };
+	const struct kvmd_status_series *const *w;
 	struct kvmd_index *ix = begin(f, NULL);
 	struct kvmd_status *s;
+	int64_t now;
 	size_t i;
 	int in_status;
 
@@ -697,12 +703,18 @@ static void test_index_wrong_thread_guess(void **state)
 	kvmd_index_free(ix);
 
 	ix = begin(f, NULL);
-	mark_mail(f, ix, "ghost@x", "x1@d", T0);
+	mark_mail(f, ix, "ghost@x", "x1@d");
+	mark_mail(f, ix, "ghost@y", "w1@f");
 	assert_int_equal(kvmd_index_mark(ix, "q1@a", &f->err), 0);
 	s = kvmd_status_new();
+	now = 0;
+	o.now = &now;
 	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
-	assert_int_equal(series_of(f, s, "c2@a", &in_status), 1);
+	assert_int_equal(now, T0 - DAY + 1);
+	assert_int_equal(series_of(f, s, "c2@a", &in_status, now), 2);
 	assert_true(in_status);
+	assert_int_equal(kvmd_status_waiting(s, &w), 1);
+	assert_string_equal(w[0]->message_id, "w1@f");
 	kvmd_status_free(s);
 	kvmd_index_free(ix);
 
@@ -711,8 +723,11 @@ static void test_index_wrong_thread_guess(void **state)
 	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
 	s = kvmd_status_new();
 	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
-	assert_int_equal(series_of(f, s, "c2@a", &in_status), 1);
+	assert_int_equal(now, T0 - DAY + 2);
+	assert_int_equal(series_of(f, s, "c2@a", &in_status, now), 2);
 	assert_true(in_status);
+	assert_int_equal(kvmd_status_waiting(s, &w), 1);
+	assert_string_equal(w[0]->message_id, "w1@f");
 	kvmd_status_free(s);
 	kvmd_index_free(ix);
 }

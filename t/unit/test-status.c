@@ -983,12 +983,25 @@ static void test_status_drop_and_add_again(void **state)
 		"  patch 1 v1 quiet@x\n"
 		"Reviewed-by|R|r@x.org|quietr@x\n";
 
+	const char *dropped =
+		"series c1@x v1 /2 \"[PATCH 0/2] KVM: x86: Fix things\" by pb@redhat.com: 3 msgs, 0 replies, in status\n"
+		"  patch 1 v1 p1@x\n"
+		"  patch 2 v1 p2@x\n";
+
 	add_all(f, mails, 3);
 	assert_int_equal(kvmd_status_count(f->s), 3);
 	add_all(f, mails + 3, 2);
 	kvmd_status_drop_from(f->s, 3);
 	assert_int_equal(kvmd_status_count(f->s), 3);
+	finish(f, T0 + DAY);
+	check(f, dropped);
+
+	kvmd_status_free(f->s);
+	f->s = kvmd_status_new();
+	add_all(f, mails, N(mails));
+	kvmd_status_drop_from(f->s, 3);
 	add_all(f, mails + 3, 2);
+	assert_int_equal(kvmd_status_count(f->s), 5);
 	finish(f, T0 + DAY);
 	check(f, want);
 }
