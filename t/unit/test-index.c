@@ -662,6 +662,29 @@ static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char 
 }
 
 /*
+ * test_index_wrong_thread_guess()'s load, then `ix` freed: the range's
+ * date is `want_now`; c2@a's series is in the status, w1@f's waits, and
+ * nothing else is loaded.
+ */
+static void load_guessed(struct unit_index *f, struct kvmd_index *ix, int64_t want_now)
+{
+	int64_t now = 0;
+	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5, .now = &now };
+	const struct kvmd_status_series *const *w;
+	struct kvmd_status *s = kvmd_status_new();
+	int in_status;
+
+	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
+	assert_int_equal(now, want_now);
+	assert_int_equal(series_of(f, s, "c2@a", &in_status, now), 2);
+	assert_true(in_status);
+	assert_int_equal(kvmd_status_waiting(s, &w), 1);
+	assert_string_equal(w[0]->message_id, "w1@f");
+	kvmd_status_free(s);
+	kvmd_index_free(ix);
+}
+
+/*
  * A thread the scan guesses wrong is not loaded: that of a mail the
  * index does not hold, and that of a reply the index keeps from another
  * commit, in another thread (the hook's path, kvmd_index_add()).  Such
@@ -670,7 +693,6 @@ static size_t series_of(struct unit_index *f, struct kvmd_status *s, const char 
 static void test_index_wrong_thread_guess(void **state)
 {
 	struct unit_index *f = *state;
-	struct kvmd_index_load_opts o = { .wait_days = 7, .top = 5 };
 	const struct fx base[] = {
 		{ "c2@a", T0 - DAY, "alice@a.example", "[PATCH v2 0/1] KVM: New name", NULL, NULL,
 		  0, NULL, NULL },
@@ -689,12 +711,8 @@ static void test_index_wrong_thread_guess(void **state)
 	};
 	const struct fx again = { "dup@b", T0, "bee@b.example", "Re: [PATCH] KVM: elsewhere",
 				  "x1@d", NULL, 1, NULL, "ffffffffffffffffffffffffffffffffffffffff" };
-	const struct kvmd_status_series *const *w;
 	struct kvmd_index *ix = begin(f, NULL);
-	struct kvmd_status *s;
-	int64_t now;
 	size_t i;
-	int in_status;
 
 	for (i = 0; i < sizeof(base) / sizeof(*base); i++)
 		add(f, ix, &base[i]);
@@ -706,30 +724,12 @@ static void test_index_wrong_thread_guess(void **state)
 	mark_mail(f, ix, "ghost@x", "x1@d");
 	mark_mail(f, ix, "ghost@y", "w1@f");
 	assert_int_equal(kvmd_index_mark(ix, "q1@a", &f->err), 0);
-	s = kvmd_status_new();
-	now = 0;
-	o.now = &now;
-	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
-	assert_int_equal(now, T0 - DAY + 1);
-	assert_int_equal(series_of(f, s, "c2@a", &in_status, now), 2);
-	assert_true(in_status);
-	assert_int_equal(kvmd_status_waiting(s, &w), 1);
-	assert_string_equal(w[0]->message_id, "w1@f");
-	kvmd_status_free(s);
-	kvmd_index_free(ix);
+	load_guessed(f, ix, T0 - DAY + 1);
 
 	ix = begin(f, NULL);
 	add(f, ix, &again);
 	assert_int_equal(kvmd_index_update_series(ix, &f->err), 0);
-	s = kvmd_status_new();
-	assert_int_equal(kvmd_index_load(s, ix, &o, &f->err), 0);
-	assert_int_equal(now, T0 - DAY + 2);
-	assert_int_equal(series_of(f, s, "c2@a", &in_status, now), 2);
-	assert_true(in_status);
-	assert_int_equal(kvmd_status_waiting(s, &w), 1);
-	assert_string_equal(w[0]->message_id, "w1@f");
-	kvmd_status_free(s);
-	kvmd_index_free(ix);
+	load_guessed(f, ix, T0 - DAY + 2);
 }
 
 static void test_index_waiting_at_most_top(void **state)
