@@ -179,6 +179,9 @@ struct kvmd_index {
 	 * scan's lock, then joined, cost more than the hash lookups.
 	 */
 	GHashTable *range;
+	/* kvmd_index_load(): the range's mails read so far, and the newest's date (the index's) */
+	size_t range_loaded;
+	sqlite3_int64 range_newest;
 };
 
 /* A mail of the range (kvmd_index_mark(), kvmd_index_mark_mail(), kvmd_index_add()). */
@@ -186,7 +189,6 @@ struct mark {
 	sqlite3_int64 thread;        /* as the scan parsed it, or looked up */
 	int known;                   /* `thread` is set */
 	int loaded;                  /* kvmd_index_load() read it from its thread */
-	sqlite3_int64 date;          /* the index's, once loaded */
 };
 
 struct first_seen {
@@ -1410,7 +1412,7 @@ static int unwant(struct kvmd_index *ix, const sqlite3_int64 *threads, size_t nr
 
 /*
  * Adds every row `st` returns (MSG_COLUMNS) to `s`, flagging the range's
- * mails; `*in_range` counts those read for the first time.  With
+ * mails (counted and dated in ix->range_loaded, ix->range_newest).  With
  * `guessed`, `st` orders the rows by thread, and the threads are the
  * scan's guesses (kvmd_index_mark_mail()): one that holds none of the
  * range's mails (the index keeps the mail in another thread, or not at
@@ -1418,7 +1420,7 @@ static int unwant(struct kvmd_index *ix, const sqlite3_int64 *threads, size_t nr
  * never been asked for.
  */
 static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *st,
-		    int guessed, size_t *in_range, struct kvmd_buf *err)
+		    int guessed, struct kvmd_buf *err)
 {
 	struct borrowed b = { .scratch = KVMD_BUF_INIT };
 	sqlite3_int64 thread = 0, *wrong = NULL;
@@ -1450,8 +1452,8 @@ static int add_rows(struct kvmd_status *s, struct kvmd_index *ix, sqlite3_stmt *
 		hit |= b.m.in_range;
 		if (k && !k->loaded) {
 			k->loaded = 1;
-			k->date = b.m.date; /* the range's date is the index's */
-			(*in_range)++;
+			if (!ix->range_loaded++ || b.m.date > ix->range_newest)
+				ix->range_newest = b.m.date;
 		}
 		kvmd_status_add(s, &b.m);
 	}
@@ -1615,6 +1617,8 @@ static int want_range(struct kvmd_index *ix, size_t *known, struct kvmd_buf *err
 	int ret;
 
 	*known = 0;
+	ix->range_loaded = 0;
+	ix->range_newest = 0;
 	g_hash_table_iter_init(&iter, ix->range);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
 		struct mark *k = value;
@@ -1647,8 +1651,8 @@ static int want_mislaid(struct kvmd_index *ix, struct kvmd_buf *err)
 	gpointer key, value;
 	int ret;
 
-	if ((ret = prepare(&st, ix, "INSERT OR IGNORE INTO temp.more SELECT ?1"
-			   " WHERE ?1 NOT IN (SELECT thread FROM temp.want)", err)) < 0)
+	/* load_more() leaves out what temp.want holds */
+	if ((ret = prepare(&st, ix, "INSERT OR IGNORE INTO temp.more(thread) VALUES(?1)", err)) < 0)
 		return ret;
 	g_hash_table_iter_init(&iter, ix->range);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
@@ -1668,37 +1672,18 @@ static int want_mislaid(struct kvmd_index *ix, struct kvmd_buf *err)
 	return ret < 0 ? ret : 0;
 }
 
-/* The date of the range's newest mail that the index holds, 0 when none. */
-static sqlite3_int64 range_date(struct kvmd_index *ix)
-{
-	GHashTableIter iter;
-	gpointer value;
-	sqlite3_int64 now = 0;
-	int any = 0;
-
-	g_hash_table_iter_init(&iter, ix->range);
-	while (g_hash_table_iter_next(&iter, NULL, &value)) {
-		const struct mark *k = value;
-
-		if (k->loaded && (!any || k->date > now))
-			now = k->date;
-		any |= k->loaded;
-	}
-	return now;
-}
-
 /*
  * Adds to `s` the mails `sql` selects (MSG_COLUMNS), as add_rows() does
  * (`guessed`: `sql` orders them by thread).
  */
 static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char *sql,
-			int guessed, size_t *in_range, struct kvmd_buf *err)
+			int guessed, struct kvmd_buf *err)
 {
 	sqlite3_stmt *st = NULL;
 	int ret;
 
 	if ((ret = prepare(&st, ix, sql, err)) == 0)
-		ret = add_rows(s, ix, st, guessed, in_range, err);
+		ret = add_rows(s, ix, st, guessed, err);
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -1706,13 +1691,12 @@ static int load_threads(struct kvmd_status *s, struct kvmd_index *ix, const char
 /* The threads in temp.more not loaded yet: into `s`, then into temp.want. */
 static int load_more(struct kvmd_status *s, struct kvmd_index *ix, struct kvmd_buf *err)
 {
-	size_t ignored = 0;
 	int ret;
 
 	if ((ret = load_threads(s, ix, "SELECT " MSG_COLUMNS " FROM mail m WHERE m.thread IN"
 				" (SELECT thread FROM temp.more"
 				"  WHERE thread NOT IN (SELECT thread FROM temp.want))",
-				0, &ignored, err)) < 0)
+				0, err)) < 0)
 		return ret;
 	return exec(ix, "INSERT OR IGNORE INTO temp.want SELECT thread FROM temp.more;"
 		    "DELETE FROM temp.more", "cannot read the index", err);
@@ -1721,8 +1705,7 @@ static int load_more(struct kvmd_status *s, struct kvmd_index *ix, struct kvmd_b
 int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 		    const struct kvmd_index_load_opts *o, struct kvmd_buf *err)
 {
-	sqlite3_int64 now;
-	size_t known, found = 0;
+	size_t known;
 	int ret;
 
 	/*
@@ -1739,17 +1722,15 @@ int kvmd_index_load(struct kvmd_status *s, struct kvmd_index *ix,
 	    /* by thread: add_rows() drops a thread the scan guessed wrong */
 	    (ret = load_threads(s, ix, "SELECT " MSG_COLUMNS " FROM mail m"
 				" WHERE m.thread IN (SELECT thread FROM temp.want) ORDER BY m.thread",
-				1, &found, err)) < 0 ||
-	    (found < known && ((ret = want_mislaid(ix, err)) < 0 ||
-				(ret = load_more(s, ix, err)) < 0)))
-		return ret;
-	now = range_date(ix);
-	if ((ret = want_versions(ix, err)) < 0 ||
-	    (ret = want_waiting(ix, o, now, err)) < 0 ||
+				1, err)) < 0 ||
+	    (ix->range_loaded < known && ((ret = want_mislaid(ix, err)) < 0 ||
+					   (ret = load_more(s, ix, err)) < 0)) ||
+	    (ret = want_versions(ix, err)) < 0 ||
+	    (ret = want_waiting(ix, o, ix->range_newest, err)) < 0 ||
 	    (ret = load_more(s, ix, err)) < 0 ||
 	    (ret = add_newcomers(s, ix, err)) < 0)
 		return ret;
 	if (o->now)
-		*o->now = now;
+		*o->now = ix->range_newest;
 	return 0;
 }
